@@ -1,0 +1,384 @@
+"""The library: every job and every image the studio made, in SQLite plus image files.
+
+An image is written to disk (atomically, flushed) before its row is recorded, so a crash at any
+moment loses nothing: at worst a file has no row yet. Jobs left queued or running by a process that
+died are marked "interrupted" the next time a library is opened, and reported so they can be re-run.
+A process proves it is alive by holding a lock file (see ``ProcessLock``), so a command run beside
+an open studio window does not take the window's running jobs for dead ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import Any, Final, cast, get_args
+
+from app.core.request import ImageRequest
+from app.store.db import Database, Schema, SchemaVersion
+from app.store.files import ProcessLock, StoreError, remove_stale_temp_files, write_atomic
+from app.store.paths import StudioPaths
+from app.store.records import (
+    ACTIVE,
+    ImageRecord,
+    JobKind,
+    JobRecord,
+    JobStateError,
+    JobStatus,
+    check_engine_label,
+    engine_label,
+    image_from_row,
+    job_from_row,
+    json_text,
+    timestamp,
+)
+from app.store.secrets import redact
+
+__all__ = [
+    "ImageRecord",
+    "JobRecord",
+    "JobStateError",
+    "JobStatus",
+    "Library",
+    "StoreError",
+    "engine_label",
+]
+
+log = logging.getLogger(__name__)
+
+_EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
+_UNFINISHED: Final = "status IN ('queued', 'running')"
+
+LIBRARY_SCHEMA: Final = Schema(
+    name="library",
+    version=SchemaVersion(1, 0),
+    create=(
+        """CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('generate', 'edit')),
+            request_json TEXT NOT NULL,
+            spec_json TEXT,
+            engine TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+            owner TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            usage_json TEXT,
+            estimated_usd REAL,
+            actual_usd REAL,
+            error_message TEXT
+        )""",
+        "CREATE INDEX jobs_by_status ON jobs (status)",
+        "CREATE INDEX jobs_by_created ON jobs (created_at)",
+        """CREATE TABLE images (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            index_in_job INTEGER NOT NULL CHECK (index_in_job >= 0),
+            path TEXT NOT NULL UNIQUE,
+            width INTEGER NOT NULL CHECK (width > 0),
+            height INTEGER NOT NULL CHECK (height > 0),
+            sha256 TEXT NOT NULL,
+            parent_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,
+            favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1)),
+            output_format TEXT NOT NULL CHECK (output_format IN ('png', 'webp', 'jpeg')),
+            created_at TEXT NOT NULL,
+            UNIQUE (job_id, index_in_job)
+        )""",
+        "CREATE INDEX images_by_job ON images (job_id)",
+        "CREATE INDEX images_by_sha256 ON images (sha256)",
+        "CREATE INDEX images_by_parent ON images (parent_image_id)",
+    ),
+)
+
+
+class Library:
+    """The library of one studio home. Safe to share between threads, one call at a time."""
+
+    def __init__(
+        self,
+        paths: StudioPaths,
+        db: Database,
+        lock: ProcessLock,
+        owner: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.paths = paths
+        self._db = db
+        self._lock = lock
+        self._owner = owner
+        self._clock = clock
+        self._closed = False
+        self.recovered: tuple[JobRecord, ...] = ()
+        """Jobs found interrupted when the library was opened: tell the user, offer a re-run."""
+
+    @classmethod
+    def open(cls, paths: StudioPaths, *, clock: Callable[[], datetime] | None = None) -> Library:
+        """Open (or create) the library and recover jobs that a dead process left unfinished."""
+        owner = uuid.uuid4().hex
+        lock = ProcessLock.try_acquire(paths.owners_dir / f"{owner}.lock")
+        if lock is None:  # a fresh random name cannot be taken: the folder is not usable
+            raise StoreError(f"Cannot use {paths.owners_dir}: check that you may write to it.")
+        try:
+            db = Database.open(paths.library_db, LIBRARY_SCHEMA)
+        except BaseException:
+            lock.release()
+            raise
+        library = cls(paths, db, lock, owner, clock or (lambda: datetime.now(UTC)))
+        library.recovered = tuple(library.recover_interrupted())
+        return library
+
+    def close(self) -> None:
+        """Mark this process's unfinished jobs interrupted, then release the library."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            with self._db.transaction() as connection:
+                connection.execute(
+                    "UPDATE jobs SET status = 'interrupted', finished_at = ? "
+                    f"WHERE owner = ? AND {_UNFINISHED}",
+                    (self._now(), self._owner),
+                )
+        finally:
+            self._db.close()
+            self._lock.release()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Jobs
+
+    def create_job(
+        self,
+        *,
+        kind: JobKind,
+        request: ImageRequest,
+        engine: str,
+        spec: Mapping[str, Any] | None = None,
+        estimated_usd: float | None = None,
+    ) -> str:
+        """Record a new queued job and return its id. ``engine`` comes from ``engine_label``."""
+        if kind not in get_args(JobKind):
+            raise ValueError(f"unknown job kind {kind!r}")
+        check_engine_label(engine)
+        job_id = uuid.uuid4().hex
+        row = (job_id, kind, json_text(request.to_json()), json_text(spec), engine, self._owner)
+        with self._db.transaction() as connection:
+            connection.execute(
+                "INSERT INTO jobs (id, kind, request_json, spec_json, engine, owner, status, "
+                "created_at, estimated_usd) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+                (*row, self._now(), estimated_usd),
+            )
+        return job_id
+
+    def mark_running(self, job_id: str) -> None:
+        self._move(job_id, ("queued",), "running", started_at=self._now())
+
+    def finish_job(
+        self, job_id: str, usage: Mapping[str, Any] | None, actual_usd: float | None
+    ) -> None:
+        """The job ended well. A job cancelled meanwhile stays cancelled, but what it spent is
+        recorded all the same."""
+        spent = {"usage_json": json_text(usage), "actual_usd": actual_usd}
+        with self._db.transaction():
+            if self._status(job_id) == "cancelled":
+                self._set(job_id, spent)
+            else:
+                self._move(job_id, ACTIVE, "done", finished_at=self._now(), **spent)
+
+    def fail_job(self, job_id: str, message: str) -> None:
+        """The job failed with ``message`` (credentials masked). A cancelled job stays cancelled."""
+        with self._db.transaction():
+            if self._status(job_id) != "cancelled":
+                self._move(
+                    job_id, ACTIVE, "failed", finished_at=self._now(), error_message=redact(message)
+                )
+
+    def cancel_job(self, job_id: str) -> bool:
+        """Cancel a queued or running job; ``False`` when it had already ended."""
+        with self._db.transaction():
+            if self._status(job_id) not in ACTIVE:
+                return False
+            self._move(job_id, ACTIVE, "cancelled", finished_at=self._now())
+        return True
+
+    def job(self, job_id: str) -> JobRecord | None:
+        row = self._db.query_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        return None if row is None else job_from_row(row)
+
+    def jobs(self, *, status: JobStatus | None = None, limit: int | None = None) -> list[JobRecord]:
+        """Jobs, newest first."""
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        rows = self._db.query(
+            f"SELECT * FROM jobs {where} ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            [*params, -1 if limit is None else limit],
+        )
+        return [job_from_row(row) for row in rows]
+
+    def recover_interrupted(self) -> list[JobRecord]:
+        """Mark "interrupted" the unfinished jobs of processes that are gone; return those jobs."""
+        rows = self._db.query(
+            f"SELECT DISTINCT owner FROM jobs WHERE {_UNFINISHED} AND owner != ?", (self._owner,)
+        )
+        dead = [str(row[0]) for row in rows if not ProcessLock.is_held(self._owner_lock(row[0]))]
+        ids: list[str] = []
+        for owner in dead:
+            with self._db.transaction() as connection:
+                found = connection.execute(
+                    f"SELECT id FROM jobs WHERE owner = ? AND {_UNFINISHED}", (owner,)
+                ).fetchall()
+                connection.execute(
+                    f"UPDATE jobs SET status = 'interrupted', finished_at = ? "
+                    f"WHERE owner = ? AND {_UNFINISHED}",
+                    (self._now(), owner),
+                )
+            ids += [str(row[0]) for row in found]
+        if ids:
+            log.info("%d interrupted job(s) recovered", len(ids))
+            # A process that died mid-write may have left a temporary file next to the images.
+            remove_stale_temp_files(self.paths.images_dir, recursive=True, min_age_seconds=60.0)
+        return [record for job_id in ids if (record := self.job(job_id)) is not None]
+
+    # Images
+
+    def add_image(
+        self,
+        job_id: str,
+        index: int,
+        data: bytes,
+        *,
+        width: int,
+        height: int,
+        output_format: str,
+        parent_image_id: int | None = None,
+    ) -> ImageRecord:
+        """Save an image of a job: the file first (atomically), then its row.
+
+        ``data`` is stored as given: embed the studio's metadata before calling.
+        """
+        extension = _EXTENSIONS.get(output_format)
+        if extension is None:
+            raise ValueError(f"unknown output format {output_format!r}")
+        self._status(job_id)  # the job must exist before a file is written for it
+        if self._db.query_one(
+            "SELECT 1 FROM images WHERE job_id = ? AND index_in_job = ?", (job_id, index)
+        ):
+            raise ValueError(f"job {job_id} already has an image {index}")
+        digest = hashlib.sha256(data).hexdigest()
+        created = self._clock()
+        local = created.astimezone()  # folders by the user's calendar
+        name = f"{job_id}-{index}-{digest[:8]}.{extension}"
+        relative = PurePosixPath(f"{local:%Y}", f"{local:%m}", name)
+        write_atomic(self.paths.images_dir.joinpath(*relative.parts), data)
+        with self._db.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO images (job_id, index_in_job, path, width, height, sha256, "
+                "parent_image_id, output_format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    index,
+                    relative.as_posix(),
+                    width,
+                    height,
+                    digest,
+                    parent_image_id,
+                    output_format,
+                    timestamp(created),
+                ),
+            )
+        record = self.image(cast(int, cursor.lastrowid))
+        assert record is not None
+        return record
+
+    def image(self, image_id: int) -> ImageRecord | None:
+        rows = self._images_where("id = ?", (image_id,))
+        return rows[0] if rows else None
+
+    def images(
+        self, job_id: str | None = None, *, favourites_only: bool = False
+    ) -> list[ImageRecord]:
+        """The images of one job in order, or of all jobs newest first."""
+        conditions = ["1"]
+        params: list[Any] = []
+        if job_id is not None:
+            conditions.append("job_id = ?")
+            params.append(job_id)
+        if favourites_only:
+            conditions.append("favourite = 1")
+        order = "index_in_job" if job_id is not None else "created_at DESC, id DESC"
+        return self._images_where(" AND ".join(conditions), params, order)
+
+    def find_image_by_path(self, path: Path) -> ImageRecord | None:
+        """The library image stored at ``path`` (absolute, or relative to the images folder)."""
+        root = self.paths.images_dir.resolve()
+        try:
+            relative = (root / path).resolve().relative_to(root)
+        except (ValueError, OSError):
+            return None
+        rows = self._images_where("path = ?", (PurePosixPath(*relative.parts).as_posix(),))
+        return rows[0] if rows else None
+
+    def find_images_by_sha256(self, digest: str) -> list[ImageRecord]:
+        """Library images with exactly these bytes (a copy dropped back on the studio)."""
+        return self._images_where("sha256 = ?", (digest,))
+
+    def set_favourite(self, image_id: int, favourite: bool = True) -> None:
+        with self._db.transaction() as connection:
+            cursor = connection.execute(
+                "UPDATE images SET favourite = ? WHERE id = ?", (int(favourite), image_id)
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(f"no image {image_id}")
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of the library file: ``["ok"]`` when healthy."""
+        return self._db.integrity_check()
+
+    # Helpers
+
+    def _now(self) -> str:
+        return timestamp(self._clock())
+
+    def _owner_lock(self, owner: str) -> Path:
+        safe = "".join(character for character in owner if character.isalnum())
+        return self.paths.owners_dir / f"{safe}.lock"
+
+    def _status(self, job_id: str) -> JobStatus:
+        row = self._db.query_one("SELECT status FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            raise KeyError(f"no job {job_id}")
+        return cast(JobStatus, row[0])
+
+    def _set(self, job_id: str, values: Mapping[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)  # our own column names
+        with self._db.transaction() as connection:
+            connection.execute(
+                f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id)
+            )
+
+    def _move(
+        self, job_id: str, sources: tuple[JobStatus, ...], target: JobStatus, **values: Any
+    ) -> None:
+        with self._db.transaction():
+            status = self._status(job_id)
+            if status not in sources:
+                raise JobStateError(f"job {job_id} is {status}: it cannot become {target}")
+            self._set(job_id, {"status": target, **values})
+
+    def _images_where(self, condition: str, params: Any, order: str = "id") -> list[ImageRecord]:
+        rows = self._db.query(f"SELECT * FROM images WHERE {condition} ORDER BY {order}", params)
+        return [image_from_row(row, self.paths.images_dir) for row in rows]

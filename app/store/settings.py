@@ -1,0 +1,308 @@
+"""The studio's settings: declared once, validated, saved as versioned JSON.
+
+Each setting is one field of ``Settings`` (name, type, default and description in one place);
+``SCHEMA`` lists them for anything that needs to walk them (a settings page, a Qt model). The file
+is ``{"version": 1, "values": {...}}``. Reading never fails: a value of the wrong type or out of
+range goes back to its default with a warning, settings this release does not know are kept (and
+written back) but ignored, and a file from an older release is migrated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+import logging
+import os
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from app.core.metadata import is_credential_name
+from app.core.spec import DEFAULT_MODEL, QUALITIES, TIERS
+from app.store.files import remove_stale_temp_files, write_atomic
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION: Final = 1
+
+Check = Callable[[Any], str | None]
+"""Extra validation: a problem to show the user, or ``None`` when the value is fine."""
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns the values of file version N into those of version N + 1."""
+
+MIGRATIONS: Final[Mapping[int, Migration]] = {}
+"""Keyed by the version a step starts from; empty while there is only version 1."""
+
+
+class SettingsError(ValueError):
+    """A value a setting cannot take; the message says which and why."""
+
+
+def check_base_url(url: Any) -> str | None:
+    """Empty (the official service), or an http(s) URL without credentials, https unless local."""
+    if url == "":
+        return None
+    parts = urlsplit(str(url))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "The base URL must look like https://host/v1."
+    if parts.username or parts.password:
+        return "The base URL must not contain a user name or password: enter the API key instead."
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return "A base URL on another computer must use https:// so the API key is not sent openly."
+    return None
+
+
+def _not_empty(value: Any) -> str | None:
+    return None if str(value).strip() else "It cannot be empty."
+
+
+def _setting(
+    default: Any,
+    description: str,
+    *,
+    choices: tuple[Any, ...] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+    check: Check | None = None,
+) -> Any:
+    info = {"description": description, "choices": choices, "minimum": minimum}
+    return field(default=default, metadata={**info, "maximum": maximum, "check": check})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings with their values; change one with ``with_value`` (it validates)."""
+
+    base_url: str = _setting(
+        "",
+        "The image service's base URL; empty means OpenAI's own service.",
+        check=check_base_url,
+    )
+    model: str = _setting(DEFAULT_MODEL, "The image model new specs start with.", check=_not_empty)
+    default_quality: str = _setting(
+        "medium", "The quality new specs start with.", choices=QUALITIES
+    )
+    default_tier: str = _setting("1k", "The size tier new specs start with.", choices=TIERS)
+    spending_cap_usd: float | None = _setting(
+        None,
+        "The most a single generation may cost, in US dollars; empty means no cap.",
+        minimum=0.0,
+    )
+    timeout_seconds: float = _setting(
+        600.0, "How long to wait for the service before giving up.", minimum=1.0, maximum=3600.0
+    )
+    max_retries: int = _setting(
+        2, "How many times a failed call is retried (a retry may be billed).", minimum=0, maximum=10
+    )
+    partial_images: int = _setting(
+        2, "How many partial images to stream while an image is made.", minimum=0, maximum=3
+    )
+
+    def __post_init__(self) -> None:
+        for setting in SCHEMA:
+            object.__setattr__(self, setting.name, setting.validate(getattr(self, setting.name)))
+
+    def value(self, name: str) -> Any:
+        return getattr(self, _setting_named(name).name)
+
+    def with_value(self, name: str, value: Any) -> Settings:
+        """A copy with one setting changed; ``SettingsError`` when the value is not allowed."""
+        setting = _setting_named(name)
+        return dataclasses.replace(self, **{setting.name: setting.validate(value)})
+
+    def to_values(self) -> dict[str, Any]:
+        return {setting.name: getattr(self, setting.name) for setting in SCHEMA}
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One declared setting, as read from ``Settings``'s fields."""
+
+    name: str
+    types: tuple[type, ...]
+    default: Any
+    description: str
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    check: Check | None = None
+
+    def validate(self, value: Any) -> Any:
+        """``value`` in the setting's type (an int for a float setting becomes a float)."""
+        coerced = self._coerce(value)
+        if coerced is None:
+            return None
+        problem: str | None = None
+        if self.choices and coerced not in self.choices:
+            problem = "It must be one of " + ", ".join(map(str, self.choices)) + "."
+        elif self.minimum is not None and coerced < self.minimum:
+            problem = f"It must be at least {self.minimum:g}."
+        elif self.maximum is not None and coerced > self.maximum:
+            problem = f"It must be at most {self.maximum:g}."
+        elif self.check is not None:
+            problem = self.check(coerced)
+        if problem:
+            raise SettingsError(f"Setting {self.name} cannot be {value!r}: {problem}")
+        return coerced
+
+    def _coerce(self, value: Any) -> Any:
+        if value is None and type(None) in self.types:
+            return None
+        if isinstance(value, bool):
+            if bool in self.types:
+                return value
+        elif isinstance(value, int) and int in self.types:
+            return value
+        elif isinstance(value, int | float) and float in self.types:
+            return float(value)
+        elif isinstance(value, float) and int in self.types and value.is_integer():
+            return int(value)
+        elif isinstance(value, str) and str in self.types:
+            return value
+        names = " or ".join("empty" if t is type(None) else t.__name__ for t in self.types)
+        raise SettingsError(f"Setting {self.name} cannot be {value!r}: it must be {names}.")
+
+
+def _declared() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Settings)
+    declared = []
+    for item in dataclasses.fields(Settings):
+        hint = hints[item.name]
+        kinds = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        info = item.metadata
+        declared.append(
+            Setting(
+                name=item.name,
+                types=tuple(kinds),
+                default=item.default,
+                description=info["description"],
+                choices=info["choices"],
+                minimum=info["minimum"],
+                maximum=info["maximum"],
+                check=info["check"],
+            )
+        )
+    return tuple(declared)
+
+
+SCHEMA: Final = _declared()
+_BY_NAME: Final = {setting.name: setting for setting in SCHEMA}
+
+
+def _setting_named(name: str) -> Setting:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise SettingsError(f"There is no setting called {name!r}.") from None
+
+
+class SettingsFile:
+    """The settings file: ``load`` never fails (see ``warnings``), ``save`` is atomic."""
+
+    def __init__(self, path: Path, *, migrations: Mapping[int, Migration] = MIGRATIONS) -> None:
+        self.path = path
+        self.warnings: tuple[str, ...] = ()
+        self._migrations = migrations
+        self._extra: dict[str, Any] = {}
+        self._version = SETTINGS_VERSION
+
+    def load(self) -> Settings:
+        """The saved settings; problems found on the way are in ``warnings`` (and logged)."""
+        self._extra, self._version = {}, SETTINGS_VERSION
+        warnings: list[str] = []
+        remove_stale_temp_files(self.path.parent)
+        values = self._read(warnings)
+        settings = self._settings_from(values, warnings) if values is not None else Settings()
+        self.warnings = tuple(warnings)
+        for warning in warnings:
+            log.warning("%s", warning)
+        return settings
+
+    def save(self, settings: Settings) -> None:
+        """Write ``settings`` (and settings kept from a newer release) atomically."""
+        document = {"version": self._version, "values": {**self._extra, **settings.to_values()}}
+        text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        write_atomic(self.path, text.encode("utf-8"))
+
+    def _read(self, warnings: list[str]) -> dict[str, Any] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            warnings.append(
+                f"The settings file {self.path} cannot be read ({error.strerror}): "
+                "using the defaults."
+            )
+            return None
+        try:
+            document = json.loads(raw.decode("utf-8"))
+            version, values = document["version"], document["values"]
+            if type(version) is not int or version < 0 or not isinstance(values, dict):
+                raise ValueError(version)
+        except (ValueError, KeyError, TypeError):
+            warnings.append(self._set_aside_damaged())
+            return None
+        return self._migrated(version, values, warnings)
+
+    def _migrated(
+        self, version: int, values: dict[str, Any], warnings: list[str]
+    ) -> dict[str, Any]:
+        if version > SETTINGS_VERSION:
+            self._version = version
+            warnings.append(
+                "The settings were saved by a newer Zi Studio: settings this version does not "
+                "know are kept but not used."
+            )
+        while version < SETTINGS_VERSION:
+            step = self._migrations.get(version)
+            if step is None:
+                warnings.append(
+                    f"The settings file's version {version} is not known: settings that cannot "
+                    "be read take their defaults."
+                )
+                break
+            values = step(dict(values))
+            version += 1
+        return values
+
+    def _set_aside_damaged(self) -> str:
+        """Move an unreadable file out of the way (the next save would replace it)."""
+        kept = self.path.with_name(self.path.name + ".damaged")
+        try:
+            os.replace(self.path, kept)
+        except OSError:
+            return "The settings file is damaged: using the defaults."
+        return f"The settings file was damaged: using the defaults. It was kept as {kept}."
+
+    def _settings_from(self, values: Mapping[str, Any], warnings: list[str]) -> Settings:
+        accepted: dict[str, Any] = {}
+        for name, value in values.items():
+            setting = _BY_NAME.get(name)
+            if setting is not None:
+                try:
+                    accepted[name] = setting.validate(value)
+                except SettingsError as error:
+                    warnings.append(f"{error} It was reset to {setting.default!r}.")
+            elif is_credential_name(name):
+                warnings.append(
+                    f"The settings file held {name!r}: credentials are not kept there, so it "
+                    "was removed."
+                )
+            else:
+                self._extra[name] = value
+        return Settings(**accepted)
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
