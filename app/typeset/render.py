@@ -1,0 +1,175 @@
+"""Drawing laid-out text: over a caller's background, or as a transparent text layer.
+
+Colours come from a palette chosen for the background: dark text on light backgrounds, light text
+on dark ones (``palette_for_background``). Prices take the palette's accent; buttons are text on a
+filled pill. A block's own colour wins; for a button it is the pill's colour, and the text takes
+whichever of dark or light contrasts more with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
+
+from app.core.spec import TextBlock
+from app.typeset.breaking import single_line_layout
+from app.typeset.fonts import make_font
+from app.typeset.layout import BlockLayout, layout_blocks
+from app.typeset.styles import Ink, style_for
+
+Rgb = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Colours as "#rrggbb": text, secondary text, accent (prices), a button's pill and its text."""
+
+    text: str
+    muted: str
+    accent: str
+    fill: str
+    on_fill: str
+
+    def ink(self, ink: Ink) -> str:
+        return {"text": self.text, "muted": self.muted, "accent": self.accent}[ink]
+
+
+DARK_TEXT: Final = Palette(
+    text="#1b1b1f", muted="#4a4a55", accent="#d92d20", fill="#d92d20", on_fill="#ffffff"
+)
+"""For light backgrounds."""
+LIGHT_TEXT: Final = Palette(
+    text="#ffffff", muted="#e4e7ec", accent="#fdb022", fill="#fdb022", on_fill="#1b1b1f"
+)
+"""For dark backgrounds."""
+
+
+def relative_luminance(rgb: Rgb) -> float:
+    """WCAG relative luminance of an sRGB colour (0 black .. 1 white)."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = rgb
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _contrast(first: float, second: float) -> float:
+    return (max(first, second) + 0.05) / (min(first, second) + 0.05)
+
+
+def _rgb(color: str) -> Rgb:
+    qcolor = QColor(color)
+    return (qcolor.red(), qcolor.green(), qcolor.blue())
+
+
+def palette_for_background(rgb: Rgb) -> Palette:
+    """The palette whose text contrasts more with a background of this colour."""
+    background = relative_luminance(rgb)
+    dark = _contrast(background, relative_luminance(_rgb(DARK_TEXT.text)))
+    light = _contrast(background, relative_luminance(_rgb(LIGHT_TEXT.text)))
+    return DARK_TEXT if dark >= light else LIGHT_TEXT
+
+
+def text_color_for_background(rgb: Rgb) -> str:
+    """Dark or light text, "#rrggbb", whichever contrasts more with the background colour."""
+    return palette_for_background(rgb).text
+
+
+def _color(value: str | None, fallback: str) -> QColor:
+    if value is not None:
+        color = QColor(value)
+        if color.isValid():
+            return color
+    return QColor(fallback)
+
+
+def _draw_block(painter: QPainter, layout: BlockLayout, palette: Palette) -> None:
+    style = style_for(layout.role)
+    if layout.backdrop is not None:
+        fill = _color(layout.color, palette.fill)
+        x, y, w, h = layout.backdrop
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
+        if layout.color is None:
+            text_color = QColor(palette.on_fill)
+        else:
+            text_color = QColor(text_color_for_background((fill.red(), fill.green(), fill.blue())))
+    else:
+        text_color = _color(layout.color, palette.ink(style.ink))
+    font = make_font(layout.font_px, layout.weight, layout.family)
+    painter.setPen(text_color)
+    for text, (pen_x, baseline) in zip(layout.lines, layout.origins, strict=True):
+        if not text.strip():
+            continue
+        line_layout = single_line_layout(text, font)
+        ascent = line_layout.lineAt(0).ascent()
+        line_layout.draw(painter, QPointF(pen_x, baseline - ascent))
+
+
+def draw_layouts(
+    painter: QPainter, layouts: Sequence[BlockLayout], *, palette: Palette = DARK_TEXT
+) -> None:
+    """Draws the blocks with ``painter``, over whatever it has drawn already."""
+    painter.save()
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        for layout in layouts:
+            _draw_block(painter, layout, palette)
+    finally:
+        painter.restore()
+
+
+def render_text_layer(
+    layouts_or_blocks: Sequence[BlockLayout] | Sequence[TextBlock],
+    width: int,
+    height: int,
+    *,
+    color: str | None = None,
+    palette: Palette | None = None,
+) -> QImage:
+    """The text alone on a transparent ``width`` x ``height`` image (ARGB32 premultiplied).
+
+    Text blocks are laid out first. ``color`` replaces the palette's text colours (text and muted);
+    prices and buttons keep theirs.
+    """
+    items = list(layouts_or_blocks)
+    if all(isinstance(item, BlockLayout) for item in items):
+        layouts = [item for item in items if isinstance(item, BlockLayout)]
+    elif all(isinstance(item, TextBlock) for item in items):
+        layouts = layout_blocks(
+            [item for item in items if isinstance(item, TextBlock)], width, height
+        )
+    else:
+        raise TypeError("render_text_layer takes either laid-out blocks or text blocks, not both")
+    chosen = palette or DARK_TEXT
+    if color is not None:
+        chosen = replace(chosen, text=color, muted=color)
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    try:
+        draw_layouts(painter, layouts, palette=chosen)
+    finally:
+        painter.end()
+    return image
+
+
+def image_to_png_bytes(image: QImage) -> bytes:
+    """The image encoded as PNG."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, QByteArray(b"png"))
+    saved = writer.write(image)
+    buffer.close()
+    if not saved:
+        raise ValueError(f"the image could not be encoded as PNG: {writer.errorString()}")
+    return bytes(data.data())
