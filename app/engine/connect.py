@@ -1,0 +1,69 @@
+"""Which engine a call goes to, and the ImageService for it.
+
+Remote when a key or a base URL is given, else the embedded local engine — reached through the
+same SDK and the same code path, in process, over a streaming transport.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+import httpx2
+
+from app.engine.service import OpenAIImageService, ServiceOptions
+
+LOCAL_BASE_URL = "http://zi-studio.local/v1"
+LOCAL_KEY = "local"
+PLACEHOLDER_KEY = "sk-no-key"  # some compatible services want a bearer token, any token
+
+
+@dataclass(frozen=True, slots=True)
+class EngineChoice:
+    engine: Literal["local", "remote"]
+    base_url: str | None
+    announce: bool  # the local engine was chosen without being asked for
+
+    @property
+    def label(self) -> str:
+        """Where jobs ran, for the library: never a credential."""
+        if self.engine == "local":
+            return "local"
+        host = urlsplit(self.base_url).netloc.rpartition("@")[2] if self.base_url else ""
+        return f"remote:{host or 'api.openai.com'}"
+
+
+def choose_engine(
+    *, asked: str | None, key: str | None, base_url: str | None, base_url_flag: bool = False
+) -> EngineChoice:
+    if asked == "local":
+        return EngineChoice("local", None, announce=False)
+    if asked == "remote" or key or base_url_flag:
+        return EngineChoice("remote", base_url, announce=False)
+    return EngineChoice("local", None, announce=True)
+
+
+def local_http_client() -> httpx2.AsyncClient:
+    """An HTTP client whose requests are answered by the embedded engine in this process."""
+    from app.engine.local.app import create_app
+    from app.engine.transport import StreamingASGITransport
+
+    return httpx2.AsyncClient(transport=StreamingASGITransport(create_app()))
+
+
+def open_service(
+    choice: EngineChoice, *, key: str | None, timeout: float, max_retries: int
+) -> OpenAIImageService:
+    if choice.engine == "local":
+        options = ServiceOptions(
+            api_key=LOCAL_KEY, base_url=LOCAL_BASE_URL, timeout=timeout, max_retries=max_retries
+        )
+        return OpenAIImageService(options, http_client=local_http_client())
+    options = ServiceOptions(
+        api_key=key or PLACEHOLDER_KEY,
+        base_url=choice.base_url,
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+    return OpenAIImageService(options)
