@@ -1,4 +1,4 @@
-"""``zi-studio generate`` against a scripted service: exit codes, messages, and the key kept secret."""
+"""``zi-studio generate`` against a scripted service: exit codes, messages, the key kept secret."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def test_transparent_refused_falls_back_to_a_key_colour(tmp_path: Path) -> None:
     path = Path(json.loads(result.stdout.splitlines()[0])["path"])
     with Image.open(path) as image:
         assert image.mode == "RGBA"
-        assert image.getpixel((10, 10))[3] == 0
+        assert image.getchannel("A").getpixel((10, 10)) == 0
 
 
 def test_spending_cap_stops_before_sending(tmp_path: Path) -> None:

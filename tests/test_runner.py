@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -10,9 +10,9 @@ from app.engine.runner import EngineRunner
 
 
 @pytest.fixture
-def runner() -> EngineRunner:
+def runner() -> Iterator[EngineRunner]:
     engine = EngineRunner().start()
-    yield engine  # type: ignore[misc]
+    yield engine
     engine.stop()
 
 

@@ -27,13 +27,14 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import generate, info
+    from app.cli import generate, info, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     info.register(commands)
     generate.register(commands)
+    serve.register(commands)
     return parser
 
 
@@ -44,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             raise CommandError(
-                "give a command: generate, edit, prompt or estimate (see 'zi-studio --help')"
+                "give a command: generate, edit, prompt, estimate or serve-local "
+                "(see 'zi-studio --help')"
             )
         return handler(args)
     except CommandError as error:

@@ -75,7 +75,7 @@ class _Printer:
     def __init__(self, args: argparse.Namespace, plan: Plan) -> None:
         self.args = args
         self.plan = plan
-        self.job_id = ""
+        self.runner: JobRunner | None = None
 
     def image(self, image: SavedImage) -> None:
         path = image.record.path
@@ -91,12 +91,16 @@ class _Printer:
                 "width": image.record.width,
                 "height": image.record.height,
                 "estimated_usd": self.plan.cost.usd,
-                "actual_usd": None,
+                "actual_usd": self.actual_usd(image),
                 "usage": image.usage,
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
         else:
             print(f"{path}  {image.record.width}x{image.record.height}", flush=True)
+
+    def actual_usd(self, image: SavedImage) -> float | None:
+        assert self.runner is not None
+        return self.runner.cost_of(self.plan.request.model, image.usage)
 
 
 async def _run(
@@ -114,9 +118,14 @@ async def _run(
             for job in library.recovered:
                 say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
             parent_image_id = _library_id(library, parent_sha256)
+            local = opened.choice.engine == "local"
             runner = JobRunner(
-                service=opened.service, library=library, engine_label=opened.choice.label
+                service=opened.service,
+                library=library,
+                engine_label=opened.choice.label,
+                billed=not local,
             )
+            printer.runner = runner
             outcome = await runner.run(
                 plan,
                 spec_json=spec_to_dict(spec),
@@ -125,10 +134,10 @@ async def _run(
             )
     finally:
         await opened.service.close()
-    return _report(outcome, plan, json_lines=args.json)
+    return _report(outcome, plan, json_lines=args.json, local=local)
 
 
-def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool) -> int:
+def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -> int:
     if json_lines:
         summary = {
             "job_id": outcome.job_id,
@@ -142,10 +151,17 @@ def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool) -> int:
         say_error(outcome.error.message)
         return int(exit_code_for(outcome.error))
     if not json_lines:
-        print(
-            f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s); estimated "
-            f"{format_usd(plan.cost.usd)}, actual {format_usd(outcome.actual_usd)}"
-        )
+        count = f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s)"
+        if local:
+            print(
+                f"{count}; local drafts, no cost (on {plan.request.model} about "
+                f"{format_usd(plan.cost.usd)})"
+            )
+        else:
+            print(
+                f"{count}; estimated {format_usd(plan.cost.usd)}, "
+                f"actual {format_usd(outcome.actual_usd)}"
+            )
     return int(Exit.DONE)
 
 

@@ -396,7 +396,7 @@ def _check_background_and_format(
                 Problem(
                     "background",
                     f"transparent backgrounds {risk} on {info.name} and may be refused: if so, "
-                    "ask for a flat key colour and remove it locally.",
+                    "the studio asks for a flat key colour and removes it locally.",
                     "warning",
                 )
             )

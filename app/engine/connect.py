@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 import httpx2
 
 from app.engine.service import OpenAIImageService, ServiceOptions
+from app.engine.transport import LOCAL_API_KEY, LOCAL_BASE_URL, StreamingASGITransport
 
-LOCAL_BASE_URL = "http://zi-studio.local/v1"
-LOCAL_KEY = "local"
 PLACEHOLDER_KEY = "sk-no-key"  # some compatible services want a bearer token, any token
 
 
@@ -46,8 +45,7 @@ def choose_engine(
 
 def local_http_client() -> httpx2.AsyncClient:
     """An HTTP client whose requests are answered by the embedded engine in this process."""
-    from app.engine.local.app import create_app
-    from app.engine.transport import StreamingASGITransport
+    from app.engine.local import create_app  # Qt and the font load only when the engine is used
 
     return httpx2.AsyncClient(transport=StreamingASGITransport(create_app()))
 
@@ -57,7 +55,7 @@ def open_service(
 ) -> OpenAIImageService:
     if choice.engine == "local":
         options = ServiceOptions(
-            api_key=LOCAL_KEY, base_url=LOCAL_BASE_URL, timeout=timeout, max_retries=max_retries
+            api_key=LOCAL_API_KEY, base_url=LOCAL_BASE_URL, timeout=timeout, max_retries=max_retries
         )
         return OpenAIImageService(options, http_client=local_http_client())
     options = ServiceOptions(

@@ -152,8 +152,8 @@ class OpenAIImageService:
         }
         if request.output_compression is not None:
             params["output_compression"] = request.output_compression
-        if request.moderation is not None:
-            params["moderation"] = request.moderation
+        if request.moderation is not None and request.kind == "generate":
+            params["moderation"] = request.moderation  # the edits endpoint has no such field
         if self._options.extra_body:
             params["extra_body"] = dict(self._options.extra_body)
         return params

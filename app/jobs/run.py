@@ -91,10 +91,13 @@ def _fallback_request(request: ImageRequest) -> ImageRequest:
 class JobRunner:
     """Runs jobs of one library on one service."""
 
-    def __init__(self, *, service: ImageService, library: Library, engine_label: str) -> None:
+    def __init__(
+        self, *, service: ImageService, library: Library, engine_label: str, billed: bool = True
+    ) -> None:
         self._service = service
         self._library = library
         self._engine = engine_label
+        self._billed = billed  # the embedded engine reports usage like the service, but is free
 
     async def run(
         self,
@@ -138,12 +141,17 @@ class JobRunner:
             self._library.cancel_job(job_id)
             raise
         usage = merge_usage(usages)
-        cost = None if usage is None else actual_cost(request.model, usage)
+        cost = self.cost_of(request.model, usage)
         if error is None:
             self._library.finish_job(job_id, usage, cost)
         else:
             self._library.fail_job(job_id, error.message)
         return JobOutcome(job_id, tuple(saved), error, usage, cost, tuple(notes))
+
+    def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
+        if not self._billed:
+            return 0.0
+        return None if usage is None else actual_cost(model, usage)
 
     async def _attempt(
         self,

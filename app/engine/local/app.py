@@ -1,0 +1,137 @@
+"""The embedded local engine: an OpenAI-compatible image server as an ASGI application.
+
+Routes: ``POST /v1/images/generations`` (JSON) and ``POST /v1/images/edits`` (multipart: one
+image as ``image``, several as repeated ``image[]``, an optional ``mask``). Requests, responses,
+stream events and errors follow the official shapes; any bearer token is accepted. Its images
+are local drafts: the required texts typeset exactly over a scene derived from the description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Final
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.engine.local.errors import ApiError, invalid
+from app.engine.local.faults import FaultPlan
+from app.engine.local.inputs import Upload
+from app.engine.local.job import prepare
+from app.engine.local.params import Kind, draft_request, form_value, json_fields
+from app.engine.local.wire import error_response, fault_error, json_response, sse_response
+from app.typeset.fonts import default_family, ensure_gui_application
+
+_IMAGE_FIELDS: Final = ("image", "image[]")
+_MAX_FIELD_BYTES: Final = 4 * 1024 * 1024  # far above the prompt limit, so that check speaks
+
+
+async def _edit_fields(request: Request) -> tuple[dict[str, object], list[Upload], Upload | None]:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise invalid(
+            "The local engine takes edits as multipart/form-data (images as files), not "
+            f"{content_type.split(';')[0] or 'an empty body'}.",
+            None,
+            "unsupported_content_type",
+        )
+    fields: dict[str, object] = {}
+    images: list[Upload] = []
+    mask: Upload | None = None
+    async with request.form(max_part_size=_MAX_FIELD_BYTES) as form:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                upload = Upload(await value.read(), value.filename, value.content_type)
+                if name in _IMAGE_FIELDS:
+                    images.append(upload)
+                elif name == "mask":
+                    mask = upload
+                else:
+                    fields[name] = None  # other files (markup) are accepted and not used
+            elif name in (*_IMAGE_FIELDS, "mask"):
+                raise invalid(f"Invalid '{name}': expected a file, not a text field.", name)
+            else:
+                fields[name] = form_value(name, value)
+    return fields, images, mask
+
+
+class _Engine:
+    def __init__(self, faults: FaultPlan) -> None:
+        self.faults = faults
+
+    async def generations(self, request: Request) -> Response:
+        fields = json_fields(await request.body())
+        return await self._answer("generate", fields, [], None)
+
+    async def edits(self, request: Request) -> Response:
+        fields, images, mask = await _edit_fields(request)
+        return await self._answer("edit", fields, images, mask)
+
+    async def _answer(
+        self,
+        kind: Kind,
+        fields: Mapping[str, object],
+        images: list[Upload],
+        mask: Upload | None,
+    ) -> Response:
+        fault = self.faults.take()
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            fault = None
+        if fault is not None:
+            model = fields.get("model")
+            error = fault_error(fault, model if isinstance(model, str) else "gpt-image-2")
+            if error is not None:
+                raise error
+        checked = draft_request(kind, fields)
+        job = await asyncio.to_thread(prepare, checked, images, mask)
+        if checked.stream:
+            return sse_response(job.events(self.faults), fault)
+        return json_response(await job.response(), fault)
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    return error_response(error)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        message = f"Invalid URL ({request.method} {request.url.path})"
+    elif error.status_code == 405:
+        message = f"Method {request.method} is not allowed for {request.url.path}; use POST."
+    else:
+        message = str(error.detail)
+    answer = error_response(ApiError(error.status_code, message))
+    answer.headers.update(error.headers or {})
+    return answer
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    body = ApiError(
+        500,
+        f"The local engine failed while drafting: {type(error).__name__}.",
+        type="server_error",
+    ).body()
+    return Response(json.dumps(body), status_code=500, media_type="application/json")
+
+
+def create_app(*, faults: FaultPlan | None = None) -> Starlette:
+    """The engine as an ASGI app. Creates the QGuiApplication (offscreen without a display) if
+    there is none, and loads the font, on the calling thread."""
+    ensure_gui_application()
+    default_family()
+    engine = _Engine(faults if faults is not None else FaultPlan())
+    routes = [
+        Route("/v1/images/generations", engine.generations, methods=["POST"]),
+        Route("/v1/images/edits", engine.edits, methods=["POST"]),
+    ]
+    handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
+    return Starlette(routes=routes, exception_handlers=handlers)
