@@ -11,7 +11,6 @@ import base64
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from app.core.cost import image_output_tokens
 from app.core.spec import Spec, TextBlock
 from app.engine.local import FaultPlan, create_app
 from app.engine.transport import local_client
+from tests.local_server import serve_local
 from tests.openai_schemas import unknown_keys, validate, validate_error
 
 pytestmark = pytest.mark.gui
@@ -53,24 +53,9 @@ def _qt(qapp: QApplication) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """A ``serve-local`` subprocess on a free loopback port; its base URL."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "app.engine.server", "--port", "0"]
-    with subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.fullmatch(r"serving on (http://127\.0\.0\.1:(\d+)/v1)\n", line)
-        assert match, f"unexpected first line {line!r}"
-        assert int(match.group(2)) > 0
-        try:
-            yield match.group(1)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=30)
-        assert process.returncode == 0, err
-        assert out == ""  # the ready line was the only one
+    """``zi-studio serve-local`` on a free loopback port; its base URL."""
+    with serve_local() as base_url:
+        yield base_url
 
 
 @pytest.fixture(params=["in-process", "serve-local"])

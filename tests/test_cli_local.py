@@ -1,0 +1,173 @@
+"""The main job on the embedded engine and on ``serve-local``: compose, generate, edit, keep."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from app.core.compiler import parse_prompt
+from app.core.metadata import read_metadata
+from app.store.library import Library
+from app.store.paths import StudioPaths
+from tests.local_server import serve_local
+
+TEA = ("--description", "Minimal premium tea packaging on a white studio table",
+       "--text", "headline=有机绿茶", "--text", "subhead=100g 无添加")  # fmt: skip
+
+
+def run_cli(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env["ZI_STUDIO_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *argv],
+        capture_output=True, text=True, env=env, timeout=180, check=False,
+    )  # fmt: skip
+
+
+def images_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return [line for line in lines if "index" in line]
+
+
+def test_generate_on_the_embedded_engine_without_a_key(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli(tmp_path / "home", "generate", *TEA, "--ratio", "3:4", "-n", "2",
+                     "--out", str(out), "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "using the embedded local engine" in result.stderr
+    images = images_of(result)
+    assert len(images) == 2
+    for image in images:
+        assert (image["width"], image["height"]) == (768, 1024)
+        assert image["width"] % 16 == 0 and image["height"] % 16 == 0
+        assert image["actual_usd"] == 0
+        with Image.open(image["path"]) as picture:
+            assert picture.size == (768, 1024)
+            assert picture.format == "PNG"
+        spec = read_metadata(Path(image["path"]).read_bytes())
+        assert spec is not None
+        assert [t["text"] for t in spec["spec"]["texts"]] == ["有机绿茶", "100g 无添加"]
+    with Library.open(StudioPaths.under(tmp_path / "home")) as library:
+        (job,) = library.jobs()
+        assert job.status == "done" and job.engine == "local"
+        texts = [block.text for block in parse_prompt(job.request.prompt).blocks]
+        assert texts == ["有机绿茶", "100g 无添加"]
+        assert len(library.images(job.id)) == 2
+    # The two variations differ.
+    assert Path(images[0]["path"]).read_bytes() != Path(images[1]["path"]).read_bytes()
+
+
+def test_transparent_background_gives_transparent_pixels(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "generate", *TEA, "--ratio", "1:1", "--background",
+                     "transparent", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with Image.open(images_of(result)[0]["path"]) as picture:
+        alpha = picture.getchannel("A")
+        assert alpha.getextrema() == (0, 255)  # clear backdrop, opaque text
+        assert alpha.getpixel((2, 2)) == 0
+
+
+def test_edit_keeps_the_exact_texts_and_hangs_under_its_parent(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = images_of(run_cli(home, "generate", *TEA, "--size", "1024x1024", "--json"))[0]
+    mask = tmp_path / "mask.png"
+    editable = Image.new("RGBA", (1024, 1024), (0, 0, 0, 255))
+    editable.paste((0, 0, 0, 0), (0, 700, 1024, 1024))
+    editable.save(mask)
+    result = run_cli(home, "edit", first["path"], "--instruction", "Make the table dark walnut",
+                     "--mask", str(mask), "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (edited,) = images_of(result)
+    assert (edited["width"], edited["height"]) == (1024, 1024)
+    with Library.open(StudioPaths.under(home)) as library:
+        job = library.jobs()[0]
+        assert job.kind == "edit"
+        assert job.request.prompt.startswith("Make the table dark walnut.")
+        assert [b.text for b in parse_prompt(job.request.prompt).blocks] == [
+            "有机绿茶", "100g 无添加",
+        ]  # fmt: skip
+        record = library.image(library.images(job.id)[0].id)
+        assert record is not None
+        assert record.parent_image_id == library.images(first["job_id"])[0].id
+
+
+@pytest.mark.parametrize(
+    ("make_input", "words"),
+    [
+        (lambda p: p.write_text("not an image"), "not an image this studio can read"),
+        (lambda p: Image.new("RGB", (64, 64)).save(p, "BMP"), "BMP images are not accepted"),
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "not an image"),
+        (lambda p: p.mkdir(), "is a folder"),
+    ],
+)
+def test_bad_edit_inputs_are_refused_before_sending(
+    tmp_path: Path, make_input: Any, words: str
+) -> None:
+    path = tmp_path / "input.png"
+    make_input(path)
+    result = run_cli(tmp_path, "edit", str(path), "--instruction", "x")
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_mask_of_another_size_is_refused(tmp_path: Path) -> None:
+    image, mask = tmp_path / "a.png", tmp_path / "m.png"
+    Image.new("RGB", (1024, 1024)).save(image)
+    Image.new("RGBA", (512, 512)).save(mask)
+    result = run_cli(tmp_path, "edit", str(image), "--instruction", "x", "--mask", str(mask))
+    assert result.returncode == 2
+    assert "the mask must be the same size" in result.stderr
+
+
+def test_generate_through_serve_local(tmp_path: Path) -> None:
+    with serve_local() as base_url:
+        result = run_cli(tmp_path, "generate", *TEA, "--ratio", "16:9", "-n", "2",
+                         "--base-url", base_url, "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "local engine" not in result.stderr
+    assert [(i["width"], i["height"]) for i in images_of(result)] == [(1088, 608)] * 2
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        assert library.jobs()[0].engine.startswith("remote:127.0.0.1:")
+
+
+def test_a_server_that_went_away_is_exit_4(tmp_path: Path) -> None:
+    with serve_local() as base_url:
+        pass
+    result = run_cli(tmp_path, "generate", *TEA, "--base-url", base_url, "--max-retries", "0")
+    assert result.returncode == 4
+    assert "Cannot reach the image service" in result.stderr
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        (job,) = library.jobs()
+        assert job.status == "failed"
+        assert job.error_message is not None and "Cannot reach" in job.error_message
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_keeps_what_arrived_and_exits_130(tmp_path: Path, signal_number: int) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env["ZI_STUDIO_HOME"] = str(tmp_path)
+    command = [sys.executable, "-m", "app.cli", "generate", *TEA, "-n", "10", "--json"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = json.loads(process.stdout.readline())
+        process.send_signal(signal_number)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        (job,) = library.jobs()
+        assert job.status == "cancelled"
+        kept = library.images(job.id)
+        assert 1 <= len(kept) < 10
+        assert first["library_path"] in {str(image.path) for image in kept}
