@@ -162,7 +162,7 @@ def test_interrupting_keeps_what_arrived_and_exits_130(tmp_path: Path, signal_nu
         assert process.stdout is not None and process.stderr is not None
         first = json.loads(process.stdout.readline())
         process.send_signal(signal_number)
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     with Library.open(StudioPaths.under(tmp_path)) as library:
