@@ -15,7 +15,7 @@ from app.core.spec_json import (
     with_overrides,
 )
 
-EXAMPLES = sorted((Path(__file__).parents[2] / "shared" / "examples").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).parents[1] / "resources" / "examples").glob("*.json"))
 SCHEMA = json.loads(
     (Path(__file__).parents[1] / "app" / "core" / "data" / "spec.schema.json").read_text("utf-8")
 )
