@@ -13,14 +13,6 @@ from app.store.secrets import load_key
 from app.store.settings import Settings, check_base_url
 
 
-def add_service_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("service flags")
-    group.add_argument("--engine", choices=("local", "remote"), help="default: remote with a key")
-    group.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible service")
-    group.add_argument("--timeout", type=float, metavar="SECONDS")
-    group.add_argument("--max-retries", type=int, metavar="N")
-
-
 @dataclass(frozen=True, slots=True)
 class OpenedService:
     service: OpenAIImageService

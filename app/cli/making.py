@@ -1,0 +1,213 @@
+"""What ``generate`` and ``edit`` do: make images, keep them, say what they cost.
+
+Imported only when one of them runs: the SDK takes most of a second to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import signal
+
+from app.cli.errors import CommandError, Exit, say_error, say_warning
+from app.cli.inputs import EditSource, image_sizes, read_edit_source
+from app.cli.service_flags import opened_service
+from app.cli.spec_flags import spec_from_args
+from app.core.cost import format_usd
+from app.core.plan import Plan, PlanError, canvas_size, plan_edit, plan_generation
+from app.core.sizes import Size, is_valid_size
+from app.core.spec import Spec
+from app.core.spec_json import spec_to_dict
+from app.engine.errors import ServiceError
+from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
+from app.store.files import StoreError, write_unique
+from app.store.library import Library
+from app.store.paths import StudioPaths
+from app.store.settings import Settings, SettingsFile
+
+
+def exit_code_for(error: ServiceError) -> Exit:
+    return Exit.SERVICE_ERROR if error.answered else Exit.NO_ANSWER
+
+
+def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
+    cap = settings.spending_cap_usd
+    usd = plan.cost.usd
+    if local or cap is None:
+        return
+    if usd is None:
+        raise CommandError(
+            f"no price is known for {plan.request.model}, so the spending cap of ${cap:.2f} cannot "
+            "be checked: remove the cap or choose a priced model"
+        )
+    if usd > cap:
+        raise CommandError(
+            f"this job is estimated at {format_usd(usd)}, over the spending cap of ${cap:.2f}: "
+            "lower n, the quality or the size, or raise the cap in the settings"
+        )
+
+
+class _Printer:
+    """Prints each image as it is kept, and copies it to ``--out``."""
+
+    def __init__(self, args: argparse.Namespace, plan: Plan) -> None:
+        self.args = args
+        self.plan = plan
+        self.runner: JobRunner | None = None
+
+    def image(self, image: SavedImage) -> None:
+        path = image.record.path
+        if self.args.out is not None:
+            stem = f"zi-{image.record.job_id[:8]}-{image.index + 1}"
+            path = write_unique(self.args.out, stem, path.suffix, image.record.path.read_bytes())
+        if self.args.json:
+            line = {
+                "job_id": image.record.job_id,
+                "index": image.index,
+                "path": str(path),
+                "library_path": str(image.record.path),
+                "width": image.record.width,
+                "height": image.record.height,
+                "estimated_usd": self.plan.cost.usd,
+                "actual_usd": self.actual_usd(image),
+                "usage": image.usage,
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        else:
+            print(f"{path}  {image.record.width}x{image.record.height}", flush=True)
+
+    def actual_usd(self, image: SavedImage) -> float | None:
+        assert self.runner is not None
+        return self.runner.cost_of(self.plan.request.model, image.usage)
+
+
+async def _run(
+    args: argparse.Namespace,
+    plan: Plan,
+    spec: Spec,
+    settings: Settings,
+    parent_sha256: str | None,
+) -> int:
+    opened = opened_service(args, settings)
+    _check_cap(plan, settings, opened.choice.engine == "local")
+    printer = _Printer(args, plan)
+    try:
+        with Library.open(StudioPaths.from_environment()) as library:
+            for job in library.recovered:
+                say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
+            parent_image_id = _library_id(library, parent_sha256)
+            local = opened.choice.engine == "local"
+            runner = JobRunner(
+                service=opened.service,
+                library=library,
+                engine_label=opened.choice.label,
+                billed=not local,
+            )
+            printer.runner = runner
+            outcome = await runner.run(
+                plan,
+                spec_json=spec_to_dict(spec),
+                parent_image_id=parent_image_id,
+                callbacks=JobCallbacks(on_image=printer.image, on_note=say_warning),
+            )
+    finally:
+        await opened.service.close()
+    return _report(outcome, plan, json_lines=args.json, local=local)
+
+
+def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -> int:
+    if json_lines:
+        summary = {
+            "job_id": outcome.job_id,
+            "images": len(outcome.images),
+            "estimated_usd": plan.cost.usd,
+            "actual_usd": outcome.actual_usd,
+            "usage": outcome.usage,
+        }
+        print(json.dumps({"summary": summary}, ensure_ascii=False), flush=True)
+    if outcome.error is not None:
+        say_error(outcome.error.message)
+        return int(exit_code_for(outcome.error))
+    if not json_lines:
+        count = f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s)"
+        if local:
+            print(
+                f"{count}; local drafts, no cost (on {plan.request.model} about "
+                f"{format_usd(plan.cost.usd)})"
+            )
+        else:
+            print(
+                f"{count}; estimated {format_usd(plan.cost.usd)}, "
+                f"actual {format_usd(outcome.actual_usd)}"
+            )
+    return int(Exit.DONE)
+
+
+def _library_id(library: Library, sha256: str | None) -> int | None:
+    """The library's record of an edited image, so the new version hangs under it."""
+    found = library.find_images_by_sha256(sha256) if sha256 else []
+    return found[0].id if found else None
+
+
+def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
+    settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
+    for warning in plan.warnings:
+        say_warning(warning)
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(_run(args, plan, spec, settings, parent))
+    # SIGTERM ends the job like Ctrl+C: the job is marked cancelled, what arrived is kept.
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return loop.run_until_complete(task)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        task.cancel()
+        loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+        raise CommandError(
+            "interrupted; images received so far are kept", Exit.INTERRUPTED
+        ) from None
+    except StoreError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    spec = spec_from_args(args)
+    sizes = image_sizes(spec.references, what="--ref")
+    try:
+        plan = plan_generation(spec, stream=True, reference_sizes=sizes)
+    except PlanError as error:
+        raise CommandError(str(error)) from None
+    return _execute(args, plan, spec, None)
+
+
+def _edit_size(spec: Spec, args: argparse.Namespace, source: EditSource) -> Size | None:
+    """The asked size, else the input's own size when the API accepts it, else "auto"."""
+    if args.size is not None or args.ratio is not None:
+        return canvas_size(spec)
+    return source.size if is_valid_size(source.width, source.height) else None
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    source = read_edit_source(args.image, args.mask)
+    # An edit makes one image by default and sends no earlier references, whatever the spec held.
+    base = dataclasses.replace(source.spec, n=1, references=())
+    spec = spec_from_args(args, base=base, require_content=False)
+    sizes = [(source.width, source.height), *image_sizes(spec.references, what="--ref")]
+    try:
+        plan = plan_edit(
+            spec,
+            instruction=args.instruction,
+            image=str(source.path),
+            blocks=spec.texts,
+            mask=None if args.mask is None else str(args.mask.resolve()),
+            stream=True,
+            input_sizes=sizes,
+            size=_edit_size(spec, args, source),
+        )
+    except PlanError as error:
+        raise CommandError(str(error)) from None
+    return _execute(args, plan, spec, source.sha256)
