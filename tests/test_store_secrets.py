@@ -12,6 +12,7 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
+from app.core.redaction import redact
 from app.store import secrets
 from app.store.files import StoreError
 from app.store.settings import Settings, SettingsFile
@@ -136,7 +137,7 @@ def test_redact_masks_the_key_and_anything_like_one() -> None:
         "with sk-other0123456789abcdefXYZ"
     )
 
-    redacted = secrets.redact(message, KEY)
+    redacted = redact(message, KEY)
 
     for secret in (KEY, "abc.DEF-123456", "hunter22", "zzz9", "sk-other0123456789abcdefXYZ"):
         assert secret not in redacted
@@ -148,8 +149,8 @@ def test_redact_masks_the_key_and_anything_like_one() -> None:
 def test_redact_leaves_ordinary_text_alone() -> None:
     text = "有机绿茶 — task-force poster, 100g 无添加; the desk-lamp is 3 sk-8 units"
 
-    assert secrets.redact(text, "sk") == text
-    assert secrets.redact(text) == text
+    assert redact(text, "sk") == text
+    assert redact(text) == text
 
 
 def test_the_key_never_reaches_the_settings_file(memory: MemoryKeyring, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ looks like one is dropped or masked before writing.
 from __future__ import annotations
 
 import json
-import re
 import struct
 import zlib
 from collections.abc import Mapping
@@ -18,24 +17,13 @@ from typing import Any, Final, Literal
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from app.core.redaction import scrub_credentials
+
 KEYWORD: Final = "zi-studio"
 XMP_NAMESPACE: Final = "urn:zi-studio:xmp:1/"
 XMP_PROPERTY: Final = "payload"
 
 ImageFormat = Literal["png", "webp", "jpeg"]
-
-SECRET_TOKEN: Final = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9][A-Za-z0-9_\-]{15,}")
-"""An OpenAI-style secret key (``sk-...``, ``sk-proj-...``) anywhere in a text."""
-REDACTED_TOKEN: Final = "sk-…redacted"
-_URL_CREDENTIALS: Final = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
-_QUERY_CREDENTIALS: Final = re.compile(
-    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|password|sig)=)[^&\s#]+"
-)
-_CREDENTIAL_NAMES: Final = frozenset(
-    {"api_key", "apikey", "key", "authorization", "auth", "password", "passwd", "secret",
-     "token", "access_token", "bearer", "credentials", "cookie"}
-)  # fmt: skip
-_CREDENTIAL_ENDINGS: Final = ("_api_key", "_apikey", "_secret", "_token", "_password")
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _TEXT_CHUNKS: Final = (b"iTXt", b"tEXt", b"zTXt")
@@ -56,34 +44,6 @@ def make_payload(
 ) -> dict[str, Any]:
     """The payload CONTRACTS §4 describes, ready for ``embed_metadata``."""
     return {"spec": dict(spec), "model": model, "size": size, "job_id": job_id}
-
-
-def is_credential_name(name: str) -> bool:
-    """Whether a mapping key names a credential (``api_key``, ``Authorization``, ...)."""
-    normal = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return normal in _CREDENTIAL_NAMES or normal.endswith(_CREDENTIAL_ENDINGS)
-
-
-def scrub_text(text: str) -> str:
-    """``text`` without URL credentials (``user:password@``, ``?key=``) and secret-key tokens."""
-    text = _URL_CREDENTIALS.sub(r"\1", text)
-    text = _QUERY_CREDENTIALS.sub(r"\1redacted", text)
-    return SECRET_TOKEN.sub(REDACTED_TOKEN, text)
-
-
-def scrub_credentials(value: Any) -> Any:
-    """A copy of a JSON-like value with credential keys dropped and credential texts masked."""
-    if isinstance(value, Mapping):
-        return {
-            str(key): scrub_credentials(item)
-            for key, item in value.items()
-            if not is_credential_name(str(key))
-        }
-    if isinstance(value, list | tuple):
-        return [scrub_credentials(item) for item in value]
-    if isinstance(value, str):
-        return scrub_text(value)
-    return value
 
 
 def image_format(image_bytes: bytes) -> ImageFormat:

@@ -45,20 +45,7 @@ def canvas_size(spec: Spec) -> Size | None:
 
 def request_params(request: ImageRequest) -> dict[str, object]:
     """The request as the API's parameter names, for validation."""
-    params: dict[str, object] = {
-        "model": request.model,
-        "prompt": request.prompt,
-        "size": request.size,
-        "quality": request.quality,
-        "n": request.n,
-        "background": request.background,
-        "output_format": request.output_format,
-        "partial_images": request.partial_images,
-    }
-    if request.output_compression is not None:
-        params["output_compression"] = request.output_compression
-    if request.moderation is not None:
-        params["moderation"] = request.moderation
+    params: dict[str, object] = {**request.api_params(), "partial_images": request.partial_images}
     if request.images:
         params["image"] = list(request.images)
     return params

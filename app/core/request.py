@@ -28,6 +28,23 @@ class ImageRequest:
     images: tuple[str, ...] = ()
     mask: str | None = None
 
+    def api_params(self) -> dict[str, Any]:
+        """The JSON fields of the call, by the API's names (files and streaming aside)."""
+        params: dict[str, Any] = {
+            "model": self.model,
+            "prompt": self.prompt,
+            "n": self.n,
+            "size": self.size,
+            "quality": self.quality,
+            "background": self.background,
+            "output_format": self.output_format,
+        }
+        if self.output_compression is not None:
+            params["output_compression"] = self.output_compression
+        if self.moderation is not None and self.kind == "generate":
+            params["moderation"] = self.moderation  # the edits endpoint has no such field
+        return params
+
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["images"] = list(self.images)

@@ -6,18 +6,6 @@ appears in one: messages from the service are redacted before they are kept.
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
-_KEY_LIKE: Final = re.compile(r"\b(sk|rk|pk|org|proj)-[A-Za-z0-9_\-*]{6,}")
-
-
-def redact(text: str, key: str | None = None) -> str:
-    """``text`` with the key, and anything shaped like a key, replaced."""
-    if key:
-        text = text.replace(key, "sk-…redacted")
-    return _KEY_LIKE.sub("sk-…redacted", text)
-
 
 class ServiceError(Exception):
     """A request that did not give images. ``answered`` tells whether the service replied."""

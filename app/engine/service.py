@@ -26,6 +26,7 @@ import httpx2
 import openai
 from PIL import Image
 
+from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.engine.errors import (
     AuthenticationFailedError,
@@ -37,7 +38,6 @@ from app.engine.errors import (
     ServiceError,
     TimedOutError,
     UnreachableError,
-    redact,
 )
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
@@ -141,19 +141,7 @@ class OpenAIImageService:
         return self._run(request)
 
     def _params(self, request: ImageRequest) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "model": request.model,
-            "prompt": request.prompt,
-            "n": request.n,
-            "size": request.size,
-            "quality": request.quality,
-            "background": request.background,
-            "output_format": request.output_format,
-        }
-        if request.output_compression is not None:
-            params["output_compression"] = request.output_compression
-        if request.moderation is not None and request.kind == "generate":
-            params["moderation"] = request.moderation  # the edits endpoint has no such field
+        params = request.api_params()
         if self._options.extra_body:
             params["extra_body"] = dict(self._options.extra_body)
         return params

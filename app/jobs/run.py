@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.cost import actual_cost
@@ -23,7 +23,6 @@ from app.core.request import ImageRequest
 from app.engine.errors import RefusedError, ServiceError
 from app.engine.service import (
     CompletedImage,
-    ImageEvent,
     ImageFailed,
     ImageService,
     PartialImage,
@@ -88,6 +87,19 @@ def _fallback_request(request: ImageRequest) -> ImageRequest:
     )
 
 
+@dataclass(slots=True)
+class _Job:
+    """What one running job has gathered so far."""
+
+    id: str
+    spec_json: Mapping[str, Any]
+    parent_image_id: int | None
+    callbacks: JobCallbacks
+    saved: list[SavedImage] = field(default_factory=list)
+    usages: list[Mapping[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
 class JobRunner:
     """Runs jobs of one library on one service."""
 
@@ -107,7 +119,6 @@ class JobRunner:
         parent_image_id: int | None = None,
         callbacks: JobCallbacks | None = None,
     ) -> JobOutcome:
-        callbacks = callbacks or JobCallbacks()
         request = plan.request
         job_id = self._library.create_job(
             kind=request.kind,
@@ -117,36 +128,28 @@ class JobRunner:
             estimated_usd=plan.cost.usd,
         )
         self._library.mark_running(job_id)
-        saved: list[SavedImage] = []
-        usages: list[Mapping[str, Any]] = []
-        notes: list[str] = []
+        job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
         try:
-            error = await self._attempt(
-                job_id, request, spec_json, parent_image_id, callbacks, saved, usages, keyed=False
-            )
-            wants_transparency = request.background == "transparent"
+            error = await self._attempt(job, request, keyed=False)
             if (
                 error is not None
-                and not saved
-                and wants_transparency
+                and not job.saved
+                and request.background == "transparent"
                 and refuses_transparency(error)
             ):
-                notes.append(TRANSPARENCY_FALLBACK_NOTE)
-                callbacks.on_note(TRANSPARENCY_FALLBACK_NOTE)
-                error = await self._attempt(
-                    job_id, _fallback_request(request), spec_json, parent_image_id, callbacks,
-                    saved, usages, keyed=True,
-                )  # fmt: skip
+                job.notes.append(TRANSPARENCY_FALLBACK_NOTE)
+                job.callbacks.on_note(TRANSPARENCY_FALLBACK_NOTE)
+                error = await self._attempt(job, _fallback_request(request), keyed=True)
         except asyncio.CancelledError:
             self._library.cancel_job(job_id)
             raise
-        usage = merge_usage(usages)
+        usage = merge_usage(job.usages)
         cost = self.cost_of(request.model, usage)
         if error is None:
             self._library.finish_job(job_id, usage, cost)
         else:
             self._library.fail_job(job_id, error.message)
-        return JobOutcome(job_id, tuple(saved), error, usage, cost, tuple(notes))
+        return JobOutcome(job_id, tuple(job.saved), error, usage, cost, tuple(job.notes))
 
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
@@ -154,72 +157,40 @@ class JobRunner:
         return None if usage is None else actual_cost(model, usage)
 
     async def _attempt(
-        self,
-        job_id: str,
-        request: ImageRequest,
-        spec_json: Mapping[str, Any],
-        parent_image_id: int | None,
-        callbacks: JobCallbacks,
-        saved: list[SavedImage],
-        usages: list[Mapping[str, Any]],
-        *,
-        keyed: bool,
+        self, job: _Job, request: ImageRequest, *, keyed: bool
     ) -> ServiceError | None:
+        """Send ``request`` once; keep its images; the error that ended it, if any."""
         call = self._service.edit if request.kind == "edit" else self._service.generate
         async with contextlib.aclosing(call(request)) as events:
-            return await self._consume(
-                events, job_id, request, spec_json, parent_image_id, callbacks, saved, usages,
-                keyed=keyed,
-            )  # fmt: skip
-
-    async def _consume(
-        self,
-        events: AsyncGenerator[ImageEvent, None],
-        job_id: str,
-        request: ImageRequest,
-        spec_json: Mapping[str, Any],
-        parent_image_id: int | None,
-        callbacks: JobCallbacks,
-        saved: list[SavedImage],
-        usages: list[Mapping[str, Any]],
-        *,
-        keyed: bool,
-    ) -> ServiceError | None:
-        async for event in events:
-            if isinstance(event, PartialImage):
-                callbacks.on_partial(event)
-            elif isinstance(event, CompletedImage):
-                image = await self._keep(job_id, event, spec_json, request, parent_image_id, keyed)
-                saved.append(image)
-                if event.usage:
-                    usages.append(event.usage)
-                callbacks.on_image(image)
-            elif isinstance(event, ImageFailed):
-                return event.error
+            async for event in events:
+                if isinstance(event, PartialImage):
+                    job.callbacks.on_partial(event)
+                elif isinstance(event, CompletedImage):
+                    image = await self._keep(job, event, request, keyed)
+                    job.saved.append(image)
+                    if event.usage:
+                        job.usages.append(event.usage)
+                    job.callbacks.on_image(image)
+                elif isinstance(event, ImageFailed):
+                    return event.error
         return None
 
     async def _keep(
-        self,
-        job_id: str,
-        event: CompletedImage,
-        spec_json: Mapping[str, Any],
-        request: ImageRequest,
-        parent_image_id: int | None,
-        keyed: bool,
+        self, job: _Job, event: CompletedImage, request: ImageRequest, keyed: bool
     ) -> SavedImage:
-        payload = make_payload(
-            spec=spec_json, model=request.model, size=f"{event.width}x{event.height}", job_id=job_id
-        )
+        size = f"{event.width}x{event.height}"
+        payload = make_payload(spec=job.spec_json, model=request.model, size=size, job_id=job.id)
 
         def prepare_and_write() -> ImageRecord:
             data, fmt = event.data, event.output_format
             if keyed:
                 data, fmt = remove_key_colour(data), "png"
             return self._library.add_image(
-                job_id, event.image_index, embed_metadata(data, payload),
+                job.id, event.image_index, embed_metadata(data, payload),
                 width=event.width, height=event.height, output_format=fmt,
-                parent_image_id=parent_image_id,
+                parent_image_id=job.parent_image_id,
             )  # fmt: skip
 
+        # Encoding and the fsync'd write stay off the loop that streams the next image.
         record = await asyncio.to_thread(prepare_and_write)
         return SavedImage(record, event.image_index, event.usage)

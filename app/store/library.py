@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Final, cast, get_args
 
+from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.store.db import Database, Schema, SchemaVersion
 from app.store.files import ProcessLock, StoreError, remove_stale_temp_files, write_atomic
@@ -36,7 +37,6 @@ from app.store.records import (
     json_text,
     timestamp,
 )
-from app.store.secrets import redact
 
 __all__ = [
     "ImageRecord",

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal, cast
 from urllib.parse import urlsplit
 
-from app.core.metadata import SECRET_TOKEN
+from app.core.redaction import SECRET_TOKEN
 from app.core.request import ImageRequest
 
 JobKind = Literal["generate", "edit"]

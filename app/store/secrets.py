@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Mapping
 from typing import Final, Literal
 
@@ -18,7 +17,6 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
-from app.core.metadata import REDACTED_TOKEN, scrub_text
 from app.store.files import StoreError
 
 log = logging.getLogger(__name__)
@@ -26,8 +24,6 @@ log = logging.getLogger(__name__)
 SERVICE: Final = "zi-studio"
 USERNAME: Final = "openai-api-key"
 ENV_VARIABLE: Final = "OPENAI_API_KEY"
-_MIN_KEY_TO_REDACT: Final = 8
-_BEARER: Final = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}")
 
 KeySource = Literal["environment", "keyring", "none"]
 
@@ -85,15 +81,6 @@ def delete_key() -> bool:
             "try again."
         ) from error
     return True
-
-
-def redact(text: str, key: str | None = None) -> str:
-    """``text`` with ``key``, anything that looks like a secret key, bearer tokens and URL
-    credentials masked, ready for an error message or a log line."""
-    if key and len(key) >= _MIN_KEY_TO_REDACT:
-        text = text.replace(key, REDACTED_TOKEN)
-    text = _BEARER.sub(r"\1…redacted", text)
-    return scrub_text(text)
 
 
 def _stored_key() -> str | None:

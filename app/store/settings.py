@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from app.core.metadata import is_credential_name
+from app.core.redaction import is_credential_name
 from app.core.spec import DEFAULT_MODEL, QUALITIES, TIERS
 from app.store.files import remove_stale_temp_files, write_atomic
 
