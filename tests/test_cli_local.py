@@ -171,3 +171,22 @@ def test_interrupting_keeps_what_arrived_and_exits_130(tmp_path: Path, signal_nu
         kept = library.images(job.id)
         assert 1 <= len(kept) < 10
         assert first["library_path"] in {str(image.path) for image in kept}
+
+
+def test_generate_with_references_sends_an_edit(tmp_path: Path) -> None:
+    reference = tmp_path / "bottle.png"
+    Image.new("RGB", (800, 600), "#88aa88").save(reference)
+    result = run_cli(tmp_path / "home", "generate", *TEA, "--ref", str(reference),
+                     "--size", "1024x1024", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [(i["width"], i["height"]) for i in images_of(result)] == [(1024, 1024)]
+    with Library.open(StudioPaths.under(tmp_path / "home")) as library:
+        (job,) = library.jobs()
+        assert job.kind == "edit"
+        assert job.request.images == (str(reference),)
+
+
+def test_a_missing_reference_is_bad_input(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "generate", *TEA, "--ref", str(tmp_path / "nope.png"))
+    assert result.returncode == 2
+    assert "--ref" in result.stderr and "no such file" in result.stderr
