@@ -132,3 +132,9 @@ def test_installed_command_prints_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("zi-studio ")
+
+
+def test_an_over_long_prompt_is_refused_before_sending(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "estimate", "--description", "x" * 32_001)
+    assert code == 2
+    assert "32,000" in err and err.count("\n") <= 2  # the warning, then the one-line error

@@ -190,3 +190,16 @@ def test_a_missing_reference_is_bad_input(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "generate", *TEA, "--ref", str(tmp_path / "nope.png"))
     assert result.returncode == 2
     assert "--ref" in result.stderr and "no such file" in result.stderr
+
+
+def test_huge_images_are_refused_with_a_reason(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 20_000)).save(bomb)  # tiny file, 400 million pixels
+    result = run_cli(tmp_path, "edit", str(bomb), "--instruction", "x")
+    assert result.returncode == 2
+    assert "too large to open" in result.stderr
+    heavy = tmp_path / "heavy.png"
+    heavy.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(51 * 1024 * 1024))
+    result = run_cli(tmp_path, "generate", *TEA, "--ref", str(heavy))
+    assert result.returncode == 2
+    assert "over the limit of 50 MB" in result.stderr

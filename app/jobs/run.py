@@ -27,6 +27,7 @@ from app.engine.service import (
     ImageService,
     PartialImage,
 )
+from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
 
@@ -142,6 +143,11 @@ class JobRunner:
                 error = await self._attempt(job, _fallback_request(request), keyed=True)
         except asyncio.CancelledError:
             self._library.cancel_job(job_id)
+            raise
+        except StoreError as disk_error:
+            # A full or read-only disk: images kept so far stay; the job says why it stopped.
+            with contextlib.suppress(StoreError):
+                self._library.fail_job(job_id, str(disk_error))
             raise
         usage = merge_usage(job.usages)
         cost = self.cost_of(request.model, usage)
