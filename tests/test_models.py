@@ -11,17 +11,14 @@ from hypothesis import strategies as st
 from app.core.models import (
     DEFAULT_MODEL,
     ModelError,
-    Problem,
-    RequestValidationError,
     RetiredModelError,
     Support,
     UnknownModelError,
-    check_params,
     known_models,
     model_info,
     retired_models,
-    validate_params,
 )
+from app.core.params import Problem, RequestValidationError, check_params, validate_params
 
 NAMED_MODELS = [name for name in known_models() if not name.endswith("*")]
 

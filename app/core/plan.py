@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from app.core.compiler import CompiledPrompt, compile_edit_prompt, compile_prompt
 from app.core.cost import CostEstimate, estimate
-from app.core.models import ModelError, RequestValidationError, check_params
+from app.core.models import ModelError
+from app.core.params import RequestValidationError, check_params
 from app.core.request import ImageRequest
 from app.core.sizes import Size, SizeError, parse_size, size_for_ratio
 from app.core.spec import Spec, TextBlock

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-from app.core.models import validate_params
+from app.core.params import validate_params
 from app.core.spec import (
     ALIGNMENTS,
     BACKGROUNDS,

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from app.core.models import DEFAULT_MODEL, MAX_N, MAX_PROMPT_CHARS, validate_params
+from app.core.models import DEFAULT_MODEL, MAX_N, MAX_PROMPT_CHARS
+from app.core.params import validate_params
 from app.core.sizes import Size, SizeError, parse_size
 from app.core.spec import Spec, SpecError
 from app.core.spec_json import spec_from_dict
