@@ -34,18 +34,30 @@ def main() -> None:
         startup = []
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "app.cli", "--version"], check=True, env=env)
+            subprocess.run(
+                [sys.executable, "-m", "app.cli", "--version"],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
             startup.append(time.perf_counter() - start)
         files = [p for p in Path(home).rglob("*") if p.is_file()]
         images = [p for p in files if p.suffix == ".png"]
         database = sum(p.stat().st_size for p in files if "library.sqlite" in p.name)
         image_bytes = sum(p.stat().st_size for p in images)
-    print(f"generate n=4 1536x2048, local: median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, {runs} runs)")  # fmt: skip
+    median = statistics.median(times)
+    print(
+        f"generate n=4 1536x2048, local: median {median:.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, {runs} runs)"
+    )
     print(f"  of which start-up (--version): median {statistics.median(startup):.2f} s")
-    print(f"  per image: {statistics.median(times) / 4:.2f} s")
-    print(f"library: {len(images)} images, {image_bytes / len(images) / 1024:.0f} KiB per image file, "
-          f"database {database / len(images) / 1024:.1f} KiB per image (with WAL)")  # fmt: skip
+    print(f"  per image: {median / 4:.2f} s")
+    per_file = image_bytes / len(images) / 1024
+    per_row = database / len(images) / 1024
+    print(
+        f"library: {len(images)} images, {per_file:.0f} KiB per image file, "
+        f"database {per_row:.1f} KiB per image (with WAL)"
+    )
 
 
 if __name__ == "__main__":
