@@ -188,7 +188,7 @@ class OpenAIImageService:
         except ServiceError as error:
             yield ImageFailed(error)
         except openai.APIError as error:
-            yield ImageFailed(service_error(error, key))
+            yield ImageFailed(service_error(error, key, completed=completed))
         except httpx2.TransportError as error:
             yield ImageFailed(_dropped(error, completed))
         except json.JSONDecodeError:
@@ -237,14 +237,19 @@ def _error_body(error: openai.APIStatusError) -> dict[str, Any]:
     return dict(body) if isinstance(body, Mapping) else {}
 
 
-def service_error(error: openai.APIError, key: str | None = None) -> ServiceError:
-    """The typed outcome for an exception raised by the SDK, with the key redacted."""
+def service_error(
+    error: openai.APIError, key: str | None = None, *, completed: int = 0
+) -> ServiceError:
+    """The typed outcome for an exception raised by the SDK, with the key redacted.
+
+    ``completed``: images already received, which a dropped connection's message says are kept.
+    """
     if isinstance(error, openai.APITimeoutError):
         return TimedOutError("The service did not answer in time. Try again, or raise the timeout.")
     if isinstance(error, openai.APIConnectionError):
         cause = error.__cause__
         if isinstance(cause, httpx2.TransportError) and not isinstance(cause, httpx2.ConnectError):
-            return _dropped(cause, 0)
+            return _dropped(cause, completed)
         return UnreachableError(
             "Cannot reach the image service. Check the network and the base URL, then try again."
         )
