@@ -86,7 +86,7 @@ def test_rate_limit_is_retried_by_the_sdk() -> None:
     [
         (Fault.rate_limit(retry_after=0.01), RateLimitedError),
         (Fault.server_error(), ServerFailedError),
-        (Fault.moderation("output", ["violence"]), ModerationBlockedError),
+        (Fault.moderation("output", ("violence",)), ModerationBlockedError),
         (Fault.unauthorized(), AuthenticationFailedError),
         (Fault.malformed_json(), MalformedAnswerError),
         (Fault.bad_base64(), MalformedAnswerError),
