@@ -203,3 +203,12 @@ def test_huge_images_are_refused_with_a_reason(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "generate", *TEA, "--ref", str(heavy))
     assert result.returncode == 2
     assert "over the limit of 50 MB" in result.stderr
+
+
+def test_out_must_be_a_writable_folder_before_anything_is_sent(tmp_path: Path) -> None:
+    a_file = tmp_path / "taken"
+    a_file.write_text("x")
+    result = run_cli(tmp_path / "home", "generate", *TEA, "--out", str(a_file))
+    assert result.returncode == 2
+    assert "is a file, not a folder" in result.stderr
+    assert not (tmp_path / "home" / "data").exists()  # no job was started

@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import os
 import signal
+from pathlib import Path
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, image_sizes, read_edit_source
@@ -22,7 +24,7 @@ from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
-from app.store.files import StoreError, write_unique
+from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
@@ -151,7 +153,22 @@ def _library_id(library: Library, sha256: str | None) -> int | None:
     return found[0].id if found else None
 
 
+def _check_out_dir(out: Path | None) -> None:
+    """Before anything is sent: ``--out`` must be a folder this process can write in."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"--out {out}: is a file, not a folder")
+    try:
+        make_dirs(out)
+    except StoreError as error:
+        raise CommandError(f"--out {out}: {error}") from None
+    if not os.access(out, os.W_OK):
+        raise CommandError(f"--out {out}: this folder cannot be written to; choose another")
+
+
 def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
+    _check_out_dir(args.out)
     settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
     for warning in plan.warnings:
         say_warning(warning)
