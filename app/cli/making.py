@@ -27,6 +27,7 @@ from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
+from app.store.records import engine_label
 from app.store.settings import Settings, SettingsFile
 
 
@@ -104,7 +105,7 @@ async def _run(
             runner = JobRunner(
                 service=opened.service,
                 library=library,
-                engine_label=opened.choice.label,
+                engine_label=engine_label(opened.choice.engine, opened.choice.base_url),
                 billed=not local,
             )
             printer.runner = runner

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 import httpx2
 
@@ -23,14 +22,6 @@ class EngineChoice:
     engine: Literal["local", "remote"]
     base_url: str | None
     announce: bool  # the local engine was chosen without being asked for
-
-    @property
-    def label(self) -> str:
-        """Where jobs ran, for the library: never a credential."""
-        if self.engine == "local":
-            return "local"
-        host = urlsplit(self.base_url).netloc.rpartition("@")[2] if self.base_url else ""
-        return f"remote:{host or 'api.openai.com'}"
 
 
 def choose_engine(
