@@ -56,7 +56,8 @@ class RequestValidationError(ValueError):
         super().__init__("\n".join(p.message for p in self.problems if p.is_error))
 
 
-_DALLE_QUALITIES: Final[Mapping[str, str]] = MappingProxyType({"hd": "high", "standard": "medium"})
+DALLE_QUALITIES: Final[Mapping[str, str]] = MappingProxyType({"hd": "high", "standard": "medium"})
+"""DALL·E 3 quality names and what to use instead."""
 
 _TRANSPARENT_RISK: Final[Mapping[Support, str]] = MappingProxyType(
     {Support.PREVIEW: "are a preview", Support.UNKNOWN: "are not confirmed"}
@@ -169,12 +170,12 @@ def _check_dalle_params(params: Mapping[str, object], problems: list[Problem]) -
 
 
 def _check_quality(info: ModelInfo | None, quality: object, problems: list[Problem]) -> None:
-    if isinstance(quality, str) and quality in _DALLE_QUALITIES:
+    if isinstance(quality, str) and quality in DALLE_QUALITIES:
         problems.append(
             Problem(
                 "quality",
                 f'quality "{quality}" was a DALL·E 3 setting: use quality '
-                f'"{_DALLE_QUALITIES[quality]}" instead.',
+                f'"{DALLE_QUALITIES[quality]}" instead.',
             )
         )
     elif info is not None and (not isinstance(quality, str) or quality not in info.qualities):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-from app.core.params import validate_params
+from app.core.params import DALLE_QUALITIES, validate_params
 from app.core.spec import (
     ALIGNMENTS,
     BACKGROUNDS,
@@ -33,7 +33,6 @@ _TOP_LEVEL_KEYS: Final = frozenset(
         "background", "output_format", "output_compression", "model", "references",
     }
 )  # fmt: skip
-_DALLE_QUALITIES: Final = ("hd", "standard")
 _BLOCK_KEYS: Final = frozenset(
     {"role", "text", "box", "font", "weight", "color", "align", "vertical"}
 )
@@ -100,7 +99,7 @@ def _block(value: object, index: int, warnings: list[str]) -> TextBlock:
 
 
 def _quality(value: object) -> str:
-    if value in _DALLE_QUALITIES:  # say what to use instead, not just "not one of"
+    if value in DALLE_QUALITIES:  # say what to use instead, not just "not one of"
         problems = validate_params({"quality": value, "prompt": "x"})
         raise SpecError(f"quality: {next(p.message for p in problems if p.param == 'quality')}")
     return _choice(value, QUALITIES, "quality")
