@@ -55,10 +55,10 @@ def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
 class _Printer:
     """Prints each image as it is kept, and copies it to ``--out``."""
 
-    def __init__(self, args: argparse.Namespace, plan: Plan) -> None:
+    def __init__(self, args: argparse.Namespace, plan: Plan, runner: JobRunner) -> None:
         self.args = args
         self.plan = plan
-        self.runner: JobRunner | None = None
+        self.runner = runner
 
     def image(self, image: SavedImage) -> None:
         path = image.record.path
@@ -82,7 +82,6 @@ class _Printer:
             print(f"{path}  {image.record.width}x{image.record.height}", flush=True)
 
     def actual_usd(self, image: SavedImage) -> float | None:
-        assert self.runner is not None
         return self.runner.cost_of(self.plan.request.model, image.usage)
 
 
@@ -94,21 +93,20 @@ async def _run(
     parent_sha256: str | None,
 ) -> int:
     opened = opened_service(args, settings)
-    _check_cap(plan, settings, opened.choice.engine == "local")
-    printer = _Printer(args, plan)
+    local = opened.choice.engine == "local"
     try:
+        _check_cap(plan, settings, local)  # inside: a refused job still closes its client
         with Library.open(StudioPaths.from_environment()) as library:
             for job in library.recovered:
                 say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
             parent_image_id = _library_id(library, parent_sha256)
-            local = opened.choice.engine == "local"
             runner = JobRunner(
                 service=opened.service,
                 library=library,
                 engine_label=engine_label(opened.choice.engine, opened.choice.base_url),
                 billed=not local,
             )
-            printer.runner = runner
+            printer = _Printer(args, plan, runner)
             outcome = await runner.run(
                 plan,
                 spec_json=spec_to_dict(spec),
