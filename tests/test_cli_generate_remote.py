@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,29 +12,16 @@ from PIL import Image
 
 from app.core.metadata import read_metadata
 from tests import fake_service as fake
+from tests.cli_process import run_cli
 
 KEY = "sk-test-secret-0123456789"
-
-
-def run_cli(home: Path, *argv: str, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
-    env["ZI_STUDIO_HOME"] = str(home)
-    if key is not None:
-        env["OPENAI_API_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def generate(home: Path, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return run_cli(
         home, "generate", "--base-url", base_url, "--text", "headline=有机绿茶", "--size",
         "1024x1024", "--quality", "low", "--max-retries", "1", "--timeout", "30", *extra,
+        key=KEY, timeout=120,
     )  # fmt: skip
 
 

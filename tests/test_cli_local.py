@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +15,11 @@ from app.core.compiler import parse_prompt
 from app.core.metadata import read_metadata
 from app.store.library import Library
 from app.store.paths import StudioPaths
+from tests.cli_process import COMMAND, cli_env, run_cli
 from tests.local_server import serve_local
 
 TEA = ("--description", "Minimal premium tea packaging on a white studio table",
        "--text", "headline=有机绿茶", "--text", "subhead=100g 无添加")  # fmt: skip
-
-
-def run_cli(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
-    env["ZI_STUDIO_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *argv],
-        capture_output=True, text=True, env=env, timeout=180, check=False,
-    )  # fmt: skip
 
 
 def images_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
@@ -153,11 +143,9 @@ def test_a_server_that_went_away_is_exit_4(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
 def test_interrupting_keeps_what_arrived_and_exits_130(tmp_path: Path, signal_number: int) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
-    env["ZI_STUDIO_HOME"] = str(tmp_path)
-    command = [sys.executable, "-m", "app.cli", "generate", *TEA, "-n", "10", "--json"]
+    command = [*COMMAND, "generate", *TEA, "-n", "10", "--json"]
     with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, env=cli_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
         assert process.stdout is not None and process.stderr is not None
         first = json.loads(process.stdout.readline())

@@ -7,7 +7,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,20 +15,19 @@ from PIL import Image
 
 from app.store.library import Library
 from app.store.paths import StudioPaths
+from tests.cli_process import COMMAND, cli_env
 
 RUNS = 20
 
 
 def start_generation(home: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
-    env["ZI_STUDIO_HOME"] = str(home)
     return subprocess.Popen(
         [
-            sys.executable, "-m", "app.cli", "generate", "--engine", "local",
+            *COMMAND, "generate", "--engine", "local",
             "--text", "headline=有机绿茶", "--text", "subhead=100g 无添加",
             "--description", "Tea box on a table", "--size", "1024x1024", "-n", "10",
         ],
-        env=env,
+        env=cli_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
