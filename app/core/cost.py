@@ -119,6 +119,17 @@ def reference_image_tokens_estimate(width: int, height: int) -> int:
     return 85 + 170 * tiles
 
 
+def counted_output_tokens(
+    width: int, height: int, quality: str, *, family: str
+) -> tuple[int, str | None]:
+    """Output tokens of one image, and the stand-in quality used when ``family`` publishes no
+    factor for ``quality`` (then the count is the stand-in family's, a guide only)."""
+    if quality in QUALITY_FACTORS.get(family, {}):
+        return image_output_tokens(width, height, quality, family=family), None
+    fallback = quality if quality in QUALITY_FACTORS[STAND_IN_FAMILY] else STAND_IN_QUALITY
+    return image_output_tokens(width, height, fallback, family=STAND_IN_FAMILY), fallback
+
+
 def estimate(
     *,
     model: str,
@@ -154,14 +165,10 @@ def estimate(
         notes.append('quality "auto" is estimated as "high".')
 
     prices = PRICES.get(info.family)
-    factors = QUALITY_FACTORS.get(info.family, {})
     subject = f'quality "{counted}" on {model}' if info.family in QUALITY_FACTORS else model
-    if counted in factors:
-        per_image = image_output_tokens(width, height, counted, family=info.family)
-    else:
+    per_image, fallback = counted_output_tokens(width, height, counted, family=info.family)
+    if fallback is not None:
         output_approximate = True
-        fallback = counted if counted in QUALITY_FACTORS[STAND_IN_FAMILY] else STAND_IN_QUALITY
-        per_image = image_output_tokens(width, height, fallback, family=STAND_IN_FAMILY)
         notes.append(
             f"no token count is published for {subject}: output tokens are counted as "
             f'{STAND_IN_FAMILY} at "{fallback}", a guide only.'

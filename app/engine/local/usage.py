@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from app.core.cost import (
-    QUALITY_FACTORS,
-    STAND_IN_FAMILY,
-    STAND_IN_QUALITY,
-    image_output_tokens,
+    counted_output_tokens,
     reference_image_tokens_estimate,
     text_tokens_estimate,
 )
@@ -57,11 +54,8 @@ def resolved_quality(quality: str) -> str:
 def output_tokens(model: str, quality: str, width: int, height: int) -> int:
     """Output tokens of one image; qualities without published factors count as the stand-in."""
     family = model_info(model).family
-    counted = resolved_quality(quality)
-    if counted in QUALITY_FACTORS.get(family, {}):
-        return image_output_tokens(width, height, counted, family=family)
-    fallback = counted if counted in QUALITY_FACTORS[STAND_IN_FAMILY] else STAND_IN_QUALITY
-    return image_output_tokens(width, height, fallback, family=STAND_IN_FAMILY)
+    tokens, _ = counted_output_tokens(width, height, resolved_quality(quality), family=family)
+    return tokens
 
 
 def input_usage(prompt: str, input_sizes: Sequence[tuple[int, int]]) -> Usage:
