@@ -42,6 +42,7 @@ from app.engine.errors import (
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
+_TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,7 @@ class OpenAIImageService:
 
 def _dropped(error: Exception, completed: int) -> ServiceError:
     if isinstance(error, httpx2.TimeoutException):
-        return TimedOutError("The service did not answer in time. Try again, or raise the timeout.")
+        return TimedOutError(_TIMED_OUT)
     kept = f" The {completed} image(s) received before are kept." if completed else ""
     return UnreachableError(
         f"The connection dropped before the answer was complete.{kept} Check the network and "
@@ -245,7 +246,7 @@ def service_error(
     ``completed``: images already received, which a dropped connection's message says are kept.
     """
     if isinstance(error, openai.APITimeoutError):
-        return TimedOutError("The service did not answer in time. Try again, or raise the timeout.")
+        return TimedOutError(_TIMED_OUT)
     if isinstance(error, openai.APIConnectionError):
         cause = error.__cause__
         if isinstance(cause, httpx2.TransportError) and not isinstance(cause, httpx2.ConnectError):
