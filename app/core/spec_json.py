@@ -198,10 +198,28 @@ def spec_from_json(text: str, *, base_dir: Path | None = None) -> LoadedSpec:
     return spec_from_dict(data, base_dir=base_dir)
 
 
-def load_spec(path: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> LoadedSpec:
+MAX_SPEC_BYTES: Final = 4 * 1024 * 1024
+"""Far above any spec (a prompt is at most 32,000 characters); /dev/zero stops here."""
+
+
+def _read_spec_file(path: Path) -> bytes:
+    """At most ``MAX_SPEC_BYTES`` + 1 bytes, whatever ``path`` is (a device, an endless pipe)."""
+    with open(path, "rb") as file:
+        return file.read(MAX_SPEC_BYTES + 1)
+
+
+def load_spec(path: Path, read: Callable[[Path], bytes] = _read_spec_file) -> LoadedSpec:
     """Read a spec file. Errors name the file and the field."""
     try:
-        text = read(path).decode("utf-8")
+        data = read(path)
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecError(
+                f"{path}: larger than {MAX_SPEC_BYTES // 1_048_576} MB, too large to be a spec; "
+                "give the spec's JSON file"
+            )
+        text = data.decode("utf-8")
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a folder; give the spec's JSON file") from None
     except OSError as error:
         raise SpecError(f"{path}: cannot read the spec ({error.strerror or error})") from None
     except UnicodeDecodeError:
