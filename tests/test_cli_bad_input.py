@@ -225,3 +225,18 @@ def test_nan_in_the_settings_does_not_pass_as_a_spending_cap(
     assert f"spending_cap_usd cannot be {float(constant)!r}" in warning and "reset" in warning
     with pytest.raises(SettingsError, match="spending_cap_usd"):
         Settings().with_value("spending_cap_usd", float(constant))
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--timeout", "nan"), "--timeout nan: give a number of seconds above 0"),
+        (("--timeout=-inf",), "--timeout -inf: give a number of seconds above 0"),
+        (("--max-retries", "99999999999999999999"), "give 0 to 10"),
+    ],
+)
+def test_service_flags_that_would_be_sent_are_checked_first(
+    capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], expected: str
+) -> None:
+    err = refused(capsys, "generate", "--engine", "local", "--description", "x", *flags)
+    assert expected in err

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import httpx2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtWidgets import QApplication
 from starlette.applications import Starlette
 
@@ -220,3 +222,48 @@ def test_a_host_that_cannot_be_bound_is_one_line(host: str, tmp_path: Path) -> N
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1].startswith("zi-studio: cannot serve on")
+
+
+# --- fuzzing the JSON route: a refusal is a 400 with the error body, never a 500 ------------------
+
+hostile = st.sampled_from(list("\x00\x1b\u202e\u200b\ufeff\ud800\udfff"))
+any_text = st.text(st.one_of(st.characters(), hostile), max_size=16)
+fields = st.sampled_from(
+    ["prompt", "model", "n", "size", "quality", "background", "output_format", "stream",
+     "partial_images", "output_compression", "zi_spec", "moderation", "user"]
+)  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
+    max_leaves=8,
+)
+bodies = st.one_of(
+    st.dictionaries(st.one_of(fields, any_text), json_values, max_size=5),
+    json_values,
+)
+
+
+def raw_json(data: object) -> bytes:
+    return json.dumps(data).encode("ascii")  # \\u escapes keep lone surrogates as the wire has them
+
+
+@pytest.fixture(scope="module")
+def shared_engine(qapp: QApplication) -> Starlette:
+    return create_app()
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(body=bodies)
+def test_any_json_body_is_answered_without_a_server_error(
+    shared_engine: Starlette, body: object
+) -> None:
+    app = shared_engine
+    data = body if not isinstance(body, dict) else {"size": "1024x640", "quality": "low", **body}
+    response = post(app, GENERATIONS, content=raw_json(data))
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        validate_error(response.json())

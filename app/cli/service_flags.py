@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from dataclasses import dataclass
 
@@ -10,7 +11,9 @@ from app.cli.errors import CommandError, say_warning
 from app.engine.connect import EngineChoice, choose_engine, open_service
 from app.engine.service import OpenAIImageService
 from app.store.secrets import load_key
-from app.store.settings import Settings, check_base_url
+from app.store.settings import SCHEMA, Settings, check_base_url
+
+MAX_RETRIES = int(next(s.maximum for s in SCHEMA if s.name == "max_retries") or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +29,10 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         raise CommandError(f"--base-url {base_url}: {problem}")
     timeout = args.timeout if args.timeout is not None else settings.timeout_seconds
     retries = args.max_retries if args.max_retries is not None else settings.max_retries
-    if timeout <= 0:
+    if not math.isfinite(timeout) or timeout <= 0:  # NaN would pass "<= 0" and time out at once
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
-    if retries < 0:
-        raise CommandError(f"--max-retries {retries}: give 0 or more")
+    if not 0 <= retries <= MAX_RETRIES:
+        raise CommandError(f"--max-retries {retries}: give 0 to {MAX_RETRIES}")
     key = load_key(os.environ)
     choice = choose_engine(
         asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
