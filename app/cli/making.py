@@ -11,7 +11,9 @@ import dataclasses
 import json
 import os
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, image_sizes, read_edit_source
@@ -171,22 +173,30 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
     settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
     for warning in plan.warnings:
         say_warning(warning)
+    return run_cancellable(_run(args, plan, spec, settings, parent))
+
+
+def run_cancellable(job: Coroutine[Any, Any, int]) -> int:
+    """Run a job's coroutine to its exit code; Ctrl+C and SIGTERM cancel it the same way.
+
+    Both signals cancel the task (never a KeyboardInterrupt raised at a random point), so the job
+    ends "cancelled" with the images that arrived kept, and the command exits 130.
+    """
     loop = asyncio.new_event_loop()
-    task = loop.create_task(_run(args, plan, spec, settings, parent))
-    # SIGTERM ends the job like Ctrl+C: the job is marked cancelled, what arrived is kept.
-    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    task = loop.create_task(job)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
     try:
         return loop.run_until_complete(task)
     except (KeyboardInterrupt, asyncio.CancelledError):
         task.cancel()
         loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-        raise CommandError(
-            "interrupted; images received so far are kept", Exit.INTERRUPTED
-        ) from None
+        raise CommandError("cancelled; images received so far are kept", Exit.INTERRUPTED) from None
     except StoreError as error:
         raise CommandError(str(error)) from None
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
 
 

@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.cost import actual_cost
 from app.core.keying import remove_key_colour, with_key_colour
@@ -30,6 +30,8 @@ from app.engine.service import (
 from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
+
+T = TypeVar("T")
 
 TRANSPARENCY_FALLBACK_NOTE = (
     "The service refused a transparent background: asked for a flat magenta backdrop instead and "
@@ -172,18 +174,15 @@ class JobRunner:
                 if isinstance(event, PartialImage):
                     job.callbacks.on_partial(event)
                 elif isinstance(event, CompletedImage):
-                    image = await self._keep(job, event, request, keyed)
-                    job.saved.append(image)
-                    if event.usage:
-                        job.usages.append(event.usage)
-                    job.callbacks.on_image(image)
+                    await self._keep(job, event, request, keyed)
                 elif isinstance(event, ImageFailed):
                     return event.error
         return None
 
     async def _keep(
         self, job: _Job, event: CompletedImage, request: ImageRequest, keyed: bool
-    ) -> SavedImage:
+    ) -> None:
+        """Save ``event``'s image in the library, then tell the callbacks."""
         size = f"{event.width}x{event.height}"
         payload = make_payload(spec=job.spec_json, model=request.model, size=size, job_id=job.id)
 
@@ -198,5 +197,28 @@ class JobRunner:
             )  # fmt: skip
 
         # Encoding and the fsync'd write stay off the loop that streams the next image.
-        record = await asyncio.to_thread(prepare_and_write)
-        return SavedImage(record, event.image_index, event.usage)
+        saving = asyncio.ensure_future(asyncio.to_thread(prepare_and_write))
+        try:
+            record = await asyncio.shield(saving)
+        except asyncio.CancelledError:
+            # The thread cannot be stopped mid-write: let it finish and record the image (or fail
+            # and remove its file), keep what it saved, then let the cancel end the job.
+            with contextlib.suppress(StoreError):
+                self._kept(job, event, await _outlast_cancels(saving))
+            raise
+        self._kept(job, event, record)
+
+    def _kept(self, job: _Job, event: CompletedImage, record: ImageRecord) -> None:
+        image = SavedImage(record, event.image_index, event.usage)
+        job.saved.append(image)
+        if event.usage:
+            job.usages.append(event.usage)
+        job.callbacks.on_image(image)
+
+
+async def _outlast_cancels(future: asyncio.Future[T]) -> T:
+    """``future``'s result once it is done, however often the waiting task is cancelled."""
+    while not future.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({future})
+    return future.result()

@@ -110,6 +110,11 @@ def write_unique(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
     raise StoreError(f"{directory} has too many files named {stem}: choose another folder.")
 
 
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of the hidden temporary files ``write_atomic`` writes."""
+    return _TEMP_NAME.match(name) is not None
+
+
 def remove_stale_temp_files(
     directory: Path, *, min_age_seconds: float = 300.0, recursive: bool = False
 ) -> list[Path]:

@@ -21,7 +21,8 @@ from typing import Any, Final, cast, get_args
 from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.store.db import Database
-from app.store.files import ProcessLock, StoreError, remove_stale_temp_files, write_atomic
+from app.store.files import ProcessLock, StoreError, write_atomic
+from app.store.leftovers import sweep_leftovers
 from app.store.migrations import LIBRARY_SCHEMA
 from app.store.paths import StudioPaths
 from app.store.records import (
@@ -89,6 +90,7 @@ class Library:
             raise
         library = cls(paths, db, lock, owner, clock or (lambda: datetime.now(UTC)))
         library.recovered = tuple(library.recover_interrupted())
+        library.sweep_leftovers()
         return library
 
     def close(self) -> None:
@@ -207,9 +209,26 @@ class Library:
             ids += [str(row[0]) for row in found]
         if ids:
             log.info("%d interrupted job(s) recovered", len(ids))
-            # A process that died mid-write may have left a temporary file next to the images.
-            remove_stale_temp_files(self.paths.images_dir, recursive=True, min_age_seconds=60.0)
         return [record for job_id in ids if (record := self.job(job_id)) is not None]
+
+    def sweep_leftovers(self) -> list[Path]:
+        """Remove the files that dead processes left half-saved among the images (see
+        ``app.store.leftovers``); return them."""
+        recorded = {str(row[0]) for row in self._db.query("SELECT path FROM images")}
+        owners: dict[str, bool | None] = {}
+
+        def writer_alive(job_id: str) -> bool | None:
+            if job_id not in owners:
+                row = self._db.query_one("SELECT owner FROM jobs WHERE id = ?", (job_id,))
+                owner = None if row is None else str(row[0])
+                owners[job_id] = (
+                    None
+                    if owner is None
+                    else owner == self._owner or ProcessLock.is_held(self._owner_lock(owner))
+                )
+            return owners[job_id]
+
+        return sweep_leftovers(self.paths.images_dir, recorded, writer_alive)
 
     # Images
 
