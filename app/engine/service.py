@@ -168,10 +168,13 @@ class OpenAIImageService:
                 call: Any = images.edit if request.kind == "edit" else images.generate
                 if stream:
                     params["partial_images"] = request.partial_images
-                    async for event in self._streamed(call, params, request):
-                        if isinstance(event, CompletedImage):
-                            completed += 1
-                        yield event
+                    # Closed explicitly: a consumer that stops early (a full disk) must end the
+                    # request now, not leave it to the loop's shutdown.
+                    async with contextlib.aclosing(self._streamed(call, params, request)) as events:
+                        async for event in events:
+                            if isinstance(event, CompletedImage):
+                                completed += 1
+                            yield event
                 else:
                     response = await call(**params)
                     usage = _usage_dict(getattr(response, "usage", None))

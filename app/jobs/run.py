@@ -54,6 +54,8 @@ class JobOutcome:
     usage: Mapping[str, Any] | None
     actual_usd: float | None
     notes: tuple[str, ...]
+    not_saved: str | None = None
+    """Why an image that arrived could not be saved (a full disk); what was kept is said too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +149,7 @@ class JobRunner:
             self._library.cancel_job(job_id)
             raise
         except StoreError as disk_error:
-            # A full or read-only disk: images kept so far stay; the job says why it stopped.
-            with contextlib.suppress(StoreError):
-                self._library.fail_job(job_id, str(disk_error))
-            raise
+            return self._not_saved(job, request, disk_error)
         usage = merge_usage(job.usages)
         cost = self.cost_of(request.model, usage)
         if error is None:
@@ -158,6 +157,23 @@ class JobRunner:
         else:
             self._library.fail_job(job_id, error.message)
         return JobOutcome(job_id, tuple(job.saved), error, usage, cost, tuple(job.notes))
+
+    def _not_saved(self, job: _Job, request: ImageRequest, error: StoreError) -> JobOutcome:
+        """A full or read-only disk stopped the job after the request was sent: the images kept
+        stay, what was received is paid for and recorded (when the disk lets it), and the
+        message says so."""
+        usage = merge_usage(job.usages)
+        cost = self.cost_of(request.model, usage)
+        kept = len(job.saved)
+        spent = " and what it cost is recorded" if self._billed else ""
+        message = (
+            f"{error.reason}. An image that arrived could not be saved; {kept} image(s) of job "
+            f"{job.id[:8]} are kept in the library{spent}. 'zi-studio resume {job.id[:8]}' asks "
+            "for the missing ones."
+        )
+        with contextlib.suppress(StoreError):
+            self._library.fail_job(job.id, message, usage=usage, actual_usd=cost)
+        return JobOutcome(job.id, tuple(job.saved), None, usage, cost, tuple(job.notes), message)
 
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
@@ -205,6 +221,10 @@ class JobRunner:
             # and remove its file), keep what it saved, then let the cancel end the job.
             with contextlib.suppress(StoreError):
                 self._kept(job, event, await _outlast_cancels(saving))
+            raise
+        except StoreError:
+            if event.usage:
+                job.usages.append(event.usage)  # received, and billed, though not kept
             raise
         self._kept(job, event, record)
 

@@ -105,6 +105,9 @@ class Library:
                     f"WHERE owner = ? AND {_UNFINISHED}",
                     (self._now(), self._owner),
                 )
+        except StoreError as error:
+            # A full disk: the next start finds these jobs' owner gone and marks them then.
+            log.warning("could not mark unfinished jobs interrupted: %s", error)
         finally:
             self._db.close()
             self._lock.release()
@@ -160,13 +163,26 @@ class Library:
             else:
                 self._move(job_id, ACTIVE, "done", finished_at=self._now(), **spent)
 
-    def fail_job(self, job_id: str, message: str) -> None:
-        """The job failed with ``message`` (credentials masked). A cancelled job stays cancelled."""
+    def fail_job(
+        self,
+        job_id: str,
+        message: str,
+        *,
+        usage: Mapping[str, Any] | None = None,
+        actual_usd: float | None = None,
+    ) -> None:
+        """The job failed with ``message`` (credentials masked), after spending ``usage`` (a job
+        can fail after images were made and billed). A cancelled job stays cancelled."""
+        spent = {"usage_json": json_text(usage), "actual_usd": actual_usd}
         with self._db.transaction():
-            if self._status(job_id) != "cancelled":
-                self._move(
-                    job_id, ACTIVE, "failed", finished_at=self._now(), error_message=redact(message)
-                )
+            if self._status(job_id) == "cancelled":
+                if usage is not None or actual_usd is not None:
+                    self._set(job_id, spent)
+                return
+            failed: dict[str, Any] = {"finished_at": self._now(), "error_message": redact(message)}
+            if usage is not None or actual_usd is not None:
+                failed.update(spent)
+            self._move(job_id, ACTIVE, "failed", **failed)
 
     def cancel_job(self, job_id: str) -> bool:
         """Cancel a queued or running job; ``False`` when it had already ended."""
@@ -260,26 +276,28 @@ class Library:
         local = created.astimezone()  # folders by the user's calendar
         name = f"{job_id}-{index}-{digest[:8]}.{extension}"
         relative = PurePosixPath(f"{local:%Y}", f"{local:%m}", name)
-        write_atomic(self.paths.images_dir.joinpath(*relative.parts), data)
+        path = self.paths.images_dir.joinpath(*relative.parts)
+        write_atomic(path, data)
+        try:
+            record_id = self._record_image(
+                (job_id, index, relative.as_posix(), width, height, digest, parent_image_id,
+                 output_format, timestamp(created)),
+            )  # fmt: skip
+        except BaseException:
+            path.unlink(missing_ok=True)  # a file is never left without its row
+            raise
+        record = self.image(record_id)
+        assert record is not None
+        return record
+
+    def _record_image(self, row: tuple[Any, ...]) -> int:
         with self._db.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO images (job_id, index_in_job, path, width, height, sha256, "
                 "parent_image_id, output_format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    index,
-                    relative.as_posix(),
-                    width,
-                    height,
-                    digest,
-                    parent_image_id,
-                    output_format,
-                    timestamp(created),
-                ),
+                row,
             )
-        record = self.image(cast(int, cursor.lastrowid))
-        assert record is not None
-        return record
+        return cast(int, cursor.lastrowid)
 
     def image(self, image_id: int) -> ImageRecord | None:
         rows = self._images_where("id = ?", (image_id,))
