@@ -42,6 +42,8 @@ from app.engine.errors import (
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
+KEPT_FORMATS = frozenset({"png", "webp", "jpeg"})
+"""What the library keeps; the API answers in these only."""
 _TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
 
 
@@ -104,6 +106,11 @@ def _decode_image(b64: str | None) -> tuple[bytes, int, int, str]:
         raise MalformedAnswerError(
             "The service sent data that is not a readable image. Try again."
         ) from None
+    if fmt not in KEPT_FORMATS:
+        raise MalformedAnswerError(
+            f"The service sent a {fmt.upper() or 'strange'} image, not PNG, WebP or JPEG: the "
+            "images received before it are kept. Try again, or use another service."
+        )
     return data, width, height, fmt
 
 
