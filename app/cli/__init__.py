@@ -27,13 +27,14 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import generate, info, serve
+    from app.cli import generate, info, resume, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     info.register(commands)
     generate.register(commands)
+    resume.register(commands)
     serve.register(commands)
     return parser
 

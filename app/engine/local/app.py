@@ -69,14 +69,15 @@ class _Engine:
 
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
-        return await self._answer("generate", fields, [], None)
+        return await self._answer(request, "generate", fields, [], None)
 
     async def edits(self, request: Request) -> Response:
         fields, images, mask = await _edit_fields(request)
-        return await self._answer("edit", fields, images, mask)
+        return await self._answer(request, "edit", fields, images, mask)
 
     async def _answer(
         self,
+        request: Request,
         kind: Kind,
         fields: Mapping[str, object],
         images: list[Upload],
@@ -84,7 +85,8 @@ class _Engine:
     ) -> Response:
         fault = self.faults.take()
         if fault is not None and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
+            if not await _wait_unless_gone(request, fault.seconds):
+                return Response(status_code=499)  # nobody is listening any more
             fault = None
         if fault is not None:
             model = fields.get("model")
@@ -93,9 +95,21 @@ class _Engine:
                 raise error
         checked = draft_request(kind, fields)
         job = await asyncio.to_thread(prepare, checked, images, mask)
-        if checked.stream:
-            return sse_response(job.events(self.faults), fault)
+        if checked.stream and not (fault is not None and fault.kind == "plain_json"):
+            return sse_response(job.events(self.faults), fault, checked.n)
         return json_response(await job.response(), fault)
+
+
+async def _wait_unless_gone(request: Request, seconds: float) -> bool:
+    """Wait ``seconds``; ``False`` as soon as the client has disconnected (a client that timed
+    out), so a slow answer does not outlive its request."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(left, 0.2))
+    return True
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
