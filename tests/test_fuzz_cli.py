@@ -140,7 +140,7 @@ def fuzz(command: str, workspace: Path, document: bytes | None, argv: list[str])
     assert_one_clear_line(command, code, out, err)
 
 
-@settings(FUZZ, max_examples=300 * SCALE)
+@settings(FUZZ, max_examples=250 * SCALE)
 @given(document=st.none() | spec_documents, argv=arguments)
 def test_prompt_never_fails_with_a_traceback(
     workspace: Path, document: bytes | None, argv: list[str]
@@ -148,7 +148,7 @@ def test_prompt_never_fails_with_a_traceback(
     fuzz("prompt", workspace, document, argv)
 
 
-@settings(FUZZ, max_examples=300 * SCALE)
+@settings(FUZZ, max_examples=200 * SCALE)
 @given(document=st.none() | spec_documents, argv=arguments)
 def test_estimate_never_fails_with_a_traceback(
     workspace: Path, document: bytes | None, argv: list[str]
@@ -156,7 +156,7 @@ def test_estimate_never_fails_with_a_traceback(
     fuzz("estimate", workspace, document, argv)
 
 
-@settings(FUZZ, max_examples=150 * SCALE)
+@settings(FUZZ, max_examples=120 * SCALE)
 @given(document=st.none() | spec_documents, argv=arguments)
 def test_generate_never_fails_with_a_traceback_before_sending(
     workspace: Path, document: bytes | None, argv: list[str]
@@ -186,7 +186,7 @@ def test_undecodable_argv_bytes_as_a_process(workspace: Path, raw: list[bytes]) 
     assert_one_clear_line("prompt", result.returncode, result.stdout.decode("utf-8"), err)
 
 
-@settings(FUZZ, max_examples=2 * SCALE)
+@settings(FUZZ, max_examples=1 * SCALE)
 @given(
     texts=st.lists(st.text(st.characters(), min_size=1, max_size=12), min_size=1, max_size=2),
     description=any_text,
