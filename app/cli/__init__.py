@@ -39,8 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _never_fail_to_print() -> None:
+    """Text that cannot be encoded (a file name's stray bytes) is escaped, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    _never_fail_to_print()
     try:
         args = build_parser().parse_args(arguments)
         handler: Handler | None = getattr(args, "handler", None)

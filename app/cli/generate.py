@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.spec_flags import add_spec_flags
+from app.cli.spec_flags import add_spec_flags, flag_text
 
 
 def register(commands: Any) -> None:
@@ -21,7 +21,9 @@ def register(commands: Any) -> None:
 
     edit = commands.add_parser("edit", help="edit an image with an instruction")
     edit.add_argument("image", type=Path, metavar="IMAGE")
-    edit.add_argument("--instruction", required=True, metavar="TEXT")
+    edit.add_argument(
+        "--instruction", required=True, metavar="TEXT", type=flag_text("--instruction")
+    )
     edit.add_argument("--mask", type=Path, metavar="PNG")
     add_spec_flags(edit, spec_file=False)
     add_output_flags(edit)
