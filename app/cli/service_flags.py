@@ -33,7 +33,8 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
     if not 0 <= retries <= MAX_RETRIES:
         raise CommandError(f"--max-retries {retries}: give 0 to {MAX_RETRIES}")
-    key = load_key(os.environ)
+    # The keyring takes most of a second to load its backends: not for the local engine.
+    key = None if args.engine == "local" else load_key(os.environ)
     choice = choose_engine(
         asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
     )
