@@ -1,0 +1,164 @@
+"""The OCR engine itself, run inside the worker process: RapidOCR with its packaged models.
+
+The models are the ones inside the ``rapidocr`` wheel (PP-OCRv6 detection and recognition, the
+text-direction classifier), given by path, so the engine never looks for a download. One
+inference thread: on a busy two-core machine it measured faster than two (threads waiting on each
+other), and it leaves a core to the window.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from PIL import Image
+
+from app.core.fidelity import PixelBox, ReadLine
+from app.core.spec import Box
+from app.ocr.regions import (
+    LARGE_TEXT,
+    MAX_SIDE,
+    block_regions,
+    core_pieces,
+    join_pieces,
+    text_size,
+    tiles,
+)
+
+MODEL_FILES: Final = {
+    "Det.model_path": "PP-OCRv6_det_small.onnx",
+    "Cls.model_path": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+    "Rec.model_path": "PP-OCRv6_rec_small.onnx",
+}
+_MAX_PIXELS: Final = 64_000_000
+
+
+class ReadError(ValueError):
+    """Image bytes the reader cannot use; the message says why."""
+
+
+def model_paths() -> dict[str, Path]:
+    """The engine's model files, inside the installed ``rapidocr`` package."""
+    root = Path(str(importlib.resources.files("rapidocr"))) / "models"
+    return {key: root / name for key, name in MODEL_FILES.items()}
+
+
+def _box(points: Any) -> PixelBox:
+    xs = [float(point[0]) for point in points]
+    ys = [float(point[1]) for point in points]
+    left, top = int(min(xs)), int(min(ys))
+    return (left, top, max(1, round(max(xs)) - left), max(1, round(max(ys)) - top))
+
+
+def _char_boxes(text: str, words: Any) -> tuple[PixelBox, ...]:
+    """One box per character of ``text``: the engine's word boxes, a word of several characters
+    (a number, a Latin word) split evenly along its length."""
+    boxes: list[PixelBox] = []
+    for word in words or ():
+        if not word:
+            continue
+        word_text, _score, points = word
+        if points is None:
+            return ()
+        x, y, w, h = _box(points)
+        count = len(word_text)
+        for index in range(count):
+            if w >= h:
+                boxes.append((x + w * index // count, y, max(1, w // count), h))
+            else:
+                boxes.append((x, y + h * index // count, w, max(1, h // count)))
+    if len(boxes) != len(text):
+        return ()
+    return tuple(boxes)
+
+
+class Reader:
+    """Reads text from images. Not thread-safe; the worker process holds one."""
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR  # heavy: imported in the worker process only
+
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        params: dict[str, Any] = {
+            "Global.log_level": "warning",
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+        params.update({key: str(path) for key, path in model_paths().items()})
+        self._engine = RapidOCR(params=params)
+
+    def _read(self, image: Image.Image, offset: tuple[int, int] = (0, 0)) -> list[ReadLine]:
+        result: Any = self._engine(image, return_word_box=True)  # a RapidOCROutput
+        if result.boxes is None or result.txts is None:
+            return []
+        words = getattr(result, "word_results", ()) or ()
+        dx, dy = offset
+        lines: list[ReadLine] = []
+        for index, (points, text, score) in enumerate(
+            zip(result.boxes, result.txts, result.scores, strict=True)
+        ):
+            x, y, w, h = _box(points)
+            line_words = words[index] if index < len(words) else ()
+            char_boxes = _char_boxes(text, line_words)
+            lines.append(
+                ReadLine(
+                    text=str(text),
+                    box=(x + dx, y + dy, w, h),
+                    score=float(score),
+                    char_boxes=tuple((cx + dx, cy + dy, cw, ch) for cx, cy, cw, ch in char_boxes),
+                )
+            )
+        return lines
+
+    def _read_region(self, image: Image.Image, region: PixelBox) -> list[ReadLine]:
+        x, y, w, h = region
+        crop = image.crop((x, y, x + w, y + h))
+        if max(w, h) <= MAX_SIDE:
+            return self._read(crop, (x, y))
+        # Large characters from a shrunk read (the engine shrinks it itself), small ones from tiles.
+        lines = [line for line in self._read(crop, (x, y)) if text_size(line) >= LARGE_TEXT]
+        pieces: list[ReadLine] = []
+        for tile in tiles(region):
+            tx, ty, tw, th = tile.box
+            small = [
+                line
+                for line in self._read(image.crop((tx, ty, tx + tw, ty + th)), (tx, ty))
+                if text_size(line) < LARGE_TEXT
+            ]
+            pieces += core_pieces(small, tile.core)
+        return lines + join_pieces(pieces)
+
+    def read(
+        self, image_bytes: bytes, boxes: Sequence[Box] = ()
+    ) -> tuple[list[ReadLine], tuple[int, int]]:
+        """The lines of text in the image, and its size. An image with a long side over
+        ``MAX_SIDE`` is read by regions: ``boxes`` (the blocks' boxes) when given, else tiles."""
+        image = open_image(image_bytes)
+        width, height = image.size
+        if max(width, height) <= MAX_SIDE:
+            return self._read(image), (width, height)
+        regions = block_regions(boxes, width, height) if boxes else [(0, 0, width, height)]
+        lines: list[ReadLine] = []
+        for region in regions:
+            lines += self._read_region(image, region)
+        return lines, (width, height)
+
+
+def open_image(image_bytes: bytes) -> Image.Image:
+    """The image as RGB, transparent parts over white."""
+    try:
+        with Image.open(io.BytesIO(image_bytes)) as opened:
+            if opened.width * opened.height > _MAX_PIXELS:
+                raise ReadError(f"The image is too large to read ({opened.width}x{opened.height}).")
+            opened.load()
+            image = opened.convert("RGBA")
+    except (OSError, Image.DecompressionBombError, SyntaxError, ValueError) as error:
+        if isinstance(error, ReadError):
+            raise
+        raise ReadError("The file is not an image that can be read (PNG, WebP or JPEG).") from None
+    background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    return Image.alpha_composite(background, image).convert("RGB")
