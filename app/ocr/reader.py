@@ -23,10 +23,12 @@ from app.ocr.regions import (
     LARGE_TEXT,
     MAX_SIDE,
     block_regions,
+    column_groups,
     core_pieces,
     join_pieces,
     text_size,
     tiles,
+    union_box,
 )
 
 MODEL_FILES: Final = {
@@ -82,9 +84,10 @@ class Reader:
     def __init__(self) -> None:
         from rapidocr import RapidOCR  # heavy: imported in the worker process only
 
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        # An image without text is an answer, not a warning.
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         params: dict[str, Any] = {
-            "Global.log_level": "warning",
+            "Global.log_level": "error",
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
@@ -92,27 +95,55 @@ class Reader:
         self._engine = RapidOCR(params=params)
 
     def _read(self, image: Image.Image, offset: tuple[int, int] = (0, 0)) -> list[ReadLine]:
-        result: Any = self._engine(image, return_word_box=True)  # a RapidOCROutput
+        # Every step named: the engine keeps the last call's choices.
+        result: Any = self._engine(
+            image, use_det=True, use_cls=True, use_rec=True, return_word_box=True
+        )
         if result.boxes is None or result.txts is None:
             return []
         words = getattr(result, "word_results", ()) or ()
-        dx, dy = offset
         lines: list[ReadLine] = []
         for index, (points, text, score) in enumerate(
             zip(result.boxes, result.txts, result.scores, strict=True)
         ):
-            x, y, w, h = _box(points)
             line_words = words[index] if index < len(words) else ()
-            char_boxes = _char_boxes(text, line_words)
             lines.append(
-                ReadLine(
-                    text=str(text),
-                    box=(x + dx, y + dy, w, h),
-                    score=float(score),
-                    char_boxes=tuple((cx + dx, cy + dy, cw, ch) for cx, cy, cw, ch in char_boxes),
-                )
+                ReadLine(str(text), _box(points), float(score), _char_boxes(text, line_words))
             )
-        return lines
+        lines = self._read_columns(image, lines)
+        dx, dy = offset
+        return [
+            ReadLine(
+                line.text,
+                (line.box[0] + dx, line.box[1] + dy, line.box[2], line.box[3]),
+                line.score,
+                tuple((x + dx, y + dy, w, h) for x, y, w, h in line.char_boxes),
+            )
+            for line in lines
+        ]
+
+    def _read_columns(self, image: Image.Image, lines: list[ReadLine]) -> list[ReadLine]:
+        """A column of vertical text that the detector cut into pieces (single glyphs, or a glyph
+        and the rest), read again whole: turned a quarter left, as the engine turns the columns
+        it finds whole, and read as one line."""
+        columns, others = column_groups(lines)
+        for column in columns:
+            if len(column) == 1:
+                others += column
+                continue
+            x, y, w, h = union_box(line.box for line in column)
+            turned = image.crop((x, y, x + w, y + h)).transpose(Image.Transpose.ROTATE_90)
+            result: Any = self._engine(turned, use_det=False, use_cls=False, use_rec=True)
+            texts = getattr(result, "txts", None)
+            if not texts:
+                others += column
+                continue
+            text = "".join(str(item) for item in texts).replace(" ", "")
+            score = float(min(getattr(result, "scores", None) or [0.0]))
+            count = max(1, len(text))
+            boxes = tuple((x, y + h * k // count, w, max(1, h // count)) for k in range(count))
+            others.append(ReadLine(text, (x, y, w, h), score, boxes))
+        return others
 
     def _read_region(self, image: Image.Image, region: PixelBox) -> list[ReadLine]:
         x, y, w, h = region

@@ -180,3 +180,36 @@ def join_pieces(pieces: Sequence[ReadLine]) -> list[ReadLine]:
         text = "".join(char for char, _box in group.chars)
         joined.append(ReadLine(text, group.box, group.score, boxes))
     return joined
+
+
+def _column_like(line: ReadLine) -> bool:
+    _x, _y, w, h = line.box
+    return line.vertical or (len(line.text.strip()) == 1 and 0.6 * w <= h <= 1.6 * w)
+
+
+def column_groups(lines: Sequence[ReadLine]) -> tuple[list[list[ReadLine]], list[ReadLine]]:
+    """Lines that make columns of vertical text (a tall line, or pieces and single glyphs stacked
+    one under the other), and the other lines."""
+    groups: list[list[ReadLine]] = []
+    others: list[ReadLine] = []
+    for line in sorted(lines, key=lambda item: item.box[1]):
+        if not _column_like(line):
+            others.append(line)
+            continue
+        x, y, w, _h = line.box
+        for group in groups:
+            gx, gy, gw, gh = union_box(item.box for item in group)
+            shared = min(gx + gw, x + w) - max(gx, x)
+            gap = y - (gy + gh)
+            if shared >= 0.5 * min(gw, w) and gap <= 0.5 * max(gw, w):
+                group.append(line)
+                break
+        else:
+            groups.append([line])
+    columns: list[list[ReadLine]] = []
+    for group in groups:
+        if len(group) > 1 or group[0].vertical:
+            columns.append(group)
+        else:
+            others += group
+    return columns, others
