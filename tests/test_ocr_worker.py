@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ TEA = [RequiredText("有机绿茶", "headline")]
 
 
 @pytest.fixture
-def worker() -> OcrWorker:
+def worker() -> Iterator[OcrWorker]:
     with OcrWorker(make_reader=scripted_reader) as running:
         yield running
 
