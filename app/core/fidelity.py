@@ -12,7 +12,7 @@ share it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -141,6 +141,28 @@ class BlockCheck:
     def wrong_count(self) -> int:
         return len(self.differences)
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BlockCheck:
+        return cls(
+            text=str(data["text"]),
+            role=data.get("role"),
+            found=str(data["found"]),
+            exact=bool(data["exact"]),
+            cer=float(data["cer"]),
+            differences=tuple(
+                CharDifference(
+                    kind=item["kind"],
+                    position=int(item["position"]),
+                    expected=str(item["expected"]),
+                    found=str(item["found"]),
+                    box=_pixel_box(item.get("box")),
+                    look_alike=bool(item.get("look_alike", False)),
+                )
+                for item in data.get("differences", ())
+            ),
+            box=_pixel_box(data.get("box")),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "role": self.role,
@@ -185,6 +207,19 @@ class TextCheck:
             "blocks": [block.to_json() for block in self.blocks],
             "read": self.read_text,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TextCheck:
+        """A check as ``to_json`` wrote it (the library keeps them so)."""
+        blocks = tuple(BlockCheck.from_json(item) for item in data.get("blocks", ()))
+        return cls(blocks, str(data.get("read", "")))
+
+
+def _pixel_box(value: Any) -> PixelBox | None:
+    if value is None:
+        return None
+    x, y, w, h = (int(item) for item in value)
+    return (x, y, w, h)
 
 
 @dataclass(frozen=True, slots=True)
