@@ -27,7 +27,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import generate, info, serve
+    from app.cli import check, generate, info, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.register(commands)
     generate.register(commands)
     serve.register(commands)
+    check.register(commands)
     return parser
 
 
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             raise CommandError(
-                "give a command: generate, edit, prompt, estimate or serve-local "
+                "give a command: generate, edit, check, prompt, estimate or serve-local "
                 "(see 'zi-studio --help')"
             )
         return handler(args)
