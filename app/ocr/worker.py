@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _POLL_SECONDS: Final = 0.2
 _ATTEMPTS: Final = 2  # the first try and one restart
+_NICENESS: Final = 10
 
 
 class OcrError(RuntimeError):
@@ -61,6 +63,9 @@ def serve(connection: Connection, make_reader: Callable[[], ImageReader]) -> Non
     """The worker process: load the engine once, then answer requests until told to stop."""
     from app.ocr.reader import ReadError
 
+    if hasattr(os, "nice"):
+        # Background work: when the cores are busy, the window's process gets them first.
+        os.nice(_NICENESS)
     try:
         reader = make_reader()
     except Exception as error:  # any failure to load is reported, not raised into nowhere
