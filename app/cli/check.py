@@ -14,6 +14,7 @@ from app.core.fidelity import BlockCheck, RequiredText, TextCheck
 from app.core.metadata import MetadataError, read_metadata
 from app.core.spec import ROLES, SpecError, TextBlock
 from app.core.spec_json import load_spec, spec_from_dict
+from app.core.text_check import printable
 
 
 def register(commands: Any) -> None:
@@ -107,6 +108,11 @@ def _store(image_path: Path, data: bytes, check: TextCheck) -> list[int]:
 
 
 def _describe(block: BlockCheck) -> str:
+    """The block as lines for a terminal (anything that could drive it escaped)."""
+    return printable(_lines(block))
+
+
+def _lines(block: BlockCheck) -> str:
     label = f"{block.role}: " if block.role else ""
     if block.exact:
         return f"exact      {label}{block.text}"

@@ -215,6 +215,11 @@ class OpenAIImageService:
         image_index = 0
         events = await call(stream=True, **params)
         async with events:
+            if _is_json(events.response):
+                # A gateway that does not stream answered with the whole body: take it as it is.
+                async for image in _json_images(events.response, request):
+                    yield image
+                return
             async for event in events:
                 kind = getattr(event, "type", "")
                 if kind.endswith(".partial_image"):
@@ -229,6 +234,32 @@ class OpenAIImageService:
                     image_index += 1
         if image_index == 0:
             raise MalformedAnswerError("The stream ended without an image. Try again.")
+        if image_index < request.n:
+            raise MalformedAnswerError(
+                f"The stream ended after {image_index} of {request.n} images; those are kept. "
+                "Try again for the rest."
+            )
+
+
+def _is_json(response: httpx2.Response) -> bool:
+    return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
+
+
+async def _json_images(
+    response: httpx2.Response, request: ImageRequest
+) -> AsyncGenerator[CompletedImage, None]:
+    """The images of a plain JSON answer (``json.JSONDecodeError`` when it is not JSON)."""
+    body = json.loads(await response.aread())
+    items = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(items, list) or not items:
+        raise MalformedAnswerError("The service answered without images. Try again.")
+    usage = _usage_dict(body.get("usage"))
+    for index, item in enumerate(items):
+        b64 = item.get("b64_json") if isinstance(item, Mapping) else None
+        data, width, height, fmt = await decode_image(b64)
+        yield CompletedImage(
+            index, data, width, height, fmt or request.output_format, usage if index == 0 else None
+        )
 
 
 def _dropped(error: Exception, completed: int) -> ServiceError:
@@ -294,12 +325,12 @@ def service_error(
         retry_after = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
         wait = f" Try again in {retry_after:g} s." if retry_after else " Try again later."
         return RateLimitedError(
-            f"The service is rate-limiting requests: {reason}.{wait}".replace("..", "."),
+            f"The service is rate-limiting requests: {reason.rstrip('.!')}.{wait}",
             retry_after=retry_after,
         )
     if status >= 500:
         return ServerFailedError(
-            f"The service failed ({status}) after retries: {reason}. Try again later.",
+            f"The service failed ({status}) after retries: {reason.rstrip('.!')}. Try again later.",
             status=status,
         )
     param = details.get("param")
