@@ -25,8 +25,13 @@ BLOCKS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _gui(qapp: object) -> None:
+    """The typesetter draws the test images: pytest-qt's application object comes first."""
+
+
 @pytest.fixture(scope="module")
-def poster(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def poster(qapp: object) -> bytes:
     """A PNG of BLOCKS that carries its own spec, as the studio writes them."""
     spec = spec_to_dict(Spec(description="tea", texts=BLOCKS))
     payload = make_payload(spec=spec, model="gpt-image-2", size="1024x1024", job_id=None)

@@ -36,6 +36,11 @@ LOOK_ALIKES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _gui(qapp: object) -> None:
+    """The typesetter draws the test images: pytest-qt's application object comes first."""
+
+
 @pytest.fixture(scope="module")
 def ocr() -> Iterator[OcrWorker]:
     with OcrWorker(make_reader=offline_reader) as worker:
