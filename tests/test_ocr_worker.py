@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,12 @@ def test_the_models_ship_inside_the_rapidocr_package() -> None:
     for path in paths.values():
         assert path.is_file() and path.stat().st_size > 100_000
         assert "site-packages" in path.parts or "dist-packages" in path.parts
+
+
+@pytest.mark.parametrize("name", ["opencv-python", "opencv-contrib-python", "rapidocr-onnxruntime"])
+def test_the_ocr_brings_no_second_qt(name: str) -> None:
+    """The non-headless OpenCV wheels carry their own Qt, which clashes with PySide6; and the older
+    rapidocr-onnxruntime pulls one in (and "corrects" look-alike characters)."""
+    with pytest.raises(PackageNotFoundError):
+        distribution(name)
+    assert distribution("opencv-python-headless").version
