@@ -34,6 +34,7 @@ def _layer_imports(layer: str) -> dict[Path, set[str]]:
         ("typeset", ("PySide6.QtWidgets", "app.engine", "app.store", "app.model", "app.ui")),
         ("engine", ("PySide6.QtWidgets", "app.store", "app.model", "app.ui")),
         ("store", ("PySide6", "app.engine", "app.model", "app.ui", "app.typeset")),
+        ("ocr", ("PySide6", "app.engine", "app.store", "app.model", "app.ui", "app.typeset")),
     ],
 )  # fmt: skip
 def test_layers_import_only_downwards(layer: str, forbidden: tuple[str, ...]) -> None:

@@ -27,7 +27,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import generate, info, resume, serve
+    from app.cli import check, generate, info, resume, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.register(commands)
     resume.register(commands)
     serve.register(commands)
+    check.register(commands)
     return parser
 
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             raise CommandError(
-                "give a command: generate, edit, prompt, estimate or serve-local "
+                "give a command: generate, edit, check, prompt, estimate or serve-local "
                 "(see 'zi-studio --help')"
             )
         return handler(args)

@@ -10,14 +10,16 @@ an open studio window does not take the window's running jobs for dead ones.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Final, cast, get_args
 
+from app.core.fidelity import TextCheck
 from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.store.db import Database
@@ -348,6 +350,47 @@ class Library:
             )
             if cursor.rowcount == 0:
                 raise KeyError(f"no image {image_id}")
+
+    # Text checks
+
+    def record_text_check(self, image_id: int, check: TextCheck) -> None:
+        """Keep ``check`` as the image's latest text check (it replaces an earlier one)."""
+        with self._db.transaction() as connection:
+            if (
+                connection.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone()
+                is None
+            ):
+                raise KeyError(f"no image {image_id}")
+            connection.execute(
+                "INSERT OR REPLACE INTO text_checks (image_id, exact, wrong_count, result_json, "
+                "checked_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    image_id,
+                    int(check.exact),
+                    check.wrong_count,
+                    json_text(check.to_json()),
+                    self._now(),
+                ),
+            )
+
+    def text_check(self, image_id: int) -> TextCheck | None:
+        """The image's latest text check, or ``None`` until it is checked."""
+        row = self._db.query_one(
+            "SELECT result_json FROM text_checks WHERE image_id = ?", (image_id,)
+        )
+        return None if row is None else TextCheck.from_json(json.loads(row[0]))
+
+    def text_exact(self, image_ids: Sequence[int]) -> dict[int, bool]:
+        """Whether each checked image's text came out exactly; unchecked images are left out."""
+        exact: dict[int, bool] = {}
+        for start in range(0, len(image_ids), 500):  # SQLite's limit on bound parameters
+            chunk = list(image_ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.query(
+                f"SELECT image_id, exact FROM text_checks WHERE image_id IN ({marks})", chunk
+            )
+            exact.update({int(row[0]): bool(row[1]) for row in rows})
+        return exact
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the library file: ``["ok"]`` when healthy."""

@@ -13,6 +13,7 @@ the new one (SQLite's ALTER TABLE procedure); the references are checked before 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Final
 
 from app.store.db import MigrationStep, Schema
@@ -56,6 +57,24 @@ LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     "CREATE INDEX images_by_parent ON images (parent_image_id)",
 )
 
-LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = ()
+
+def _add_text_checks(connection: sqlite3.Connection) -> None:
+    # The latest text check of each image (app.core.fidelity.TextCheck as JSON); exact and the
+    # count of wrong characters are columns so the library can filter and sort by them.
+    connection.execute(
+        """CREATE TABLE text_checks (
+            image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+            exact INTEGER NOT NULL CHECK (exact IN (0, 1)),
+            wrong_count INTEGER NOT NULL CHECK (wrong_count >= 0),
+            result_json TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        )"""
+    )
+    connection.execute("CREATE INDEX text_checks_by_exact ON text_checks (exact)")
+
+
+LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
+    MigrationStep(1, "images have text checks", _add_text_checks),
+)
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)
