@@ -14,7 +14,7 @@ import signal
 from pathlib import Path
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
-from app.cli.inputs import EditSource, image_sizes, read_edit_source
+from app.cli.inputs import EditSource, kept_references, read_edit_source
 from app.cli.service_flags import opened_service
 from app.cli.spec_flags import spec_from_args
 from app.core.cost import format_usd
@@ -192,7 +192,8 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
 
 def run_generate(args: argparse.Namespace) -> int:
     spec = spec_from_args(args)
-    sizes = image_sizes(spec.references, what="--ref")
+    references, sizes = kept_references(spec.references, what="--ref", editing=False)
+    spec = dataclasses.replace(spec, references=references)
     try:
         plan = plan_generation(spec, stream=True, reference_sizes=sizes)
     except PlanError as error:
@@ -212,7 +213,9 @@ def run_edit(args: argparse.Namespace) -> int:
     # An edit makes one image by default and sends no earlier references, whatever the spec held.
     base = dataclasses.replace(source.spec, n=1, references=())
     spec = spec_from_args(args, base=base, require_content=False)
-    sizes = [(source.width, source.height), *image_sizes(spec.references, what="--ref")]
+    references, reference_sizes = kept_references(spec.references, what="--ref", editing=True)
+    spec = dataclasses.replace(spec, references=references)
+    sizes = [(source.width, source.height), *reference_sizes]
     try:
         plan = plan_edit(
             spec,
