@@ -13,9 +13,11 @@ the new one (SQLite's ALTER TABLE procedure); the references are checked before 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Final
 
 from app.store.db import MigrationStep, Schema
+from app.store.search import searchable_text_of_row
 
 LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     """CREATE TABLE jobs (
@@ -56,6 +58,24 @@ LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     "CREATE INDEX images_by_parent ON images (parent_image_id)",
 )
 
-LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = ()
+
+def _search_trash_and_text_checks(connection: sqlite3.Connection) -> None:
+    """Step 1: a searchable text per job, the trash, and a place for the text check's verdict."""
+    connection.execute("ALTER TABLE jobs ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
+    connection.execute("ALTER TABLE jobs ADD COLUMN deleted_at TEXT")
+    connection.execute("ALTER TABLE jobs ADD COLUMN purged_at TEXT")
+    connection.execute("ALTER TABLE images ADD COLUMN deleted_at TEXT")
+    # Whether the image's texts read back exactly: NULL until the text check has run.
+    connection.execute("ALTER TABLE images ADD COLUMN exact INTEGER CHECK (exact IN (0, 1))")
+    connection.execute("CREATE INDEX images_by_created ON images (created_at)")
+    rows = connection.execute("SELECT id, kind, spec_json, request_json FROM jobs").fetchall()
+    for job_id, kind, spec_json, request_json in rows:
+        text = searchable_text_of_row(kind, spec_json, request_json)
+        connection.execute("UPDATE jobs SET search_text = ? WHERE id = ?", (text, job_id))
+
+
+LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
+    MigrationStep(1, "search text, trash and text checks", _search_trash_and_text_checks),
+)
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

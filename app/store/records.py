@@ -38,6 +38,7 @@ class JobRecord:
     estimated_usd: float | None
     actual_usd: float | None
     error_message: str | None
+    in_trash: bool = False
 
     @property
     def active(self) -> bool:
@@ -58,6 +59,8 @@ class ImageRecord:
     favourite: bool
     output_format: str
     created_at: datetime
+    exact: bool | None = None  # the texts read back exactly; None until checked
+    in_trash: bool = False
 
 
 def engine_label(engine: Literal["local", "remote"], base_url: str | None = None) -> str:
@@ -94,6 +97,7 @@ def job_from_row(row: Any) -> JobRecord:
         estimated_usd=row["estimated_usd"],
         actual_usd=row["actual_usd"],
         error_message=row["error_message"],
+        in_trash=_column(row, "deleted_at") is not None,
     )
 
 
@@ -112,7 +116,14 @@ def image_from_row(row: Any, images_dir: Path) -> ImageRecord:
         favourite=bool(row["favourite"]),
         output_format=str(row["output_format"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        exact=None if _column(row, "exact") is None else bool(row["exact"]),
+        in_trash=_column(row, "deleted_at") is not None,
     )
+
+
+def _column(row: Any, name: str) -> Any:
+    """A column added by a later schema step (absent from rows of older queries)."""
+    return row[name] if name in row.keys() else None  # noqa: SIM118 (Row's "in" tests values)
 
 
 def timestamp(moment: datetime) -> str:
