@@ -24,6 +24,7 @@ from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
+from app.jobs.spending import SpendingRefused, check_job_spending
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
@@ -33,23 +34,6 @@ from app.store.settings import Settings, SettingsFile
 
 def exit_code_for(error: ServiceError) -> Exit:
     return Exit.SERVICE_ERROR if error.answered else Exit.NO_ANSWER
-
-
-def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
-    cap = settings.spending_cap_usd
-    usd = plan.cost.usd
-    if local or cap is None:
-        return
-    if usd is None:
-        raise CommandError(
-            f"no price is known for {plan.request.model}, so the spending cap of ${cap:.2f} cannot "
-            "be checked: remove the cap or choose a priced model"
-        )
-    if usd > cap:
-        raise CommandError(
-            f"this job is estimated at {format_usd(usd)}, over the spending cap of ${cap:.2f}: "
-            "lower n, the quality or the size, or raise the cap in the settings"
-        )
 
 
 class _Printer:
@@ -95,10 +79,13 @@ async def _run(
     opened = opened_service(args, settings)
     local = opened.choice.engine == "local"
     try:
-        _check_cap(plan, settings, local)  # inside: a refused job still closes its client
         with Library.open(StudioPaths.from_environment()) as library:
             for job in library.recovered:
                 say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
+            try:  # inside: a refused job still closes its client
+                check_job_spending(plan, settings, library, billed=not local)
+            except SpendingRefused as refused:
+                raise CommandError(str(refused)) from None
             parent_image_id = _library_id(library, parent_sha256)
             runner = JobRunner(
                 service=opened.service,
