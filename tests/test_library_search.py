@@ -90,6 +90,15 @@ def test_search_by_any_part_of_a_chinese_text(library: Library) -> None:
     assert _found(library, "") == [*coffee, *milk, *green]
 
 
+def test_search_ids_and_the_records_of_a_page(library: Library) -> None:
+    _, green = _job(library, _spec("有机绿茶"), images=3)
+    _, milk = _job(library, _spec("珍珠奶茶"), images=2)
+    ids = library.search_ids(LibraryQuery(text="茶"))
+    assert ids == _found(library, "茶") == [*reversed(milk), *reversed(green)]
+    page = [ids[3], ids[0], 99_999]
+    assert [image.id for image in library.images_by_ids(page)] == [ids[3], ids[0]]
+
+
 def test_search_covers_the_description_and_the_edit_instruction(library: Library) -> None:
     _, described = _job(library, _spec("春", description="Jasmine Tea on a Tray"))
     prompt = compile_edit_prompt("把背景换成竹林", [TextBlock("headline", "春")]).text

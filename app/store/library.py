@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -42,7 +42,9 @@ from app.store.records import (
 from app.store.search import (
     VISIBLE_IMAGE,
     LibraryQuery,
+    images_by_ids,
     known_models,
+    search_image_ids,
     search_images,
     searchable_text,
 )
@@ -334,6 +336,14 @@ class Library:
     def search(self, query: LibraryQuery | None = None) -> list[ImageRecord]:
         """Images matching ``query`` (all by default), newest first, the trash left out."""
         return search_images(self._db, self.paths.images_dir, query or LibraryQuery())
+
+    def search_ids(self, query: LibraryQuery | None = None) -> list[int]:
+        """The ids ``search`` would give, without building records (fast for any result size)."""
+        return search_image_ids(self._db, query or LibraryQuery())
+
+    def images_by_ids(self, ids: Sequence[int]) -> list[ImageRecord]:
+        """Records of ``ids`` in that order: the rows a view shows of a ``search_ids`` result."""
+        return images_by_ids(self._db, self.paths.images_dir, ids)
 
     def known_models(self) -> list[str]:
         return known_models(self._db)

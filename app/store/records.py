@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Final, Literal, cast
 from urllib.parse import urlsplit
 
@@ -107,7 +107,8 @@ def image_from_row(row: Any, images_dir: Path) -> ImageRecord:
         id=int(row["id"]),
         job_id=str(row["job_id"]),
         index_in_job=int(row["index_in_job"]),
-        path=images_dir.joinpath(*PurePosixPath(relative).parts),
+        # Forward slashes are separators on Windows too; one join is half the cost of parts.
+        path=images_dir / relative,
         relative_path=relative,
         width=int(row["width"]),
         height=int(row["height"]),

@@ -10,7 +10,7 @@ tokenizer to split words wrongly; over 10,000 images it takes a few milliseconds
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,6 +69,37 @@ class LibraryQuery:
 
 def search_images(db: Database, images_dir: Path, query: LibraryQuery) -> list[ImageRecord]:
     """The images matching ``query``, newest first, trash left out."""
+    where, params = _where(query)
+    rows = db.query(f"SELECT * FROM images WHERE {where} {_ORDER_AND_LIMIT}", params)
+    return [image_from_row(row, images_dir) for row in rows]
+
+
+def search_image_ids(db: Database, query: LibraryQuery) -> list[int]:
+    """The ids of the images matching ``query``, newest first: what a virtualised view needs
+    to show a result of any size at once, fetching the records of the rows it draws."""
+    where, params = _where(query)
+    rows = db.query(f"SELECT id FROM images WHERE {where} {_ORDER_AND_LIMIT}", params)
+    return [int(row[0]) for row in rows]
+
+
+def images_by_ids(db: Database, images_dir: Path, ids: Sequence[int]) -> list[ImageRecord]:
+    """The records of ``ids``, in that order (ids no longer in the library are left out)."""
+    found: dict[int, ImageRecord] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = list(ids[start : start + _IDS_PER_QUERY])
+        marks = ", ".join("?" * len(chunk))
+        for row in db.query(f"SELECT * FROM images WHERE id IN ({marks})", chunk):
+            record = image_from_row(row, images_dir)
+            found[record.id] = record
+    return [found[image_id] for image_id in ids if image_id in found]
+
+
+_ORDER_AND_LIMIT: Final = "ORDER BY images.created_at DESC, images.id DESC LIMIT ?"
+_IDS_PER_QUERY: Final = 500
+
+
+def _where(query: LibraryQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause and its parameters (the limit last) for ``query``."""
     conditions = [VISIBLE_IMAGE]
     job_conditions: list[str] = []
     params: list[Any] = []
@@ -85,9 +116,8 @@ def search_images(db: Database, images_dir: Path, query: LibraryQuery) -> list[I
         job_conditions.append("json_extract(request_json, '$.model') = ?")
         job_params.append(query.model)
     if job_conditions:
-        conditions.append(
-            f"images.job_id IN (SELECT id FROM jobs WHERE {' AND '.join(job_conditions)})"
-        )
+        matching_jobs = " AND ".join(job_conditions)
+        conditions.append(f"images.job_id IN (SELECT id FROM jobs WHERE {matching_jobs})")
         params += job_params
     if query.favourites_only:
         conditions.append("favourite = 1")
@@ -101,12 +131,7 @@ def search_images(db: Database, images_dir: Path, query: LibraryQuery) -> list[I
         conditions.append("images.created_at < ?")
         params.append(timestamp(query.until))
     params.append(-1 if query.limit is None else query.limit)
-    rows = db.query(
-        f"SELECT * FROM images WHERE {' AND '.join(conditions)} "
-        "ORDER BY images.created_at DESC, images.id DESC LIMIT ?",
-        params,
-    )
-    return [image_from_row(row, images_dir) for row in rows]
+    return " AND ".join(conditions), params
 
 
 def known_models(db: Database) -> list[str]:
