@@ -87,6 +87,15 @@ def test_a_cmyk_jpeg_becomes_rgb() -> None:
     assert red > 200 and green < 60 and blue < 60
 
 
+def test_a_cmyk_jpeg_with_a_broken_colour_profile_still_becomes_rgb() -> None:
+    image = Image.new("CMYK", (16, 16), (0, 0, 255, 0))  # yellow
+    data = _encoded(image, "JPEG", quality=95, icc_profile=b"not a colour profile" * 8)
+    converted = _opened(prepare_reference(data).data)
+    assert converted.mode == "RGB" and "icc_profile" not in converted.info
+    red, green, blue = converted.getpixel((8, 8))  # type: ignore[misc]
+    assert red > 200 and green > 200 and blue < 60
+
+
 def test_a_16bit_greyscale_png_becomes_8bit_rgb_without_clipping() -> None:
     data = _encoded(Image.new("I;16", (16, 16), 0x8000), "PNG")
     assert data[24] == 16  # the test image really is 16-bit

@@ -217,19 +217,20 @@ def _eight_bit_rgb(image: Image.Image, data: bytes, notes: list[Note]) -> Image.
 def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
     """Through the file's own colour profile when it has one, so print colours look right."""
     profile = image.info.get("icc_profile")
-    if profile:
-        try:
-            from PIL import ImageCms
-
-            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            converted = ImageCms.profileToProfile(
-                image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
-            )
-            if converted is not None:
-                return converted
-        except (ImportError, OSError, ImageCms.PyCMSError):
-            pass  # a broken or unusable profile: the plain conversion below still works
-    return image.convert("RGB")
+    if not profile:
+        return image.convert("RGB")
+    try:
+        from PIL import ImageCms
+    except ImportError:  # a Pillow built without LittleCMS
+        return image.convert("RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+        )
+    except (OSError, ImageCms.PyCMSError):
+        converted = None  # a broken or unusable profile: the plain conversion still works
+    return converted if converted is not None else image.convert("RGB")
 
 
 def _png_bit_depth(data: bytes) -> int | None:
