@@ -113,6 +113,11 @@ def test_bad_options_are_refused_with_a_message() -> None:
         ExportOptions("webp", quality=0)
     with pytest.raises(ExportError, match="not a PNG, WebP or JPEG"):
         encode_export(b"GIF89a", ExportOptions(), None)
+    cut = _transparent_png()[:60]
+    for options in (ExportOptions("png"), ExportOptions("png", embed_spec=False),
+                    ExportOptions("jpeg")):  # fmt: skip
+        with pytest.raises(ExportError, match=r"cannot be exported|damaged"):
+            encode_export(cut, options, {"spec": {}})
 
 
 def test_a_template_with_slash_colon_and_chinese_gives_a_safe_name() -> None:

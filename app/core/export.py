@@ -13,7 +13,12 @@ from typing import Any, Final, Literal
 
 from PIL import Image, ImageColor
 
-from app.core.metadata import embed_metadata, image_format
+from app.core.metadata import (
+    MetadataError,
+    embed_metadata,
+    image_format,
+    png_without_metadata,
+)
 
 ExportFormat = Literal["png", "webp", "jpeg"]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = ("png", "webp", "jpeg")
@@ -62,15 +67,21 @@ def encode_export(data: bytes, options: ExportOptions, payload: Mapping[str, Any
     """
     try:
         source_format = image_format(data)
-    except ValueError:
+    except MetadataError:
         raise ExportError("The library's image is not a PNG, WebP or JPEG file.") from None
-    if options.format == "png" == source_format and options.embed_spec and payload is not None:
-        # Lossless already: only the studio data changes, the pixel data is copied untouched.
-        return embed_metadata(data, payload)
-    encoded = _reencoded(data, options)
-    if options.embed_spec and payload is not None:
-        return embed_metadata(encoded, payload)
-    return encoded
+    try:
+        if options.format == "png" == source_format:
+            # Lossless already: only the studio data changes, the pixel data is copied untouched
+            # (re-encoding a 4K PNG would take seconds and give the same pixels).
+            if options.embed_spec and payload is not None:
+                return embed_metadata(data, payload)
+            return png_without_metadata(data)
+        encoded = _reencoded(data, options)
+        if options.embed_spec and payload is not None:
+            return embed_metadata(encoded, payload)
+        return encoded
+    except MetadataError as error:
+        raise ExportError(f"The library's image cannot be exported: {error}") from None
 
 
 def _reencoded(data: bytes, options: ExportOptions) -> bytes:
