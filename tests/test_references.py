@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from app.core.reference_images import (
+    MAX_REFERENCE_PIXELS,
     Note,
     ReferenceRefused,
     describe,
@@ -148,6 +149,18 @@ def test_too_many_pixels_are_scaled_down() -> None:
     assert (note.values["width"], note.values["height"]) == (400, 300)
     assert abs(prepared.width / prepared.height - 4 / 3) < 0.02  # the shape is kept
     assert _opened(prepared.data).size == (prepared.width, prepared.height)
+
+
+def test_a_huge_png_is_scaled_under_the_pixel_limit() -> None:
+    huge = Image.new("RGB", (6000, 4000), "#2a6")  # 24 million pixels
+    huge.paste((250, 250, 250), (0, 0, 3000, 4000))
+    prepared = prepare_reference(_encoded(huge, "PNG"))
+    assert prepared.width * prepared.height <= MAX_REFERENCE_PIXELS
+    assert prepared.width == 5016 and prepared.height == 3344  # 3:2 kept, sides whole pixels
+    (note,) = prepared.notes
+    assert note.values == {"width": 6000, "height": 4000, "to_width": 5016, "to_height": 3344,
+                           "reason": "pixels"}  # fmt: skip
+    assert describe(note) == "scaled down from 6000x4000 to 5016x3344 (too many pixels)"
 
 
 def test_a_file_over_the_byte_limit_is_scaled_until_it_fits() -> None:
