@@ -136,6 +136,7 @@ def test_a_deleted_image_is_hidden_and_undo_brings_it_back(library: Library) -> 
     image = library.image(first)
     assert image is not None and image.in_trash
     assert [image.id for image in library.trash().images] == [first]
+    assert [image.id for image in library.images(job_id, include_trash=True)] == [first, second]
     library.restore_image(first)
     assert _found(library, "茶") == [second, first]
     assert library.trash().images == ()

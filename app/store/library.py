@@ -286,10 +286,18 @@ class Library:
         return rows[0] if rows else None
 
     def images(
-        self, job_id: str | None = None, *, favourites_only: bool = False
+        self,
+        job_id: str | None = None,
+        *,
+        favourites_only: bool = False,
+        include_trash: bool = False,
     ) -> list[ImageRecord]:
-        """The images of one job in order, or of all jobs newest first (not those in the trash)."""
-        conditions = [VISIBLE_IMAGE]
+        """The images of one job in order, or of all jobs newest first.
+
+        Images in the trash are left out, unless ``include_trash``: a job's indexes are taken by
+        its trashed images too (a resume must not ask for them again).
+        """
+        conditions = ["1" if include_trash else VISIBLE_IMAGE]
         params: list[Any] = []
         if job_id is not None:
             conditions.append("job_id = ?")
