@@ -203,13 +203,6 @@ def test_spend_counts_actual_else_estimate_per_day_and_month(
     assert library.spent_this_month() == pytest.approx(0.40)
 
 
-def test_the_text_check_verdict_has_a_place(library: Library) -> None:
-    _, (image_id,) = _job(library, _spec("绿茶"))
-    assert library.image(image_id).exact is None  # type: ignore[union-attr]
-    library.set_exact(image_id, False)
-    assert library.image(image_id).exact is False  # type: ignore[union-attr]
-
-
 def test_an_older_library_gets_its_search_text_when_upgraded(tmp_path: Path) -> None:
     paths = StudioPaths.under(tmp_path / "home")
     paths.library_db.parent.mkdir(parents=True)

@@ -329,16 +329,6 @@ class Library:
             if cursor.rowcount == 0:
                 raise KeyError(f"no image {image_id}")
 
-    def set_exact(self, image_id: int, exact: bool | None) -> None:
-        """Record whether the image's texts read back exactly (``None``: not checked)."""
-        value = None if exact is None else int(exact)
-        with self._db.transaction() as connection:
-            cursor = connection.execute(
-                "UPDATE images SET exact = ? WHERE id = ?", (value, image_id)
-            )
-            if cursor.rowcount == 0:
-                raise KeyError(f"no image {image_id}")
-
     # Search, trash and spending (the work is in app.store.search, .trash and .spend)
 
     def search(self, query: LibraryQuery | None = None) -> list[ImageRecord]:

@@ -59,14 +59,12 @@ LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
 )
 
 
-def _search_trash_and_text_checks(connection: sqlite3.Connection) -> None:
-    """Step 1: a searchable text per job, the trash, and a place for the text check's verdict."""
+def _search_text_and_trash(connection: sqlite3.Connection) -> None:
+    """Step 1: a searchable text per job, and the trash."""
     connection.execute("ALTER TABLE jobs ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
     connection.execute("ALTER TABLE jobs ADD COLUMN deleted_at TEXT")
     connection.execute("ALTER TABLE jobs ADD COLUMN purged_at TEXT")
     connection.execute("ALTER TABLE images ADD COLUMN deleted_at TEXT")
-    # Whether the image's texts read back exactly: NULL until the text check has run.
-    connection.execute("ALTER TABLE images ADD COLUMN exact INTEGER CHECK (exact IN (0, 1))")
     connection.execute("CREATE INDEX images_by_created ON images (created_at)")
     rows = connection.execute("SELECT id, kind, spec_json, request_json FROM jobs").fetchall()
     for job_id, kind, spec_json, request_json in rows:
@@ -75,7 +73,7 @@ def _search_trash_and_text_checks(connection: sqlite3.Connection) -> None:
 
 
 LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
-    MigrationStep(1, "search text, trash and text checks", _search_trash_and_text_checks),
+    MigrationStep(1, "jobs have a search text; images and jobs a trash", _search_text_and_trash),
 )
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

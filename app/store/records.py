@@ -59,7 +59,6 @@ class ImageRecord:
     favourite: bool
     output_format: str
     created_at: datetime
-    exact: bool | None = None  # the texts read back exactly; None until checked
     in_trash: bool = False
 
 
@@ -117,7 +116,6 @@ def image_from_row(row: Any, images_dir: Path) -> ImageRecord:
         favourite=bool(row["favourite"]),
         output_format=str(row["output_format"]),
         created_at=datetime.fromisoformat(row["created_at"]),
-        exact=None if _column(row, "exact") is None else bool(row["exact"]),
         in_trash=_column(row, "deleted_at") is not None,
     )
 
