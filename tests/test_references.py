@@ -18,7 +18,7 @@ from app.core.reference_images import (
     prepare_reference,
 )
 from app.jobs.references import take_reference, take_references
-from app.store.references import ReferenceStore, read_at_most
+from app.store.references import ReferenceStore, read_reference
 
 
 def _encoded(image: Image.Image, kind: str, **options: object) -> bytes:
@@ -203,17 +203,17 @@ def test_other_formats_are_converted_to_png() -> None:
 
 def test_reading_stops_after_the_limit_even_on_an_endless_file(tmp_path: Path) -> None:
     with pytest.raises(ReferenceRefused) as refused:
-        read_at_most(Path("/dev/zero"), limit=1024 * 1024)
+        read_reference(Path("/dev/zero"), limit=1024 * 1024)
     assert refused.value.note.code == "too_big_to_read"
     with pytest.raises(ReferenceRefused) as refused:
-        read_at_most(tmp_path / "nope.png")
+        read_reference(tmp_path / "nope.png")
     assert refused.value.note.code == "missing"
     with pytest.raises(ReferenceRefused) as refused:
-        read_at_most(tmp_path)
+        read_reference(tmp_path)
     assert refused.value.note.code == "is_folder"
     exact = tmp_path / "exact"
     exact.write_bytes(b"x" * 1000)
-    assert read_at_most(exact, limit=1000) == b"x" * 1000
+    assert read_reference(exact, limit=1000) == b"x" * 1000
 
 
 def test_a_kept_reference_survives_its_original_moving(tmp_path: Path) -> None:

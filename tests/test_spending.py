@@ -61,12 +61,13 @@ def test_the_job_check_reads_the_library_and_lets_local_jobs_through(tmp_path: P
     plan = plan_generation(Spec(texts=(TextBlock("headline", "绿茶"),), quality="high"))
     assert plan.cost.usd is not None
     settings = Settings(monthly_budget_usd=1.0)
+    usd = plan.cost.usd
     with Library.open(StudioPaths.under(tmp_path)) as library:
-        assert check_job_spending(plan, settings, library, billed=True) is not None
-        _spent(library, 1.0 - plan.cost.usd / 2)
+        assert check_job_spending(usd, "gpt-image-2", settings, library, billed=True) is not None
+        _spent(library, 1.0 - usd / 2)
         with pytest.raises(SpendingRefused, match="monthly budget"):
-            check_job_spending(plan, settings, library, billed=True)
-        assert check_job_spending(plan, settings, library, billed=False) is None
+            check_job_spending(usd, "gpt-image-2", settings, library, billed=True)
+        assert check_job_spending(usd, "gpt-image-2", settings, library, billed=False) is None
 
 
 def _home_with_budget(tmp_path: Path, spent: float, *, days_ago: int) -> Path:

@@ -16,7 +16,7 @@ from app.core.reference_images import (
     check_reference_count,
     prepare_reference,
 )
-from app.store.references import ReferenceStore, read_at_most
+from app.store.references import ReferenceStore, read_reference
 
 __all__ = ["Note", "ReferenceRefused", "TakenReference", "take_reference", "take_references"]
 
@@ -45,7 +45,7 @@ def take_reference(
     15 beside an edited image) is refused. Raises ``ReferenceRefused`` with the reason.
     """
     check_reference_count(count_before + 1, editing=editing)
-    data = read_at_most(source) if isinstance(source, Path) else source
+    data = read_reference(source) if isinstance(source, Path) else source
     prepared = prepare_reference(data)
     path = store.keep(prepared.data, prepared.extension)
     origin = source if isinstance(source, Path) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from app.core.plan import Plan
 from app.core.spending import SpendingCheck, SpendingLimits, SpendingRefused, check_spending
 from app.store.library import Library
 from app.store.settings import Settings
@@ -15,9 +14,10 @@ def limits_of(settings: Settings) -> SpendingLimits:
 
 
 def check_job_spending(
-    plan: Plan, settings: Settings, library: Library, *, billed: bool
+    usd: float | None, model: str, settings: Settings, library: Library, *, billed: bool
 ) -> SpendingCheck | None:
-    """Refuse (``SpendingRefused``) a billed job over the cap or the monthly budget.
+    """Refuse (``SpendingRefused``) a billed job estimated at ``usd`` over the cap or the
+    monthly budget.
 
     Jobs on the embedded engine cost nothing and are never refused (``None``).
     """
@@ -25,4 +25,4 @@ def check_job_spending(
         return None
     limits = limits_of(settings)
     spent = library.spent_this_month() if limits.monthly_budget_usd is not None else 0.0
-    return check_spending(plan.cost.usd, plan.request.model, limits, spent_this_month=spent)
+    return check_spending(usd, model, limits, spent_this_month=spent)

@@ -14,44 +14,31 @@ from typing import Final
 
 from app.core.reference_images import Note, ReferenceRefused
 from app.store.files import write_atomic
+from app.store.reading import FileTooLarge, read_at_most
 
 READ_LIMIT: Final = 256 * 1024 * 1024
 """Files larger than this are refused unread; up to it, an image over the API's 50 MB is shrunk."""
-_CHUNK: Final = 1024 * 1024
 
 
-def read_at_most(path: Path, limit: int = READ_LIMIT) -> bytes:
-    """The bytes of ``path``, refused (``ReferenceRefused``) when there are more than ``limit``.
+def read_reference(path: Path, limit: int = READ_LIMIT) -> bytes:
+    """The bytes of ``path``, refused (``ReferenceRefused``) when unreadable or over ``limit``.
 
-    Reads at most ``limit + 1`` bytes, so an endless file (a device, a growing log) cannot hang
-    the studio or fill its memory.
+    Reads at most ``limit + 1`` bytes (``read_at_most``), so an endless file (a device, a growing
+    log) cannot hang the studio or fill its memory.
     """
     try:
-        info = path.stat()
+        if stat.S_ISFIFO(path.stat().st_mode):
+            # Opening a pipe waits for a writer that may never come.
+            raise ReferenceRefused(Note("cannot_read", {"reason": "not a regular file"}))
+        return read_at_most(path, limit)
     except FileNotFoundError:
         raise ReferenceRefused(Note("missing")) from None
+    except IsADirectoryError:
+        raise ReferenceRefused(Note("is_folder")) from None
+    except FileTooLarge:
+        raise ReferenceRefused(Note("too_big_to_read", {"limit_mb": limit // 1_048_576})) from None
     except OSError as error:
         raise ReferenceRefused(Note("cannot_read", {"reason": _reason(error)})) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ReferenceRefused(Note("is_folder"))
-    if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
-        # Opening a pipe waits for a writer that may never come.
-        raise ReferenceRefused(Note("cannot_read", {"reason": "not a regular file"}))
-    chunks: list[bytes] = []
-    total = 0
-    try:
-        with path.open("rb") as stream:
-            while total <= limit:
-                chunk = stream.read(min(_CHUNK, limit + 1 - total))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
-    except OSError as error:
-        raise ReferenceRefused(Note("cannot_read", {"reason": _reason(error)})) from None
-    if total > limit:
-        raise ReferenceRefused(Note("too_big_to_read", {"limit_mb": limit // (1024 * 1024)}))
-    return b"".join(chunks)
 
 
 class ReferenceStore:
