@@ -178,10 +178,28 @@ def test_generate_with_references_sends_an_edit(tmp_path: Path) -> None:
                      "--size", "1024x1024", "--json")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert [(i["width"], i["height"]) for i in images_of(result)] == [(1024, 1024)]
-    with Library.open(StudioPaths.under(tmp_path / "home")) as library:
+    paths = StudioPaths.under(tmp_path / "home")
+    with Library.open(paths) as library:
         (job,) = library.jobs()
         assert job.kind == "edit"
-        assert job.request.images == (str(reference),)
+        (sent,) = job.request.images
+    # The library's own copy is sent and kept (the original may move); unchanged, it is the same.
+    assert Path(sent).parent.parent == paths.references_dir
+    assert Path(sent).read_bytes() == reference.read_bytes()
+    assert job.spec is not None and job.spec["references"] == [sent]
+
+
+def test_a_reference_the_api_would_refuse_is_converted_and_said(tmp_path: Path) -> None:
+    reference = tmp_path / "print.jpg"
+    Image.new("CMYK", (640, 480), (0, 255, 255, 0)).save(reference, "JPEG")
+    result = run_cli(tmp_path / "home", "generate", *TEA, "--ref", str(reference),
+                     "--size", "1024x1024", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"--ref {reference}: converted from CMYK to 8-bit RGB" in result.stderr
+    with Library.open(StudioPaths.under(tmp_path / "home")) as library:
+        (job,) = library.jobs()
+    with Image.open(job.request.images[0]) as sent:
+        assert sent.mode == "RGB"
 
 
 def test_a_missing_reference_is_bad_input(tmp_path: Path) -> None:
@@ -200,7 +218,7 @@ def test_huge_images_are_refused_with_a_reason(tmp_path: Path) -> None:
     heavy.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(51 * 1024 * 1024))
     result = run_cli(tmp_path, "generate", *TEA, "--ref", str(heavy))
     assert result.returncode == 2
-    assert "larger than 50 MB, the limit" in result.stderr
+    assert f"--ref {heavy}: not an image this studio can read" in result.stderr
 
 
 def test_out_must_be_a_writable_folder_before_anything_is_sent(tmp_path: Path) -> None:

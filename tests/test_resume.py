@@ -74,6 +74,14 @@ def test_only_the_missing_images_are_asked_for_and_take_their_indexes(paths: Stu
     assert outcome.actual_usd is not None and outcome.actual_usd > 0
 
 
+def test_an_image_in_the_trash_is_not_asked_for_again(paths: StudioPaths) -> None:
+    with Library.open(paths) as library:
+        job_id = _failed_job_with_gaps(library)
+        (third,) = [image for image in library.images(job_id) if image.index_in_job == 2]
+        library.trash_image(third.id)
+        assert plan_resume(library, job_id).missing == (1, 3)
+
+
 def test_jobs_that_cannot_be_resumed_say_why(paths: StudioPaths, tmp_path: Path) -> None:
     request = ImageRequest(kind="generate", prompt="p", n=2)
     with Library.open(paths) as library:

@@ -27,7 +27,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import check, generate, info, resume, serve
+    from app.cli import check, generate, info, library, resume, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     resume.register(commands)
     serve.register(commands)
     check.register(commands)
+    library.register(commands)
     return parser
 
 

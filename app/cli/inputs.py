@@ -17,7 +17,11 @@ from app.core.models import MAX_INPUT_EDGE, MAX_INPUT_PIXELS
 from app.core.sizes import Size
 from app.core.spec import Spec, SpecError
 from app.core.spec_json import spec_from_dict
+from app.jobs.references import ReferenceRefused, TakenReference, take_reference
+from app.store.files import StoreError
+from app.store.paths import StudioPaths
 from app.store.reading import FileTooLarge, describe_bytes, read_at_most
+from app.store.references import ReferenceStore
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 MAX_MASK_BYTES = 4 * 1024 * 1024
@@ -96,9 +100,27 @@ def _has_alpha_or_is_grey(image: Image.Image) -> bool:
     return image.mode in _MASK_MODES or "transparency" in image.info
 
 
-def image_sizes(paths: Sequence[str], *, what: str) -> list[tuple[int, int]]:
-    checked = [check_image(Path(path), what=what) for path in paths]
-    return [(image.width, image.height) for image in checked]
+def kept_references(
+    paths: Sequence[str], *, what: str, editing: bool
+) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """The references as the library keeps them (converted where the API would refuse them,
+    as the window does), with their sizes; each change is said on stderr."""
+    store = ReferenceStore(StudioPaths.from_environment().references_dir)
+    taken: list[TakenReference] = []
+    for path in paths:
+        try:
+            taken.append(
+                take_reference(store, Path(path), count_before=len(taken), editing=editing)
+            )
+        except ReferenceRefused as error:
+            raise CommandError(f"{what} {path}: {error}") from None
+        except StoreError as error:
+            raise CommandError(str(error)) from None
+        for note in taken[-1].notes:
+            say_warning(f"{what} {path}: {note}")
+    return tuple(str(reference.path) for reference in taken), [
+        (reference.width, reference.height) for reference in taken
+    ]
 
 
 @dataclass(frozen=True, slots=True)

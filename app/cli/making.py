@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
-from app.cli.inputs import EditSource, image_sizes, read_edit_source
+from app.cli.inputs import EditSource, kept_references, read_edit_source
 from app.cli.service_flags import opened_service
 from app.cli.spec_flags import spec_from_args
 from app.core.cost import format_usd
@@ -28,6 +28,7 @@ from app.core.spec_json import spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
+from app.jobs.spending import SpendingRefused, check_job_spending
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
@@ -50,23 +51,6 @@ class _Asked:
 StartJob = Callable[[JobRunner, JobCallbacks], Awaitable[JobOutcome]]
 Prepare = Callable[[Library, argparse.Namespace], tuple[_Asked, StartJob]]
 """With the library open: what the job asks for, and how to start it (it may set flags)."""
-
-
-def _check_cap(asked: _Asked, settings: Settings, local: bool) -> None:
-    cap = settings.spending_cap_usd
-    usd = asked.estimated_usd
-    if local or cap is None:
-        return
-    if usd is None:
-        raise CommandError(
-            f"no price is known for {asked.model}, so the spending cap of ${cap:.2f} cannot "
-            "be checked: remove the cap or choose a priced model"
-        )
-    if usd > cap:
-        raise CommandError(
-            f"this job is estimated at {format_usd(usd)}, over the spending cap of ${cap:.2f}: "
-            "lower n, the quality or the size, or raise the cap in the settings"
-        )
 
 
 class _Printer:
@@ -123,7 +107,12 @@ async def _run(args: argparse.Namespace, settings: Settings, prepare: Prepare) -
         opened = opened_service(args, settings)
         local = opened.choice.engine == "local"
         try:
-            _check_cap(asked, settings, local)  # inside: a refused job still closes its client
+            try:  # inside: a refused job still closes its client
+                check_job_spending(
+                    asked.estimated_usd, asked.model, settings, library, billed=not local
+                )
+            except SpendingRefused as refused:
+                raise CommandError(str(refused)) from None
             runner = JobRunner(
                 service=opened.service,
                 library=library,
@@ -279,7 +268,8 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     spec = spec_from_args(args)
-    sizes = image_sizes(spec.references, what="--ref")
+    references, sizes = kept_references(spec.references, what="--ref", editing=False)
+    spec = dataclasses.replace(spec, references=references)
     try:
         plan = plan_generation(spec, stream=True, reference_sizes=sizes)
     except PlanError as error:
@@ -299,7 +289,9 @@ def run_edit(args: argparse.Namespace) -> int:
     # An edit makes one image by default and sends no earlier references, whatever the spec held.
     base = dataclasses.replace(source.spec, n=1, references=())
     spec = spec_from_args(args, base=base, require_content=False)
-    sizes = [(source.width, source.height), *image_sizes(spec.references, what="--ref")]
+    references, reference_sizes = kept_references(spec.references, what="--ref", editing=True)
+    spec = dataclasses.replace(spec, references=references)
+    sizes = [(source.width, source.height), *reference_sizes]
     try:
         plan = plan_edit(
             spec,

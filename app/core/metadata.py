@@ -77,6 +77,15 @@ def embed_metadata(image_bytes: bytes, payload: Mapping[str, Any]) -> bytes:
     return _jpeg_embed(image_bytes, packet)
 
 
+def png_without_metadata(image_bytes: bytes) -> bytes:
+    """A PNG with its studio data removed; every other chunk, pixels included, copied as is."""
+    if image_format(image_bytes) != "png":
+        raise MetadataError("This file is not a PNG image.")
+    chunks = _png_chunks(image_bytes)
+    kept = [image_bytes[s:e] for kind, s, e in chunks if not _png_is_ours(image_bytes, kind, s)]
+    return _PNG_SIGNATURE + b"".join(kept)
+
+
 def read_metadata(image_bytes: bytes) -> dict[str, Any] | None:
     """The studio payload in ``image_bytes``, or ``None`` when the image has none.
 

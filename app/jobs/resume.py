@@ -58,7 +58,7 @@ def plan_resume(library: Library, reference: str) -> Resumption:
     """What resuming the job would send. Raises ``ResumeRefused`` for a job that is complete,
     still running, or whose input files are gone."""
     job = find_job(library, reference)
-    kept = library.images(job.id)
+    kept = library.images(job.id, include_trash=True)  # a trashed image's index is taken
     have = {image.index_in_job for image in kept}
     missing = tuple(index for index in range(job.request.n) if index not in have)
     if job.status == "done" or not missing:

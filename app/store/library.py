@@ -22,6 +22,7 @@ from typing import Any, Final, cast, get_args
 from app.core.fidelity import TextCheck
 from app.core.redaction import redact
 from app.core.request import ImageRequest
+from app.store import trash as trash_store
 from app.store.db import Database
 from app.store.files import ProcessLock, StoreError, write_atomic
 from app.store.leftovers import sweep_leftovers
@@ -41,6 +42,17 @@ from app.store.records import (
     json_text,
     timestamp,
 )
+from app.store.search import (
+    VISIBLE_IMAGE,
+    LibraryQuery,
+    images_by_ids,
+    known_models,
+    search_image_ids,
+    search_images,
+    searchable_text,
+)
+from app.store.spend import Period, Spend, month_bounds, spend_by, spent_between
+from app.store.trash import Trash, TrashError
 
 __all__ = [
     "ImageRecord",
@@ -48,7 +60,11 @@ __all__ = [
     "JobStateError",
     "JobStatus",
     "Library",
+    "LibraryQuery",
+    "Spend",
     "StoreError",
+    "Trash",
+    "TrashError",
     "engine_label",
 ]
 
@@ -144,11 +160,13 @@ class Library:
         check_engine_label(engine)
         job_id = uuid.uuid4().hex
         row = (job_id, kind, json_text(request.to_json()), json_text(spec), engine, self._owner)
+        found_by = searchable_text(kind, spec, request.prompt)
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT INTO jobs (id, kind, request_json, spec_json, engine, owner, status, "
-                "created_at, estimated_usd) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-                (*row, self._now(), estimated_usd),
+                "created_at, estimated_usd, search_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+                (*row, self._now(), estimated_usd, found_by),
             )
         return job_id
 
@@ -209,10 +227,11 @@ class Library:
         return None if row is None else job_from_row(row)
 
     def jobs(self, *, status: JobStatus | None = None, limit: int | None = None) -> list[JobRecord]:
-        """Jobs, newest first."""
-        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        """Jobs, newest first (not those in the trash)."""
+        where, params = ("AND status = ?", [status]) if status else ("", [])
         rows = self._db.query(
-            f"SELECT * FROM jobs {where} ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            f"SELECT * FROM jobs WHERE deleted_at IS NULL {where} "
+            "ORDER BY created_at DESC, rowid DESC LIMIT ?",
             [*params, -1 if limit is None else limit],
         )
         return [job_from_row(row) for row in rows]
@@ -316,10 +335,18 @@ class Library:
         return rows[0] if rows else None
 
     def images(
-        self, job_id: str | None = None, *, favourites_only: bool = False
+        self,
+        job_id: str | None = None,
+        *,
+        favourites_only: bool = False,
+        include_trash: bool = False,
     ) -> list[ImageRecord]:
-        """The images of one job in order, or of all jobs newest first."""
-        conditions = ["1"]
+        """The images of one job in order, or of all jobs newest first.
+
+        Images in the trash are left out, unless ``include_trash``: a job's indexes are taken by
+        its trashed images too (a resume must not ask for them again).
+        """
+        conditions = ["1" if include_trash else VISIBLE_IMAGE]
         params: list[Any] = []
         if job_id is not None:
             conditions.append("job_id = ?")
@@ -391,6 +418,52 @@ class Library:
             )
             exact.update({int(row[0]): bool(row[1]) for row in rows})
         return exact
+
+    # Search, trash and spending (the work is in app.store.search, .trash and .spend)
+
+    def search(self, query: LibraryQuery | None = None) -> list[ImageRecord]:
+        """Images matching ``query`` (all by default), newest first, the trash left out."""
+        return search_images(self._db, self.paths.images_dir, query or LibraryQuery())
+
+    def search_ids(self, query: LibraryQuery | None = None) -> list[int]:
+        """The ids ``search`` would give, without building records (fast for any result size)."""
+        return search_image_ids(self._db, query or LibraryQuery())
+
+    def images_by_ids(self, ids: Sequence[int]) -> list[ImageRecord]:
+        """Records of ``ids`` in that order: the rows a view shows of a ``search_ids`` result."""
+        return images_by_ids(self._db, self.paths.images_dir, ids)
+
+    def known_models(self) -> list[str]:
+        return known_models(self._db)
+
+    def trash_image(self, image_id: int) -> None:
+        trash_store.trash_image(self._db, image_id, self._now())
+
+    def restore_image(self, image_id: int) -> None:
+        trash_store.restore_image(self._db, image_id)
+
+    def trash_job(self, job_id: str) -> None:
+        """Put a job and its images in the trash (``TrashError`` while it runs)."""
+        trash_store.trash_job(self._db, job_id, self._now())
+
+    def restore_job(self, job_id: str) -> None:
+        trash_store.restore_job(self._db, job_id)
+
+    def trash(self) -> Trash:
+        return trash_store.trash_contents(self._db, self.paths.images_dir)
+
+    def empty_trash(self) -> int:
+        """Remove the trash's images and their files for good; return how many."""
+        return trash_store.empty_trash(self._db, self.paths.images_dir, self._now())
+
+    def spend_by(self, period: Period, *, limit: int | None = None) -> list[Spend]:
+        """Spending per day or per month, latest first (actual where known, else estimated)."""
+        return spend_by(self._db, period, limit=limit)
+
+    def spent_this_month(self) -> float:
+        """Spending in the current calendar month of the user's time zone."""
+        start, end = month_bounds(self._clock().astimezone())
+        return spent_between(self._db, start, end)
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the library file: ``["ok"]`` when healthy."""

@@ -17,6 +17,7 @@ import sqlite3
 from typing import Final
 
 from app.store.db import MigrationStep, Schema
+from app.store.search import searchable_text_of_row
 
 LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     """CREATE TABLE jobs (
@@ -73,8 +74,22 @@ def _add_text_checks(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX text_checks_by_exact ON text_checks (exact)")
 
 
+def _search_text_and_trash(connection: sqlite3.Connection) -> None:
+    """Step 2: a searchable text per job, and the trash."""
+    connection.execute("ALTER TABLE jobs ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
+    connection.execute("ALTER TABLE jobs ADD COLUMN deleted_at TEXT")
+    connection.execute("ALTER TABLE jobs ADD COLUMN purged_at TEXT")
+    connection.execute("ALTER TABLE images ADD COLUMN deleted_at TEXT")
+    connection.execute("CREATE INDEX images_by_created ON images (created_at)")
+    rows = connection.execute("SELECT id, kind, spec_json, request_json FROM jobs").fetchall()
+    for job_id, kind, spec_json, request_json in rows:
+        text = searchable_text_of_row(kind, spec_json, request_json)
+        connection.execute("UPDATE jobs SET search_text = ? WHERE id = ?", (text, job_id))
+
+
 LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
     MigrationStep(1, "images have text checks", _add_text_checks),
+    MigrationStep(2, "jobs have a search text; images and jobs a trash", _search_text_and_trash),
 )
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

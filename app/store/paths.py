@@ -57,6 +57,11 @@ class StudioPaths:
         return self.data_dir / "images"
 
     @property
+    def references_dir(self) -> Path:
+        """Reference images as sent (converted where needed), named by their content."""
+        return self.data_dir / "references"
+
+    @property
     def owners_dir(self) -> Path:
         """Lock files that tell which processes are alive and using the library."""
         return self.data_dir / "owners"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Final, Literal, cast
 from urllib.parse import urlsplit
 
@@ -38,6 +38,7 @@ class JobRecord:
     estimated_usd: float | None
     actual_usd: float | None
     error_message: str | None
+    in_trash: bool = False
 
     @property
     def active(self) -> bool:
@@ -58,6 +59,7 @@ class ImageRecord:
     favourite: bool
     output_format: str
     created_at: datetime
+    in_trash: bool = False
 
 
 def engine_label(engine: Literal["local", "remote"], base_url: str | None = None) -> str:
@@ -94,6 +96,7 @@ def job_from_row(row: Any) -> JobRecord:
         estimated_usd=row["estimated_usd"],
         actual_usd=row["actual_usd"],
         error_message=row["error_message"],
+        in_trash=_column(row, "deleted_at") is not None,
     )
 
 
@@ -103,7 +106,8 @@ def image_from_row(row: Any, images_dir: Path) -> ImageRecord:
         id=int(row["id"]),
         job_id=str(row["job_id"]),
         index_in_job=int(row["index_in_job"]),
-        path=images_dir.joinpath(*PurePosixPath(relative).parts),
+        # Forward slashes are separators on Windows too; one join is half the cost of parts.
+        path=images_dir / relative,
         relative_path=relative,
         width=int(row["width"]),
         height=int(row["height"]),
@@ -112,7 +116,13 @@ def image_from_row(row: Any, images_dir: Path) -> ImageRecord:
         favourite=bool(row["favourite"]),
         output_format=str(row["output_format"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        in_trash=_column(row, "deleted_at") is not None,
     )
+
+
+def _column(row: Any, name: str) -> Any:
+    """A column added by a later schema step (absent from rows of older queries)."""
+    return row[name] if name in row.keys() else None  # noqa: SIM118 (Row's "in" tests values)
 
 
 def timestamp(moment: datetime) -> str:

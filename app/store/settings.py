@@ -98,6 +98,12 @@ class Settings:
         "The most a single generation may cost, in US dollars; empty means no cap.",
         minimum=0.0,
     )
+    monthly_budget_usd: float | None = _setting(
+        None,
+        "The most a calendar month may cost, in US dollars: a job that would pass it is not "
+        "sent; empty means no budget.",
+        minimum=0.0,
+    )
     timeout_seconds: float = _setting(
         600.0, "How long to wait for the service before giving up.", minimum=1.0, maximum=3600.0
     )
