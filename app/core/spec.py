@@ -31,8 +31,32 @@ class SpecError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Stroke:
+    """An outline around the glyphs: ``width`` in ems (0.04 is a thin line), any CSS colour."""
+
+    width: float
+    color: str = "#ffffff"
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    """A drop shadow: offsets and blur radius in ems, colour "#rrggbb" or "#aarrggbb"."""
+
+    color: str = "#80000000"
+    x: float = 0.04
+    y: float = 0.06
+    blur: float = 0.08
+
+
+@dataclass(frozen=True, slots=True)
 class TextBlock:
-    """One required text: exact characters, a role, and optionally a place and typography."""
+    """One required text: exact characters, a role, and optionally a place and typography.
+
+    Typography the layout engine adds (CONTRACTS §1): ``font`` a family name, ``weight`` 100..1000
+    (the variable font's ``wght`` axis), ``color``, ``align``, ``vertical`` (竖排: columns right
+    to left), ``tracking`` (extra space between characters, in ems), ``line_height`` (line pitch
+    as a multiple of the size), ``stroke`` and ``shadow``. None takes the role's default.
+    """
 
     role: str
     text: str
@@ -42,6 +66,10 @@ class TextBlock:
     color: str | None = None
     align: str | None = None
     vertical: bool = False
+    tracking: float | None = None
+    line_height: float | None = None
+    stroke: Stroke | None = None
+    shadow: Shadow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,4 +89,5 @@ class Spec:
     output_compression: int | None = None
     model: str = DEFAULT_MODEL
     references: tuple[str, ...] = field(default=())
+    exact_text: bool = False
     version: int = SPEC_VERSION
