@@ -19,7 +19,7 @@ from PySide6.QtGui import QFontMetricsF, QRawFont
 from app.core.placement import resolve_boxes
 from app.core.spec import Box, Shadow, Stroke, TextBlock
 from app.typeset.breaking import Line
-from app.typeset.fitting import MAX_PX, MIN_PX, Fitter, Measure, PixelBox
+from app.typeset.fitting import MAX_PX, MIN_PX, Fitter, Measure, PixelBox, Tier
 from app.typeset.fonts import default_family, make_font
 from app.typeset.styles import (
     ALIGNMENTS,
@@ -54,7 +54,7 @@ class BlockLayout:
     tracking_px: float = 0.0  # extra space after each character
     stroke: Stroke | None = None
     shadow: Shadow | None = None
-    words_whole: bool = True  # False when no setting that breaks only between words fitted
+    tier: Tier | None = None  # how the lines were broken (None: set by hand elsewhere)
     vertical: VerticalSetting | None = None  # set in columns (竖排); ``lines`` are the columns
 
 
@@ -152,7 +152,7 @@ def layout_vertical(block: TextBlock, style: RoleStyle, box: PixelBox) -> BlockL
         tracking_px=measure.tracking * setting.px,
         stroke=block.stroke,
         shadow=block.shadow,
-        words_whole=setting.tier.words or not style.whole_words,
+        tier=setting.tier,
         vertical=VerticalSetting(tuple(cells), setting.pitch, centre),
     )
 
@@ -205,7 +205,7 @@ def _layout_block(block: TextBlock, fractions: Box, box: PixelBox) -> BlockLayou
         tracking_px=measure.tracking * setting.px,
         stroke=block.stroke,
         shadow=block.shadow,
-        words_whole=setting.tier.words or not style.whole_words,
+        tier=setting.tier,
     )
 
 

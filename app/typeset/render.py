@@ -150,7 +150,10 @@ def block_path(layout: BlockLayout) -> QPainterPath:
     font = make_font(layout.font_px, layout.weight, layout.family)
     if layout.tracking_px:
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, layout.tracking_px)
-    return _vertical_path(layout, font) if layout.vertical else _horizontal_path(layout, font)
+    path = _vertical_path(layout, font) if layout.vertical else _horizontal_path(layout, font)
+    # Variable fonts draw strokes as overlapping contours: the even-odd rule would punch holes.
+    path.setFillRule(Qt.FillRule.WindingFill)
+    return path
 
 
 def _draw_shadow(painter: QPainter, path: QPainterPath, shadow: Shadow, px: int) -> None:
