@@ -27,7 +27,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import generate, info, serve
+    from app.cli import generate, info, serve, typeset
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.register(commands)
     generate.register(commands)
     serve.register(commands)
+    typeset.register(commands)
     return parser
 
 

@@ -92,7 +92,9 @@ async def _run(
     settings: Settings,
     parent_sha256: str | None,
 ) -> int:
-    opened = opened_service(args, settings)
+    # The embedded engine gets the spec itself (a spec with nothing in it would be refused).
+    has_content = bool(spec.texts or spec.description.strip())
+    opened = opened_service(args, settings, spec_to_dict(spec) if has_content else None)
     local = opened.choice.engine == "local"
     try:
         _check_cap(plan, settings, local)  # inside: a refused job still closes its client

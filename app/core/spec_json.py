@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,8 +23,10 @@ from app.core.spec import (
     SPEC_VERSION,
     TIERS,
     Box,
+    Shadow,
     Spec,
     SpecError,
+    Stroke,
     TextBlock,
 )
 
@@ -31,11 +34,22 @@ _TOP_LEVEL_KEYS: Final = frozenset(
     {
         "version", "description", "style", "texts", "ratio", "tier", "size", "quality", "n",
         "background", "output_format", "output_compression", "model", "references",
+        "exact_text",
     }
 )  # fmt: skip
 _BLOCK_KEYS: Final = frozenset(
-    {"role", "text", "box", "font", "weight", "color", "align", "vertical"}
-)
+    {
+        "role", "text", "box", "font", "weight", "color", "align", "vertical", "tracking",
+        "line_height", "stroke", "shadow",
+    }
+)  # fmt: skip
+_STROKE_KEYS: Final = frozenset({"width", "color"})
+_SHADOW_KEYS: Final = frozenset({"color", "x", "y", "blur"})
+# Typography in ems: generous bounds that still refuse a typo (a width of 6 instead of 0.06).
+MAX_TRACKING: Final = 1.0
+LINE_HEIGHTS: Final = (0.8, 3.0)
+MAX_STROKE: Final = 0.3
+MAX_SHADOW: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +99,10 @@ def _block(value: object, index: int, warnings: list[str]) -> TextBlock:
         if not 100 <= weight <= 1000:
             raise SpecError(f"{where}.weight: {weight} is outside 100..1000")
     return TextBlock(
+        tracking=_number(data.get("tracking"), f"{where}.tracking", -0.2, MAX_TRACKING),
+        line_height=_number(data.get("line_height"), f"{where}.line_height", *LINE_HEIGHTS),
+        stroke=_stroke(data.get("stroke"), f"{where}.stroke", warnings),
+        shadow=_shadow(data.get("shadow"), f"{where}.shadow", warnings),
         role=_choice(data.get("role", "headline"), ROLES, f"{where}.role"),
         text=text,
         box=None if data.get("box") is None else _box(data["box"], f"{where}.box"),
@@ -95,6 +113,61 @@ def _block(value: object, index: int, warnings: list[str]) -> TextBlock:
         vertical=bool(
             _expect(data.get("vertical", False), bool, f"{where}.vertical", "true/false")
         ),
+    )
+
+
+def _number(value: object, where: str, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    number = float(_expect(value, (int, float), where, f"a number {low:g}..{high:g}"))
+    if not (math.isfinite(number) and low <= number <= high):
+        raise SpecError(f"{where}: {number:g} is outside {low:g}..{high:g}")
+    return number
+
+
+def _color(value: object, where: str) -> str:
+    text = str(_expect(value, str, where, 'a colour such as "#ffffff"'))
+    if not _COLOR.fullmatch(text):
+        raise SpecError(f'{where}: {text!r} is not a colour; write "#rrggbb" or "#aarrggbb"')
+    return text
+
+
+_COLOR: Final = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
+def _parts(value: object, keys: frozenset[str], where: str, warnings: list[str]) -> dict[str, Any]:
+    data = _expect(value, dict, where, "an object")
+    for key in sorted(set(data) - keys):
+        warnings.append(f"{where}: unknown key {key!r} ignored")
+    return dict(data)
+
+
+def _stroke(value: object, where: str, warnings: list[str]) -> Stroke | None:
+    if value is None:
+        return None
+    data = _parts(value, _STROKE_KEYS, where, warnings)
+    if "width" not in data:
+        raise SpecError(f"{where}.width: missing (the outline's width in ems, e.g. 0.05)")
+    width = _number(data["width"], f"{where}.width", 0.0, MAX_STROKE)
+    assert width is not None
+    color = _color(data.get("color", "#ffffff"), f"{where}.color")
+    return Stroke(width=width, color=color)
+
+
+def _shadow(value: object, where: str, warnings: list[str]) -> Shadow | None:
+    if value is None:
+        return None
+    data = _parts(value, _SHADOW_KEYS, where, warnings)
+    default = Shadow()
+    numbers = {
+        key: _number(data.get(key, getattr(default, key)), f"{where}.{key}", low, MAX_SHADOW)
+        for key, low in (("x", -MAX_SHADOW), ("y", -MAX_SHADOW), ("blur", 0.0))
+    }
+    return Shadow(
+        color=_color(data.get("color", default.color), f"{where}.color"),
+        x=numbers["x"] or 0.0,
+        y=numbers["y"] or 0.0,
+        blur=numbers["blur"] or 0.0,
     )
 
 
@@ -154,6 +227,7 @@ def spec_from_dict(data: object, *, base_dir: Path | None = None) -> LoadedSpec:
         output_compression=compression,
         model=_expect(top.get("model", "gpt-image-2"), str, "model", "a model name"),
         references=resolved,
+        exact_text=_expect(top.get("exact_text", False), bool, "exact_text", "true or false"),
     )
     return LoadedSpec(spec, tuple(warnings))
 
@@ -193,11 +267,16 @@ def _block_to_dict(block: TextBlock) -> dict[str, Any]:
     data: dict[str, Any] = {"role": block.role, "text": block.text}
     if block.box is not None:
         data["box"] = list(block.box)
-    for key in ("font", "weight", "color", "align"):
+    for key in ("font", "weight", "color", "align", "tracking", "line_height"):
         if getattr(block, key) is not None:
             data[key] = getattr(block, key)
     if block.vertical:
         data["vertical"] = True
+    if block.stroke is not None:
+        data["stroke"] = {"width": block.stroke.width, "color": block.stroke.color}
+    if block.shadow is not None:
+        shadow = block.shadow
+        data["shadow"] = {"color": shadow.color, "x": shadow.x, "y": shadow.y, "blur": shadow.blur}
     return data
 
 
@@ -223,6 +302,8 @@ def spec_to_dict(spec: Spec, *, base_dir: Path | None = None) -> dict[str, Any]:
         data["output_compression"] = spec.output_compression
     if spec.references:
         data["references"] = [_relative(ref, base_dir) for ref in spec.references]
+    if spec.exact_text:
+        data["exact_text"] = True
     return data
 
 
