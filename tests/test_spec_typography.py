@@ -87,5 +87,5 @@ def test_bad_typography_names_the_field(block: dict[str, object], message: str) 
 
 
 def test_exact_text_must_be_a_boolean() -> None:
-    with pytest.raises(SpecError, match="exact_text: expected true or false"):
+    with pytest.raises(SpecError, match="exact_text: expected true/false"):
         spec_from_dict({"description": "x", "exact_text": "yes"})
