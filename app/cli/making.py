@@ -192,8 +192,21 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
         loop.close()
 
 
+def _prepare_typesetter() -> None:
+    """Exact-text jobs typeset in worker threads: the application object comes first, here."""
+    from app.typeset.fonts import FontError, default_family, ensure_gui_application
+
+    try:
+        ensure_gui_application()
+        default_family()
+    except FontError as error:
+        raise CommandError(str(error)) from None
+
+
 def run_generate(args: argparse.Namespace) -> int:
     spec = spec_from_args(args)
+    if spec.exact_text and spec.texts:
+        _prepare_typesetter()
     sizes = image_sizes(spec.references, what="--ref")
     try:
         plan = plan_generation(spec, stream=True, reference_sizes=sizes)

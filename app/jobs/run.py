@@ -20,6 +20,7 @@ from app.core.keying import remove_key_colour, with_key_colour
 from app.core.metadata import embed_metadata, make_payload
 from app.core.plan import Plan
 from app.core.request import ImageRequest
+from app.core.spec import TextBlock
 from app.engine.errors import RefusedError, ServiceError
 from app.engine.service import (
     CompletedImage,
@@ -27,6 +28,8 @@ from app.engine.service import (
     ImageService,
     PartialImage,
 )
+from app.jobs.exact_text import composite_parts
+from app.store.exact_parts import keep_parts
 from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
@@ -96,6 +99,7 @@ class _Job:
     spec_json: Mapping[str, Any]
     parent_image_id: int | None
     callbacks: JobCallbacks
+    exact_text: tuple[TextBlock, ...] | None = None  # set over each background in this mode
     saved: list[SavedImage] = field(default_factory=list)
     usages: list[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -130,6 +134,8 @@ class JobRunner:
         )
         self._library.mark_running(job_id)
         job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
+        if plan.spec.exact_text and request.kind == "generate":
+            job.exact_text = plan.spec.texts
         try:
             error = await self._attempt(job, request, keyed=False)
             if (
@@ -191,11 +197,16 @@ class JobRunner:
             data, fmt = event.data, event.output_format
             if keyed:
                 data, fmt = remove_key_colour(data), "png"
-            return self._library.add_image(
-                job.id, event.image_index, embed_metadata(data, payload),
+            parts = None if job.exact_text is None else composite_parts(data, fmt, job.exact_text)
+            kept = parts.composite if parts is not None else data
+            record = self._library.add_image(
+                job.id, event.image_index, embed_metadata(kept, payload),
                 width=event.width, height=event.height, output_format=fmt,
                 parent_image_id=job.parent_image_id,
             )  # fmt: skip
+            if parts is not None:
+                keep_parts(record, background=data, background_format=fmt, layer=parts.layer)
+            return record
 
         # Encoding and the fsync'd write stay off the loop that streams the next image.
         record = await asyncio.to_thread(prepare_and_write)
