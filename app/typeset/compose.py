@@ -9,10 +9,12 @@ layered file's layers give back exactly the flat image.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageStat
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
@@ -21,6 +23,7 @@ from app.typeset.layout import BlockLayout, PixelBox, layout_blocks
 from app.typeset.render import Palette, draw_layouts, palette_for_background
 
 _MAX_LAYER_NAME = 30
+_SAMPLE_CELLS = 16  # a block's background is averaged over about this many cells a side
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +40,18 @@ class BlockLayer:
 @dataclass(frozen=True, slots=True)
 class Composition:
     background: Image.Image  # RGBA
-    text: Image.Image  # every block on one transparent layer, RGBA
     flat: Image.Image  # background with the text layer over it, RGBA
     layouts: tuple[BlockLayout, ...]
+    pieces: tuple[tuple[Image.Image, tuple[int, int]], ...]
+    """The text layer where it has ink: RGBA images and where they go; transparent elsewhere."""
+
+    @property
+    def text(self) -> Image.Image:
+        """Every block on one transparent layer the size of the background, RGBA."""
+        layer = Image.new("RGBA", self.background.size, (0, 0, 0, 0))
+        for image, offset in self.pieces:
+            layer.paste(image, offset)
+        return layer
 
 
 def layer_name(block: TextBlock | BlockLayout) -> str:
@@ -51,20 +63,24 @@ def layer_name(block: TextBlock | BlockLayout) -> str:
 def to_pil(image: QImage) -> Image.Image:
     """A QImage as an RGBA Pillow image (straight alpha)."""
     rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    data = bytes(rgba.constBits())[: rgba.sizeInBytes()]
-    return Image.frombuffer("RGBA", (rgba.width(), rgba.height()), data, "raw", "RGBA",
-                            rgba.bytesPerLine(), 1).copy()  # fmt: skip
+    view = memoryview(rgba.constBits())[: rgba.sizeInBytes()]
+    size = (rgba.width(), rgba.height())
+    # One copy: Pillow's own buffer, independent of the QImage that goes away.
+    line = rgba.bytesPerLine()
+    return Image.frombuffer("RGBA", size, view, "raw", "RGBA", line, 1).copy()  # type: ignore[arg-type]
 
 
 def _mean_rgb(background: Image.Image, box: PixelBox) -> tuple[int, int, int]:
     x, y, w, h = box
     if w <= 0 or h <= 0:
         return (255, 255, 255)
-    patch = background.crop((x, y, x + w, y + h)).convert("RGBA")
-    white = Image.new("RGBA", patch.size, (255, 255, 255, 255))
-    mean = Image.alpha_composite(white, patch).resize((1, 1), Image.Resampling.BOX)
-    red, green, blue, _ = mean.getpixel((0, 0))  # type: ignore[misc]
-    return (int(red), int(green), int(blue))
+    # Sampled on a grid: the average of a few hundred points is enough to choose dark or light.
+    cells = (min(w, _SAMPLE_CELLS), min(h, _SAMPLE_CELLS))
+    patch = background.resize(cells, Image.Resampling.NEAREST, box=(x, y, x + w, y + h))
+    red, green, blue, alpha = (value / 255 for value in ImageStat.Stat(patch).mean[:4])
+    # Over white, as a transparent background is shown.
+    over_white = [round(255 * (c * alpha + 1 - alpha)) for c in (red, green, blue)]
+    return (over_white[0], over_white[1], over_white[2])
 
 
 def palettes_for(background: Image.Image, layouts: Sequence[BlockLayout]) -> list[Palette]:
@@ -72,13 +88,50 @@ def palettes_for(background: Image.Image, layouts: Sequence[BlockLayout]) -> lis
     return [palette_for_background(_mean_rgb(background, layout.box)) for layout in layouts]
 
 
-def _draw(
-    layouts: Sequence[BlockLayout], palettes: Sequence[Palette], size: tuple[int, int]
-) -> QImage:
-    image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
+def _reach(layout: BlockLayout) -> int:
+    """How far past its line boxes a block may put ink: outline overhang, stroke and shadow."""
+    em = 0.25
+    if layout.stroke is not None:
+        em += layout.stroke.width
+    if layout.shadow is not None:
+        shadow = layout.shadow
+        em += max(abs(shadow.x), abs(shadow.y)) + 2 * shadow.blur
+    return math.ceil(em * layout.font_px) + 2
+
+
+def _inked_areas(layouts: Sequence[BlockLayout], size: tuple[int, int]) -> list[PixelBox]:
+    """Where the blocks can put ink, as rectangles that do not overlap (overlaps are merged)."""
+    areas: list[tuple[int, int, int, int]] = []  # left, top, right, bottom
+    for layout in layouts:
+        reach = _reach(layout)
+        boxes = [layout.box, *layout.line_boxes]
+        left = max(0, min(b[0] for b in boxes) - reach)
+        top = max(0, min(b[1] for b in boxes) - reach)
+        right = min(size[0], max(b[0] + b[2] for b in boxes) + reach)
+        bottom = min(size[1], max(b[1] + b[3] for b in boxes) + reach)
+        if right > left and bottom > top:
+            areas.append((left, top, right, bottom))
+    merged = True
+    while merged:  # merge until no two rectangles overlap: a handful of blocks, so few passes
+        merged = False
+        for i, j in itertools.combinations(range(len(areas)), 2):
+            a, b = areas[i], areas[j]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                areas[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                del areas[j]
+                merged = True
+                break
+    return [(left, top, right - left, bottom - top) for left, top, right, bottom in areas]
+
+
+def _draw(layouts: Sequence[BlockLayout], palettes: Sequence[Palette], area: PixelBox) -> QImage:
+    """The blocks drawn on a transparent image covering ``area`` of the canvas."""
+    x, y, w, h = area
+    image = QImage(max(1, w), max(1, h), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     try:
+        painter.translate(-x, -y)
         for layout, palette in zip(layouts, palettes, strict=True):
             draw_layouts(painter, [layout], palette=palette)
     finally:
@@ -87,11 +140,22 @@ def _draw(
 
 
 def compose(background: Image.Image, blocks: Sequence[TextBlock]) -> Composition:
-    """The blocks set over ``background`` (their boxes scaled to its size)."""
-    base = background.convert("RGBA")
+    """The blocks set over ``background`` (their boxes scaled to its size).
+
+    Only the areas the blocks can ink are drawn and composited: where the text layer is
+    transparent, ``alpha_composite`` keeps the background's pixels as they are, so the result is
+    the same as compositing a whole-canvas layer, in a fraction of the time.
+    """
+    base = background if background.mode == "RGBA" else background.convert("RGBA")
     layouts = tuple(layout_blocks(blocks, *base.size))
-    text = to_pil(_draw(layouts, palettes_for(base, layouts), base.size))
-    return Composition(base, text, Image.alpha_composite(base, text), layouts)
+    palettes = palettes_for(base, layouts)
+    flat = base.copy()
+    pieces = []
+    for area in _inked_areas(layouts, base.size):
+        piece = to_pil(_draw(layouts, palettes, area))
+        flat.alpha_composite(piece, area[:2])
+        pieces.append((piece, (area[0], area[1])))
+    return Composition(base, flat, layouts, tuple(pieces))
 
 
 def block_layers(composition: Composition) -> list[BlockLayer]:
@@ -99,7 +163,8 @@ def block_layers(composition: Composition) -> list[BlockLayer]:
     palettes = palettes_for(composition.background, composition.layouts)
     layers = []
     for layout, palette in zip(composition.layouts, palettes, strict=True):
-        alone = to_pil(_draw([layout], [palette], composition.background.size))
+        width, height = composition.background.size
+        alone = to_pil(_draw([layout], [palette], (0, 0, width, height)))
         bounds = alone.getchannel("A").getbbox() or (0, 0, 1, 1)
         layers.append(
             BlockLayer(
