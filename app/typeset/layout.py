@@ -20,7 +20,7 @@ from app.core.placement import resolve_boxes
 from app.core.spec import Box, Shadow, Stroke, TextBlock
 from app.typeset.breaking import Line
 from app.typeset.fitting import MAX_PX, MIN_PX, Fitter, Measure, PixelBox, Tier
-from app.typeset.fonts import default_family, make_font
+from app.typeset.fonts import make_font, resolve_family
 from app.typeset.styles import (
     ALIGNMENTS,
     PILL_INSET_X,
@@ -116,7 +116,7 @@ def _default_align(style: RoleStyle, box: Box) -> str:
 def block_measure(block: TextBlock, style: RoleStyle, weight: int) -> Measure:
     """The family, weight and spacing a block is set with: its own where given, else its role's."""
     return Measure(
-        family=block.font or default_family(),
+        family=resolve_family(block.font),
         weight=weight,
         tracking=block.tracking or 0.0,
         line_height=block.line_height or style.line_height,
