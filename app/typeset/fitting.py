@@ -10,7 +10,6 @@ then breaks anywhere; and when nothing fits at the smallest size, the block over
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,15 @@ from typing import Final
 from PySide6.QtGui import QFont
 
 from app.typeset.balance import choose_lines
-from app.typeset.breaking import Line, break_opportunities, measure, visible_widths, wrap
+from app.typeset.breaking import (
+    INK_PAD,
+    Ink,
+    Line,
+    break_opportunities,
+    measure,
+    visible_widths,
+    wrap,
+)
 from app.typeset.fonts import make_font
 from app.typeset.styles import RoleStyle
 from app.typeset.words import word_starts
@@ -31,6 +38,10 @@ MIN_PX: Final = 6
 MAX_PX: Final = 2000
 # Part of an em kept free at the end of a wrapped line, for outlines that overhang their advance.
 _WRAP_SLACK: Final = 0.05
+# Lines are measured once at this size and scaled: unhinted outlines and advances scale linearly,
+# so the size search costs no text layout per step. The chosen size is then measured for real.
+REFERENCE_PX: Final = 200
+_CONFIRM_STEPS: Final = 4
 # Full-width punctuation whose ink sits in the left half of its em: at a headline's line end it
 # hangs by half an em (行末标点半宽), so the line's text, not the blank half, is aligned.
 HANGING_PUNCTUATION: Final = frozenset("，。、；：」』）》〉】〕〗”’")
@@ -98,6 +109,8 @@ class Fitter:
         self.centre_ratio = centre_ratio
         self._fonts: dict[int, QFont] = {}
         self._ends: dict[tuple[int, bool], list[int]] = {}
+        self._reference_lines: dict[str, Line] = {}
+        self._reference_width_cache: dict[str, Callable[[int, int], float]] = {}
 
     def font(self, px: int) -> QFont:
         if px not in self._fonts:
@@ -141,10 +154,44 @@ class Fitter:
             return px / 2
         return 0.0
 
+    def _reference_widths(self, text: str) -> Callable[[int, int], float]:
+        if text not in self._reference_width_cache:
+            self._reference_width_cache[text] = visible_widths(text, self.font(REFERENCE_PX))
+        return self._reference_width_cache[text]
+
     def _measured(self, text: str, font: QFont, px: int) -> Line:
+        """A line measured at the reference size and scaled: outlines scale with the size."""
+        if text not in self._reference_lines:
+            self._reference_lines[text] = measure(text, self.font(REFERENCE_PX))
+        reference = self._reference_lines[text]
+        scale = px / REFERENCE_PX
+        ink = None
+        if reference.ink is not None:
+            pad, box = INK_PAD, reference.ink
+            ink = Ink(
+                (box.left + pad) * scale - pad,
+                (box.top + pad) * scale - pad,
+                (box.right - pad) * scale + pad,
+                (box.bottom - pad) * scale + pad,
+            )
+        return Line(text, reference.advance * scale - self._hang(text.rstrip(), px), ink)
+
+    def _measured_exactly(self, text: str, font: QFont, px: int) -> Line:
         line = measure(text, font)
         hang = self._hang(text.rstrip(), px)
         return dataclasses.replace(line, advance=line.advance - hang) if hang else line
+
+    def exact(self, setting: Setting) -> Setting | None:
+        """The setting's lines measured at their own size, or None if they do not fit then."""
+        if setting.tier.anywhere and self.wraps_anywhere:
+            return setting  # Qt's wrap measured them already
+        font = self.font(setting.px)
+        paragraphs = tuple(
+            tuple(self._measured_exactly(line.text, font, setting.px) for line in paragraph)
+            for paragraph in setting.paragraphs
+        )
+        exact = dataclasses.replace(setting, paragraphs=paragraphs)
+        return exact if self.fits(exact) else None
 
     def setting(self, px: int, tier: Tier) -> Setting | None:
         """The paragraphs set at ``px`` by ``tier``, or None when the tier cannot set them."""
@@ -171,15 +218,13 @@ class Fitter:
         return Setting(px, self.pitch(px), tuple(paragraphs), tier)
 
     def _widths(self, text: str, font: QFont, px: int) -> Callable[[int, int], float]:
-        width = visible_widths(text, font)
-        if not self.measure.hang:
-            return width
+        reference = self._reference_widths(text)
+        scale = px / REFERENCE_PX
 
-        @functools.wraps(width)
-        def hung(start: int, end: int) -> float:
-            return width(start, end) - self._hang(text[start:end].rstrip(), px)
+        def width(start: int, end: int) -> float:
+            return reference(start, end) * scale - self._hang(text[start:end].rstrip(), px)
 
-        return hung
+        return width
 
     def content_span(self, setting: Setting) -> tuple[float, float]:
         """Top and bottom of the lines' boxes and ink, from the first line box's top."""
@@ -213,6 +258,14 @@ class Fitter:
                 best, low = candidate, middle + 1
             else:
                 high = middle - 1
+        if best is None:
+            return None
+        # Found with scaled measures; confirm with the real ones (a pixel less if rounding bites).
+        for px in range(best.px, max(MIN_PX, best.px - _CONFIRM_STEPS) - 1, -1):
+            candidate = best if px == best.px else self.setting(px, tier)
+            exact = None if candidate is None else self.exact(candidate)
+            if exact is not None:
+                return exact
         return best
 
     def fit(self) -> tuple[Setting, bool]:

@@ -17,7 +17,7 @@ from typing import Final
 from PySide6.QtGui import QFont
 
 from app.typeset.breaking import Line, measure
-from app.typeset.fitting import Fitter, PixelBox
+from app.typeset.fitting import Fitter, PixelBox, Setting
 
 # Runs drawn rotated: Latin letters and digits, with the punctuation and spaces inside them.
 _ROTATED_RUN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:/'’%+\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
@@ -91,6 +91,9 @@ class VerticalFitter(Fitter):
 
     def _measured(self, text: str, font: QFont, px: int) -> Line:
         return Line(text=text, advance=self._widths(text, font, px)(0, len(text)), ink=None)
+
+    def exact(self, setting: Setting) -> Setting | None:
+        return setting  # columns are measured at their own size already
 
 
 def place_columns(
