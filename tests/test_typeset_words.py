@@ -160,10 +160,15 @@ def _check_lines(layout: BlockLayout, text: str) -> None:
     assert "".join(layout.lines) == text.replace("\n", "")
     if layout.tier is None or layout.tier.anywhere:
         return
-    for before, after in itertools.pairwise(layout.lines):
-        assert not after or after[0] not in CLOSING, (before, after)
-        ending = before.rstrip(" ")
-        assert not ending or ending[-1] not in OPENING, (before, after)
+    lines = list(layout.lines)
+    for paragraph in text.split("\n"):  # a manual break may come anywhere: pairs within one
+        taken = [lines.pop(0)]
+        while "".join(taken) != paragraph:
+            taken.append(lines.pop(0))
+        for before, after in itertools.pairwise(taken):
+            assert not after or after[0] not in CLOSING, (before, after)
+            ending = before.rstrip(" ")
+            assert not ending or ending[-1] not in OPENING, (before, after)
 
 
 @FAST
