@@ -27,7 +27,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import check, generate, info, library, resume, serve
+    from app.cli import check, generate, info, library, resume, serve, typeset
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.register(commands)
     check.register(commands)
     library.register(commands)
+    typeset.register(commands)
     return parser
 
 

@@ -27,7 +27,7 @@ from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.resume import ResumeRefused, plan_resume, resume_job
-from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
+from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage, exact_text_blocks
 from app.jobs.spending import SpendingRefused, check_job_spending
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
@@ -46,6 +46,8 @@ class _Asked:
 
     model: str
     estimated_usd: float | None
+    spec_json: dict[str, Any] | None = None
+    """The spec, for the embedded engine's ``zi_spec`` (its drafts then draw the typography)."""
 
 
 StartJob = Callable[[JobRunner, JobCallbacks], Awaitable[JobOutcome]]
@@ -104,7 +106,7 @@ async def _run(args: argparse.Namespace, settings: Settings, prepare: Prepare) -
         for job in library.recovered:
             say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
         asked, start = prepare(library, args)
-        opened = opened_service(args, settings)
+        opened = opened_service(args, settings, asked.spec_json)
         local = opened.choice.engine == "local"
         try:
             try:  # inside: a refused job still closes its client
@@ -199,7 +201,10 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
                 callbacks=callbacks,
             )
 
-        return _Asked(plan.request.model, plan.cost.usd), start
+        # The embedded engine gets the spec itself (a spec with nothing in it would be refused).
+        has_content = bool(spec.texts or spec.description.strip())
+        spec_json = spec_to_dict(spec) if has_content else None
+        return _Asked(plan.request.model, plan.cost.usd, spec_json), start
 
     return _run_command(args, prepare)
 
@@ -223,6 +228,8 @@ def run_resume(args: argparse.Namespace) -> int:
             args.engine = "local" if resumption.job.engine == "local" else "remote"
         estimate = resumption.estimate
         asked = _Asked(resumption.request.model, None if estimate is None else estimate.usd)
+        if exact_text_blocks(resumption.job.spec or {}):
+            _prepare_typesetter()
 
         def start(runner: JobRunner, callbacks: JobCallbacks) -> Awaitable[JobOutcome]:
             return resume_job(runner, resumption, callbacks)
@@ -266,8 +273,21 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+def _prepare_typesetter() -> None:
+    """Exact-text jobs typeset in worker threads: the application object comes first, here."""
+    from app.typeset.fonts import FontError, default_family, ensure_gui_application
+
+    try:
+        ensure_gui_application()
+        default_family()
+    except FontError as error:
+        raise CommandError(str(error)) from None
+
+
 def run_generate(args: argparse.Namespace) -> int:
     spec = spec_from_args(args)
+    if spec.exact_text and spec.texts:
+        _prepare_typesetter()
     references, sizes = kept_references(spec.references, what="--ref", editing=False)
     spec = dataclasses.replace(spec, references=references)
     try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.cli.errors import CommandError, say_warning
 from app.engine.connect import EngineChoice, choose_engine, open_service
@@ -22,8 +24,12 @@ class OpenedService:
     choice: EngineChoice
 
 
-def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedService:
-    """The service the flags, the settings and the key ask for; says so when it picks local."""
+def opened_service(
+    args: argparse.Namespace, settings: Settings, spec: Mapping[str, Any] | None = None
+) -> OpenedService:
+    """The service the flags, the settings and the key ask for; says so when it picks local.
+
+    ``spec`` goes to the embedded engine only (its drafts then honour the typography)."""
     base_url = args.base_url or settings.base_url or None
     if base_url is not None and (problem := check_base_url(base_url)):
         raise CommandError(f"--base-url {base_url}: {problem}")
@@ -44,5 +50,5 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         )
     if choice.announce:
         say_warning("no API key: using the embedded local engine (layout drafts, no cost)")
-    service = open_service(choice, key=key, timeout=timeout, max_retries=retries)
+    service = open_service(choice, key=key, timeout=timeout, max_retries=retries, spec=spec)
     return OpenedService(service, choice)

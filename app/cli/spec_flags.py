@@ -51,6 +51,12 @@ def add_spec_flags(parser: argparse.ArgumentParser, *, spec_file: bool = True) -
     group.add_argument("--compression", type=int, metavar="0..100", help="for webp and jpeg")
     group.add_argument("--ref", action="append", metavar="IMG", type=Path, help="repeatable")
     group.add_argument("--model", metavar="M")
+    group.add_argument(
+        "--exact-text",
+        action="store_true",
+        default=None,
+        help="ask for text-free scenes and set the texts locally over them",
+    )
 
 
 def parse_text_flag(value: str) -> TextBlock:
@@ -96,6 +102,7 @@ def spec_from_args(
         output_compression=args.compression,
         model=args.model,
         references=refs,
+        exact_text=getattr(args, "exact_text", None),
     )
     if require_content and not spec.description.strip() and not spec.texts:
         raise CommandError("nothing to make: give a spec file, --description or --text")

@@ -43,11 +43,21 @@ _PREFERRED_DELIMITERS: Final = (
 _CLOSING_FOR: Final = dict(_PREFERRED_DELIMITERS)
 
 _ITEM_START = re.compile(
-    r"(?P<number>\d+)\. (?P<role>[A-Z][a-z]+) — (?P<place>[^:\n(]*?)"
+    r"(?P<number>\d+)\. (?P<role>[A-Z][a-z]+) — (?P<place>[^:\n(;]*?)"
     r"(?: \(left (?P<x>\d+)%, top (?P<y>\d+)%, width (?P<w>\d+)%, height (?P<h>\d+)%\))?"
+    r"(?:; (?P<look>[^:\n]*))?"
     r": exactly (?P<open>.)",
     re.DOTALL,
 )
+_LOOK_WEIGHT = re.compile(r"\(weight (\d+)\)")
+_LOOK_COLOUR = re.compile(r"colour (#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?)")
+_LOOK_ALIGN = re.compile(r"\b(left|right)-aligned|\b(centred) lines")
+VERTICAL_WORDS: Final = "set vertically, top to bottom, columns from right to left"
+EXACT_TEXT_HEADER: Final = (
+    "Leave clean, calm, empty space (no objects, no pattern, no text) at these places; text will "
+    "be set there afterwards:"
+)
+NO_TEXT: Final = "No text, letters, numbers, logos or signage anywhere in the image."
 _LOOSE_QUOTES = re.compile(r"\u201c([^\u201d]+)\u201d|\"([^\"]+)\"")
 
 
@@ -63,6 +73,17 @@ class ParsedBlock:
     text: str
     place: str
     box: Box | None
+    look: BlockLook | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockLook:
+    """The typography a prompt states for a block, read back."""
+
+    weight: int | None = None
+    color: str | None = None
+    align: str | None = None
+    vertical: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +94,20 @@ class ParsedPrompt:
     """True when the prompt was written by the compiler; False for quoted strings found loosely."""
 
     def text_blocks(self) -> tuple[TextBlock, ...]:
-        return tuple(TextBlock(role=b.role, text=b.text, box=b.box) for b in self.blocks)
+        return tuple(_text_block(block) for block in self.blocks)
+
+
+def _text_block(block: ParsedBlock) -> TextBlock:
+    look = block.look or BlockLook()
+    return TextBlock(
+        role=block.role,
+        text=block.text,
+        box=block.box,
+        weight=look.weight,
+        color=look.color,
+        align=look.align,
+        vertical=look.vertical,
+    )
 
 
 def _delimiters_for(text: str) -> tuple[str, str]:
@@ -98,14 +132,75 @@ def rounded_box(box: Box) -> Box:
     return (x, y, w, h)
 
 
+def _place(block: TextBlock) -> str:
+    """Where the block goes, in words (and in percentages when it has a box)."""
+    if block.box is None:
+        return _ROLE_PLACES.get(block.role, "placed by its role")
+    x, y, w, h = (round(value * 100) for value in block.box)
+    words = place_in_words(block.box)
+    if block.align in ("left", "right") or block.vertical:
+        # The box is centred, its text is not: say where the box is without "centred".
+        words = words.replace("centred", "across the middle")
+    return f"{words} (left {x}%, top {y}%, width {w}%, height {h}%)"
+
+
+def _weight_words(weight: int) -> str:
+    if weight >= 850:
+        return "black"
+    if weight >= 750:
+        return "extra bold"
+    if weight >= 600:
+        return "bold"
+    if weight >= 450:
+        return "medium"
+    return "light" if weight < 350 else "regular"
+
+
+def _look(block: TextBlock) -> str:
+    """The typography the block asks for, in words the model follows and the engine reads back."""
+    parts = []
+    if block.vertical:
+        parts.append(VERTICAL_WORDS)
+    if block.align == "center":
+        parts.append("centred lines")
+    elif block.align is not None:
+        parts.append(f"{block.align}-aligned")
+    if block.weight is not None:
+        parts.append(f"{_weight_words(block.weight)} (weight {block.weight})")
+    if block.color is not None and _SAYABLE.fullmatch(block.color):
+        parts.append(f"colour {block.color}" if block.color.startswith("#") else block.color)
+    if block.stroke is not None and block.stroke.width > 0:
+        parts.append(f"outlined in {block.stroke.color}")
+    if block.shadow is not None:
+        parts.append("with a soft drop shadow")
+    if block.font is not None and _SAYABLE.fullmatch(block.font):
+        parts.append(f"in a typeface like {block.font}")
+    return ", ".join(parts)
+
+
+# A colour or family name is said only when it cannot break the prompt's format.
+_SAYABLE: Final = re.compile(r"#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?|[\w][\w .\-]{0,40}")
+
+
 def _item_line(number: int, block: TextBlock) -> str:
     opening, closing = _delimiters_for(block.text)
-    if block.box is None:
-        place = _ROLE_PLACES.get(block.role, "placed by its role")
-    else:
-        x, y, w, h = (round(value * 100) for value in block.box)
-        place = f"{place_in_words(block.box)} (left {x}%, top {y}%, width {w}%, height {h}%)"
+    look = _look(block)
+    place = f"{_place(block)}; {look}" if look else _place(block)
     return f"{number}. {block.role.capitalize()} — {place}: exactly {opening}{block.text}{closing}"
+
+
+def _read_look(look: str | None) -> BlockLook | None:
+    if not look:
+        return None
+    weight = _LOOK_WEIGHT.search(look)
+    colour = _LOOK_COLOUR.search(look)
+    align = _LOOK_ALIGN.search(look)
+    return BlockLook(
+        weight=int(weight.group(1)) if weight else None,
+        color=colour.group(1) if colour else None,
+        align=None if align is None else (align.group(1) or "center"),
+        vertical=VERTICAL_WORDS in look,
+    )
 
 
 _ROLE_PLACES: Final = {
@@ -142,11 +237,28 @@ def compile_blocks(lead: str, blocks: Sequence[TextBlock]) -> CompiledPrompt:
 
 
 def compile_prompt(spec: Spec) -> CompiledPrompt:
-    """The generation prompt for a spec."""
+    """The generation prompt for a spec (in exact-text mode: the scene alone, space kept clear)."""
     lead = _sentence(spec.description)
     if spec.style.strip():
         lead = f"{lead} Style: {_sentence(spec.style)}".strip()
+    if spec.exact_text:
+        return compile_text_free(lead, spec.texts)
     return compile_blocks(lead, spec.texts)
+
+
+def compile_text_free(lead: str, blocks: Sequence[TextBlock]) -> CompiledPrompt:
+    """A prompt for a background with clean space where the blocks go, and no text at all.
+
+    The texts themselves are not in it: the studio sets them over the image afterwards.
+    """
+    parts = [lead.strip()] if lead.strip() else []
+    if blocks:
+        lines = [EXACT_TEXT_HEADER]
+        lines += [f"- {_place(block)}" for block in blocks]
+        parts.append("\n".join(lines))
+    parts.append(NO_TEXT)
+    text = "\n\n".join(parts)
+    return CompiledPrompt(text=text, warnings=tuple(_warnings(text, ())))
 
 
 def compile_edit_prompt(instruction: str, blocks: Sequence[TextBlock]) -> CompiledPrompt:
@@ -206,7 +318,9 @@ def _parse_items(prompt: str, position: int) -> list[ParsedBlock] | None:
         if match.group("x") is not None:
             x, y, w, h = (int(match.group(key)) / 100 for key in "xywh")
             box = (x, y, w, h)
-        blocks.append(ParsedBlock(role, prompt[text_start:text_end], match.group("place"), box))
+        look = _read_look(match.group("look"))
+        place = match.group("place")
+        blocks.append(ParsedBlock(role, prompt[text_start:text_end], place, box, look))
         position = text_end + 1
 
 

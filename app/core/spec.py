@@ -62,9 +62,41 @@ def _supported_version(version: Any) -> str | None:
     return f"{version} is not supported (this studio reads version {SPEC_VERSION})"
 
 
+_COLOR_PATTERN: Final = r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
+_COLOR_HINT: Final = '"#rrggbb" or "#aarrggbb"'
+
+
+@dataclass(frozen=True, slots=True)
+class Stroke:
+    """An outline around the glyphs, grown outwards."""
+
+    width: float = spec_field(
+        0.05, "The outline's width in ems (0.05 is a thin line)", minimum=0, maximum=0.3,
+        required=True,
+    )  # fmt: skip
+    color: str = spec_field(
+        "#ffffff", "The outline's colour", pattern=_COLOR_PATTERN, pattern_hint=_COLOR_HINT
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    """A drop shadow under the glyphs; offsets and blur in ems."""
+
+    color: str = spec_field(
+        "#80000000", "The shadow's colour", pattern=_COLOR_PATTERN, pattern_hint=_COLOR_HINT
+    )
+    x: float = spec_field(0.04, "Offset to the right, in ems", minimum=-1, maximum=1)
+    y: float = spec_field(0.06, "Offset downwards, in ems", minimum=-1, maximum=1)
+    blur: float = spec_field(0.08, "Blur radius, in ems", minimum=0, maximum=1)
+
+
 @dataclass(frozen=True, slots=True)
 class TextBlock:
-    """One required text: exact characters, a role, and optionally a place and typography."""
+    """One required text: exact characters, a role, and optionally a place and typography.
+
+    Typography the layout engine adds (CONTRACTS §1); None takes the role's default.
+    """
 
     role: str = spec_field("headline", "What the text is; sets its default look", choices=ROLES)
     text: str = spec_field(
@@ -85,7 +117,17 @@ class TextBlock:
     weight: int | None = spec_field(None, "The font weight", minimum=100, maximum=900)
     color: str | None = spec_field(None, "The text colour, as #RRGGBB")
     align: str | None = spec_field(None, "The horizontal alignment", choices=ALIGNMENTS)
-    vertical: bool = spec_field(False, "Set in vertical lines (竖排)")
+    vertical: bool = spec_field(
+        False, "Set in vertical lines (竖排): columns right to left, Latin turned"
+    )
+    tracking: float | None = spec_field(
+        None, "Extra space between characters, in ems", minimum=-0.2, maximum=1
+    )
+    line_height: float | None = spec_field(
+        None, "The line pitch as a multiple of the size", minimum=0.8, maximum=3
+    )
+    stroke: Stroke | None = spec_field(None, "An outline around the glyphs")  # noqa: RUF009
+    shadow: Shadow | None = spec_field(None, "A drop shadow under the glyphs")  # noqa: RUF009
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +162,11 @@ class Spec:
     model: str = spec_field(DEFAULT_MODEL, "The image model")
     references: tuple[str, ...] = spec_field(
         (), "Reference images, relative to the spec file", max_items=MAX_REFERENCES
+    )
+    exact_text: bool = spec_field(
+        False,
+        "Ask for the scene with clean space where the texts go and no text, and set the texts "
+        "locally over it (exact-text compositing)",
     )
     version: int = spec_field(
         SPEC_VERSION, "The spec format", choices=(SPEC_VERSION,), check=_supported_version

@@ -20,8 +20,9 @@ from typing import Any, Final, Literal
 Check = Callable[[Any], str | None]
 """A rule beyond type, choices, range and pattern: the problem to show, or ``None``."""
 
-Kind = Literal["string", "integer", "number", "boolean", "box", "strings", "blocks"]
-"""The JSON shape of a field: ``box`` is [x, y, w, h]; ``blocks`` a list of text blocks."""
+Kind = Literal["string", "integer", "number", "boolean", "box", "strings", "blocks", "object"]
+"""The JSON shape of a field: ``box`` is [x, y, w, h]; ``blocks`` a list of text blocks;
+``object`` one nested object (a block's stroke or shadow)."""
 
 _META: Final = "zi_spec_field"
 
@@ -80,7 +81,7 @@ class SpecField:
     default: Any
     info: SpecFieldInfo
     block_type: type | None = None
-    """For ``blocks``: the dataclass each item is read into."""
+    """For ``blocks`` and ``object``: the dataclass each item is read into."""
 
     @property
     def description(self) -> str:
@@ -93,6 +94,8 @@ _SCALARS: Final[dict[Any, Kind]] = {str: "string", int: "integer", float: "numbe
 def _kind(hint: Any) -> tuple[Kind, type | None]:
     if hint in _SCALARS:
         return _SCALARS[hint], None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return "object", hint
     args = typing.get_args(hint)
     if typing.get_origin(hint) is tuple:
         if args == (float, float, float, float):

@@ -63,12 +63,14 @@ def _what(field: SpecField) -> str:
         return "a list of strings"
     if field.kind == "blocks":
         return "a list of objects"
+    if field.kind == "object":
+        return "an object"
     return "a string"
 
 
 _TYPES: Final[dict[str, type | tuple[type, ...]]] = {
     "string": str, "integer": int, "number": (int, float), "boolean": bool, "box": list,
-    "strings": list, "blocks": list,
+    "strings": list, "blocks": list, "object": dict,
 }  # fmt: skip
 
 
@@ -87,6 +89,11 @@ def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any
         )
     elif field.kind == "blocks":
         value = tuple(_block(item, f"{where}[{i}]", warnings) for i, item in enumerate(value))
+    elif field.kind == "object":
+        assert field.block_type is not None
+        value = field.block_type(
+            **_fields(declared_fields(field.block_type), value, where, warnings)
+        )
     if info.max_items is not None and len(value) > info.max_items:
         raise SpecError(f"{where}: {len(value)} items, at most {info.max_items}")
     if isinstance(value, str):
@@ -243,6 +250,8 @@ def _written(declared: tuple[SpecField, ...], value: object) -> dict[str, Any]:
             continue
         if field.kind == "blocks":
             item = [_written(BLOCK_FIELDS, block) for block in item]
+        elif field.kind == "object":
+            item = _written(declared_fields(type(item)), item)
         elif isinstance(item, tuple):
             item = list(item)
         data[field.name] = item

@@ -20,7 +20,7 @@ _TEXT_DEF: Final = "text"
 _TEXT: Final = {"$ref": f"#/$defs/{_TEXT_DEF}"}
 _JSON_TYPES: Final = {
     "string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-    "box": "array", "strings": "array", "blocks": "array",
+    "box": "array", "strings": "array", "blocks": "array", "object": "object",
 }  # fmt: skip
 
 
@@ -49,6 +49,11 @@ def _property(field: SpecField) -> dict[str, Any]:
     elif field.kind == "blocks":
         assert field.block_type is not None
         schema["items"] = _object(declared_fields(field.block_type))
+    elif field.kind == "object":
+        assert field.block_type is not None
+        nested = _object(declared_fields(field.block_type))
+        nested.pop("type")  # the field's own type says it, null included when nullable
+        schema.update(nested)
     if info.max_items is not None:
         schema["maxItems"] = info.max_items
     if info.pattern is not None:

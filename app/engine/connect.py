@@ -6,8 +6,10 @@ same SDK and the same code path, in process, over a streaming transport.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import httpx2
 
@@ -42,11 +44,23 @@ def local_http_client() -> httpx2.AsyncClient:
 
 
 def open_service(
-    choice: EngineChoice, *, key: str | None, timeout: float, max_retries: int
+    choice: EngineChoice,
+    *,
+    key: str | None,
+    timeout: float,
+    max_retries: int,
+    spec: Mapping[str, Any] | None = None,
 ) -> OpenAIImageService:
+    """The service for ``choice``. The embedded engine also gets ``spec`` (its ``zi_spec``
+    field, CONTRACTS §3), so its drafts honour the typography; a real service never sees it."""
     if choice.engine == "local":
         options = ServiceOptions(
-            api_key=LOCAL_API_KEY, base_url=LOCAL_BASE_URL, timeout=timeout, max_retries=max_retries
+            api_key=LOCAL_API_KEY,
+            base_url=LOCAL_BASE_URL,
+            timeout=timeout,
+            max_retries=max_retries,
+            # As a JSON string: an edit is a multipart form, where an object becomes many fields.
+            extra_body={} if spec is None else {"zi_spec": json.dumps(spec, ensure_ascii=False)},
         )
         return OpenAIImageService(options, http_client=local_http_client())
     options = ServiceOptions(

@@ -20,6 +20,8 @@ from app.core.keying import remove_key_colour, with_key_colour
 from app.core.metadata import embed_metadata, make_payload
 from app.core.plan import Plan
 from app.core.request import ImageRequest
+from app.core.spec import SpecError, TextBlock
+from app.core.spec_json import spec_from_dict
 from app.engine.errors import MalformedAnswerError, RefusedError, ServiceError
 from app.engine.service import (
     CompletedImage,
@@ -27,6 +29,8 @@ from app.engine.service import (
     ImageService,
     PartialImage,
 )
+from app.jobs.exact_text import composite_parts
+from app.store.exact_parts import keep_parts
 from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
@@ -134,6 +138,7 @@ class _Job:
     """The job's index of each image the request returns (a resumed job fills its gaps)."""
     spent_before: Spent | None = None
     """What earlier runs of this job spent (a resumed job); the library records the sum."""
+    exact_text: tuple[TextBlock, ...] | None = None  # set over each background in this mode
     saved: list[SavedImage] = field(default_factory=list)
     usages: list[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -143,6 +148,17 @@ class _Job:
         if self.indexes is None:
             return image_index
         return self.indexes[image_index] if image_index < len(self.indexes) else None
+
+
+def exact_text_blocks(spec_json: Mapping[str, Any]) -> tuple[TextBlock, ...] | None:
+    """The blocks to set over each image when the job's spec asks for exact text, else None."""
+    if not spec_json.get("exact_text"):
+        return None
+    try:
+        spec = spec_from_dict(spec_json).spec
+    except SpecError:
+        return None  # a spec the job was started with is valid; an unreadable one sets nothing
+    return spec.texts or None
 
 
 class JobRunner:
@@ -200,6 +216,7 @@ class JobRunner:
         return await self._execute(job, request)
 
     async def _execute(self, job: _Job, request: ImageRequest) -> JobOutcome:
+        job.exact_text = exact_text_blocks(job.spec_json) if request.kind == "generate" else None
         try:
             error = await self._attempt(job, request, keyed=False)
             if (
@@ -288,11 +305,16 @@ class JobRunner:
             data, fmt = event.data, event.output_format
             if keyed:
                 data, fmt = remove_key_colour(data), "png"
-            return self._library.add_image(
-                job.id, index, embed_metadata(data, payload),
+            parts = None if job.exact_text is None else composite_parts(data, fmt, job.exact_text)
+            kept = parts.composite if parts is not None else data
+            record = self._library.add_image(
+                job.id, index, embed_metadata(kept, payload),
                 width=event.width, height=event.height, output_format=fmt,
                 parent_image_id=job.parent_image_id,
             )  # fmt: skip
+            if parts is not None:
+                keep_parts(record, background=data, background_format=fmt, layer=parts.layer)
+            return record
 
         # Encoding and the fsync'd write stay off the loop that streams the next image.
         saving = asyncio.ensure_future(asyncio.to_thread(prepare_and_write))

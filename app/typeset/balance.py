@@ -1,24 +1,16 @@
-"""Choosing a paragraph's line breaks by cost, among the breaks UAX #14 allows.
+"""Choosing a paragraph's line breaks by cost, among the breaks a caller allows.
 
-Qt fills each line as full as it can, which can leave a short last line (a character alone, or
-three full lines and a stub). With the line count fixed, a small dynamic programme picks the breaks
-instead: balanced lines of near-equal width for headlines, or full lines whose last line is not a
-single character for running text. Breaking at a space or after punctuation costs less than
-breaking inside a run of letters or ideographs.
+The caller gives the places a line may start: UAX #14's (kinsoku kept), or only those between
+words for headlines. A small dynamic programme then finds the fewest lines no wider than the
+measure, and among those the cheapest: balanced lines of near-equal width for headlines, or full
+lines for running text; a last line of a single character is refused unless the caller allows it.
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Final
-
-from PySide6.QtGui import QFont
-
-from app.typeset.breaking import break_opportunities, visible_widths
-
-# Cost of breaking inside a run (not at a space, not after punctuation), in squared ems.
-_INNER_BREAK_COST: Final = 0.25
+from collections.abc import Callable, Sequence
 
 
 def is_orphan(text: str) -> bool:
@@ -27,42 +19,53 @@ def is_orphan(text: str) -> bool:
     return len(letters) <= 1
 
 
-def _soft_break(text: str, end: int) -> bool:
-    """Whether a line ending at ``end`` ends at a space or after punctuation."""
-    last = text[end - 1]
-    return last.isspace() or unicodedata.category(last).startswith("P")
-
-
 def choose_lines(
-    text: str, font: QFont, count: int, max_width: float, *, balanced: bool
+    text: str,
+    ends: Sequence[int],
+    width: Callable[[int, int], float],
+    max_width: float,
+    *,
+    balanced: bool,
+    allow_orphan: bool = False,
 ) -> list[str] | None:
-    """The paragraph in at most ``count`` lines no wider than ``max_width``, or None if impossible.
+    """The paragraph in the fewest lines no wider than ``max_width``, or None if impossible.
 
-    ``balanced``: lines as equal as possible. Otherwise: lines as full as possible, and a last line
-    of more than one character.
+    ``ends``: the indices where a line may end, ascending, ``len(text)`` last. ``width(start,
+    end)``: the visible width of ``text[start:end]`` on one line. ``balanced``: lines as equal as
+    possible; otherwise as full as possible. Unless ``allow_orphan``, a paragraph of more than one
+    line never ends with a line of one character.
     """
-    if count < 2:
-        return None
-    ends = break_opportunities(text)
-    width = visible_widths(text, font)
-    inner_break = _INNER_BREAK_COST * font.pixelSize() ** 2
-    mean = width(0, len(text)) / count
+    lines = _cheapest(text, ends, width, max_width, None, balanced, allow_orphan)
+    if lines is None or len(lines) < 2 or not balanced:
+        return lines
+    # Balancing needs the line count: the fewest lines, found by the first pass.
+    return _cheapest(text, ends, width, max_width, len(lines), balanced, allow_orphan) or lines
+
+
+def _cheapest(
+    text: str,
+    ends: Sequence[int],
+    width: Callable[[int, int], float],
+    max_width: float,
+    count: int | None,
+    balanced: bool,
+    allow_orphan: bool,
+) -> list[str] | None:
+    mean = width(0, len(text)) / count if count else 0.0
+    final = len(ends) - 1
 
     def line_cost(start: int, end: int, line_width: float, last: bool) -> float:
+        if last:
+            if start > 0 and not allow_orphan and is_orphan(text[start:end]):
+                return math.inf
+            return (line_width - mean) ** 2 if balanced and count else 0.0
         if balanced:
-            cost = (line_width - mean) ** 2
-        elif last:
-            cost = math.inf if is_orphan(text[start:end]) else 0.0
-        else:
-            cost = (max_width - line_width) ** 2
-        if not last and not _soft_break(text, end):
-            cost += inner_break
-        return cost
+            return (line_width - mean) ** 2 if count else 0.0
+        return (max_width - line_width) ** 2
 
     # best[e]: the fewest lines, then the lowest cost, that set text[:ends[e]], and the index in
     # ends of the break before the last of those lines (-1: the paragraph's start). Pairs add and
     # compare lexicographically, so the programme stays exact with one dimension.
-    final = len(ends) - 1
     best: list[tuple[int, float, int] | None] = [None] * len(ends)
     for e, end in enumerate(ends):
         for s in range(e - 1, -2, -1):
@@ -78,7 +81,7 @@ def choose_lines(
             if cost < math.inf and (current is None or (before[0] + 1, cost) < current[:2]):
                 best[e] = (before[0] + 1, cost, s)
     result = best[final]
-    if result is None or result[0] > count:
+    if result is None or (count is not None and result[0] > count):
         return None
     lines: list[str] = []
     e = final

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QTextBoundaryFinder
 from PySide6.QtGui import QFont, QRawFont, QTextLayout, QTextLine, QTextOption
 
 # Outline boxes are exact, but antialiasing may touch the pixel next to one.
-_INK_PAD = 1.0
+INK_PAD = 1.0
 # Trailing spaces do not count towards a line's visible width.
 _TRAILING_SPACE = " \t"
 # UAX #14 allows a break after a space even before closing punctuation ("茶 ：" → "茶 " | "："), and
@@ -107,10 +107,10 @@ def _line_ink(line: QTextLine) -> Ink | None:
     if box.isEmpty():
         return None
     return Ink(
-        left=box.left() - _INK_PAD,
-        top=box.top() - _INK_PAD,
-        right=box.right() + _INK_PAD,
-        bottom=box.bottom() + _INK_PAD,
+        left=box.left() - INK_PAD,
+        top=box.top() - INK_PAD,
+        right=box.right() + INK_PAD,
+        bottom=box.bottom() + INK_PAD,
     )
 
 

@@ -113,6 +113,23 @@ def default_family() -> str:
     return system
 
 
+def available_families() -> list[str]:
+    """The families a block may name: the packaged default first, then the system's CJK fonts."""
+    default = default_family()
+    return [default, *sorted(set(_system_cjk_families()) - {default})]
+
+
+def resolve_family(name: str | None) -> str:
+    """``name`` when it is an installed family that sets Chinese, else the default family.
+
+    A family without Chinese glyphs (or a misspelt one) would set the text in boxes or in a
+    fallback chosen by the platform; the default font is the predictable choice.
+    """
+    if name is None:
+        return default_family()
+    return name if name in available_families() else default_family()
+
+
 @functools.cache
 def has_weight_axis(family: str) -> bool:
     """Whether the family is a variable font with a ``wght`` axis."""

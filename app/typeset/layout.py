@@ -8,19 +8,19 @@ other roles keep full lines but avoid a last line of a single character (``balan
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
-from PySide6.QtGui import QFont, QFontMetricsF, QRawFont
+from PySide6.QtGui import QFontMetricsF, QRawFont
 
 from app.core.placement import resolve_boxes
-from app.core.spec import Box, TextBlock
-from app.typeset.balance import choose_lines, is_orphan
-from app.typeset.breaking import Line, measure, wrap
-from app.typeset.fonts import default_family, make_font
+from app.core.spec import Box, Shadow, Stroke, TextBlock
+from app.typeset.breaking import Line
+from app.typeset.fitting import MAX_PX, MIN_PX, Fitter, Measure, PixelBox, Tier
+from app.typeset.fonts import make_font, resolve_family
 from app.typeset.styles import (
     ALIGNMENTS,
     PILL_INSET_X,
@@ -29,14 +29,9 @@ from app.typeset.styles import (
     RoleStyle,
     style_for,
 )
+from app.typeset.vertical import VerticalFitter, VerticalSetting, place_columns, turned
 
-PixelBox = tuple[int, int, int, int]
-"""x, y, w, h in pixels, origin top-left."""
-
-MIN_PX: Final = 6
-MAX_PX: Final = 2000
-# Part of an em kept free at the end of a wrapped line, for outlines that overhang their advance.
-_WRAP_SLACK: Final = 0.05
+__all__ = ["MAX_PX", "MIN_PX", "BlockLayout", "PixelBox", "layout_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +51,11 @@ class BlockLayout:
     origins: tuple[tuple[float, float], ...]  # each line's pen origin: x, baseline y
     backdrop: PixelBox | None = None  # the pill behind a button's text
     overflow: bool = False  # True when the text could not fit even at the smallest size
-
-
-@dataclass(frozen=True, slots=True)
-class _Setting:
-    """A candidate: one size and the lines of every paragraph."""
-
-    px: int
-    pitch: int  # distance between baselines
-    baseline: float  # from the top of a line's box to its baseline
-    paragraphs: tuple[tuple[Line, ...], ...]
-
-    @property
-    def lines(self) -> list[Line]:
-        return [line for paragraph in self.paragraphs for line in paragraph]
+    tracking_px: float = 0.0  # extra space after each character
+    stroke: Stroke | None = None
+    shadow: Shadow | None = None
+    tier: Tier | None = None  # how the lines were broken (None: set by hand elsewhere)
+    vertical: VerticalSetting | None = None  # set in columns (竖排); ``lines`` are the columns
 
 
 @functools.cache
@@ -84,98 +70,6 @@ def _centre_ratio(family: str) -> float:
             return -rect.center().y() / 1000
     metrics = QFontMetricsF(font)
     return (metrics.ascent() - metrics.descent()) / 2 / 1000
-
-
-class _Fitter:
-    """Sets one block's paragraphs at given sizes and widths, and checks them against an area."""
-
-    def __init__(
-        self, paragraphs: list[str], style: RoleStyle, weight: int, family: str, area: PixelBox
-    ) -> None:
-        self.paragraphs = paragraphs
-        self.style = style
-        self.weight = weight
-        self.family = family
-        self.area = area
-        self._fonts: dict[int, QFont] = {}
-
-    def font(self, px: int) -> QFont:
-        if px not in self._fonts:
-            self._fonts[px] = make_font(px, self.weight, self.family)
-        return self._fonts[px]
-
-    def wrap_width(self, px: int) -> float:
-        return float(max(1, self.area[2] - math.ceil(px * _WRAP_SLACK)))
-
-    def setting(self, px: int, *, anywhere: bool = False) -> _Setting:
-        font, width = self.font(px), self.wrap_width(px)
-        pitch = max(1, round(px * self.style.line_height))
-        return _Setting(
-            px=px,
-            pitch=pitch,
-            baseline=pitch / 2 + _centre_ratio(self.family) * px,
-            paragraphs=tuple(
-                tuple(wrap(text, font, width, anywhere=anywhere)) for text in self.paragraphs
-            ),
-        )
-
-    def content_span(self, setting: _Setting) -> tuple[float, float]:
-        """Top and bottom of the lines' boxes and ink, from the first line box's top."""
-        top, bottom = 0.0, float(len(setting.lines) * setting.pitch)
-        for number, line in enumerate(setting.lines):
-            if line.ink is not None:
-                baseline = number * setting.pitch + setting.baseline
-                top = min(top, baseline + line.ink.top)
-                bottom = max(bottom, baseline + line.ink.bottom)
-        return top, bottom
-
-    def fits(self, setting: _Setting) -> bool:
-        for line in setting.lines:
-            left = min(0.0, line.ink.left) if line.ink else 0.0
-            right = max(line.advance, line.ink.right) if line.ink else line.advance
-            if right - left > self.area[2]:
-                return False
-        top, bottom = self.content_span(setting)
-        return bottom - top <= self.area[3]
-
-    def largest(self, *, anywhere: bool) -> _Setting | None:
-        """The setting at the largest size that fits, or None if even the smallest does not."""
-        low = MIN_PX
-        high = min(MAX_PX, max(MIN_PX, math.floor(self.area[3] / self.style.line_height)))
-        best: _Setting | None = None
-        while low <= high:
-            middle = (low + high) // 2
-            candidate = self.setting(middle, anywhere=anywhere)
-            if self.fits(candidate):
-                best, low = candidate, middle + 1
-            else:
-                high = middle - 1
-        return best
-
-    def refined(self, setting: _Setting) -> _Setting:
-        """Balanced lines, or a last line of more than one character, where they still fit."""
-        font = self.font(setting.px)
-        for number, text in enumerate(self.paragraphs):
-            lines = setting.paragraphs[number]
-            if len(lines) < 2 or not (self.style.balance or is_orphan(lines[-1].text)):
-                continue
-            chosen = choose_lines(
-                text, font, len(lines), self.wrap_width(setting.px), balanced=self.style.balance
-            )
-            if chosen is None:
-                continue
-            trial = _replace_paragraph(
-                setting, number, tuple(measure(line, font) for line in chosen)
-            )
-            if self.fits(trial):
-                setting = trial
-        return setting
-
-
-def _replace_paragraph(setting: _Setting, number: int, lines: tuple[Line, ...]) -> _Setting:
-    paragraphs = list(setting.paragraphs)
-    paragraphs[number] = lines
-    return _Setting(setting.px, setting.pitch, setting.baseline, tuple(paragraphs))
 
 
 def _pixel_box(box: Box, width: int, height: int) -> PixelBox:
@@ -219,30 +113,70 @@ def _default_align(style: RoleStyle, box: Box) -> str:
     return "left" if centre < 0.5 else style.right_side_align
 
 
-def _fit(fitter: _Fitter) -> tuple[_Setting, bool]:
-    """The best setting, and whether it overflows its area."""
-    best = fitter.largest(anywhere=False) or fitter.largest(anywhere=True)
-    if best is None:
-        return fitter.setting(MIN_PX, anywhere=True), True
-    return fitter.refined(best), False
+def block_measure(block: TextBlock, style: RoleStyle, weight: int) -> Measure:
+    """The family, weight and spacing a block is set with: its own where given, else its role's."""
+    return Measure(
+        family=resolve_family(block.font),
+        weight=weight,
+        tracking=block.tracking or 0.0,
+        line_height=block.line_height or style.line_height,
+        hang=style.hang,
+    )
+
+
+def layout_vertical(block: TextBlock, style: RoleStyle, box: PixelBox) -> BlockLayout:
+    """A block set in columns (竖排), right to left."""
+    area = _text_area(box, style)
+    weight = block.weight if block.weight is not None else style.weight
+    measure = dataclasses.replace(block_measure(block, style, weight), hang=False)
+    centre = _centre_ratio(measure.family)
+    fitter = VerticalFitter(block.text.split("\n"), style, measure, turned(area), centre)
+    setting, overflow = fitter.fit()
+    columns = [line.text for line in setting.lines]
+    align = block.align if block.align in ALIGNMENTS else "left"
+    cells, column_boxes = place_columns(fitter, columns, setting.px, setting.pitch, area, align)
+    return BlockLayout(
+        role=block.role,
+        text=block.text,
+        lines=tuple(columns),
+        font_px=setting.px,
+        box=box,
+        line_boxes=tuple(column_boxes),
+        weight=weight,
+        color=block.color,
+        align=align,
+        family=measure.family,
+        origins=tuple((b[0] + b[2] / 2, float(b[1])) for b in column_boxes),
+        backdrop=_backdrop(box, area, column_boxes) if style.pill else None,
+        overflow=overflow,
+        tracking_px=measure.tracking * setting.px,
+        stroke=block.stroke,
+        shadow=block.shadow,
+        tier=setting.tier,
+        vertical=VerticalSetting(tuple(cells), setting.pitch, centre),
+    )
 
 
 def _layout_block(block: TextBlock, fractions: Box, box: PixelBox) -> BlockLayout:
     style = style_for(block.role)
-    family = block.font or default_family()
+    if block.vertical:
+        return layout_vertical(block, style, box)
     area = _text_area(box, style)
     paragraphs = block.text.split("\n")
     weight = block.weight if block.weight is not None else style.weight
-    fitter = _Fitter(paragraphs, style, weight, family, area)
-    setting, overflow = _fit(fitter)
+    measure = block_measure(block, style, weight)
+    fitter = Fitter(paragraphs, style, measure, area, _centre_ratio(measure.family))
+    setting, overflow = fitter.fit()
     if block.weight is None and style.small_weight is not None and setting.px < style.small_px:
         weight = style.small_weight
-        fitter = _Fitter(paragraphs, style, weight, family, area)
-        setting, overflow = _fit(fitter)
+        measure = dataclasses.replace(measure, weight=weight)
+        fitter = Fitter(paragraphs, style, measure, area, _centre_ratio(measure.family))
+        setting, overflow = fitter.fit()
 
     align = block.align if block.align in ALIGNMENTS else _default_align(style, fractions)
     top, bottom = fitter.content_span(setting)
     first_top = area[1] + (area[3] - (bottom - top)) / 2 - top
+    baseline = fitter.baseline(setting)
     line_boxes: list[PixelBox] = []
     origins: list[tuple[float, float]] = []
     for number, line in enumerate(setting.lines):
@@ -252,7 +186,7 @@ def _layout_block(block: TextBlock, fractions: Box, box: PixelBox) -> BlockLayou
         line_boxes.append(
             (left, math.floor(line_top), math.ceil(pen + line.advance) - left, setting.pitch)
         )
-        origins.append((pen, line_top + setting.baseline))
+        origins.append((pen, line_top + baseline))
 
     return BlockLayout(
         role=block.role,
@@ -264,10 +198,14 @@ def _layout_block(block: TextBlock, fractions: Box, box: PixelBox) -> BlockLayou
         weight=weight,
         color=block.color,
         align=align,
-        family=family,
+        family=measure.family,
         origins=tuple(origins),
         backdrop=_backdrop(box, area, line_boxes) if style.pill else None,
         overflow=overflow,
+        tracking_px=measure.tracking * setting.px,
+        stroke=block.stroke,
+        shadow=block.shadow,
+        tier=setting.tier,
     )
 
 

@@ -8,18 +8,30 @@ whichever of dark or light contrasts more with it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QImageWriter,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 
-from app.core.spec import TextBlock
+from app.core.spec import Shadow, TextBlock
 from app.typeset.breaking import single_line_layout
 from app.typeset.fonts import make_font
 from app.typeset.layout import BlockLayout, layout_blocks
 from app.typeset.styles import Ink, style_for
+from app.typeset.vertical import VERT
 
 Rgb = tuple[int, int, int]
 
@@ -89,6 +101,86 @@ def _color(value: str | None, fallback: str) -> QColor:
     return QColor(fallback)
 
 
+def _line_path(text: str, font: QFont, x: float, top: float) -> QPainterPath:
+    """The outlines of ``text`` set on one line whose box's top-left is (x, top)."""
+    path = QPainterPath()
+    layout = single_line_layout(text, font)
+    if layout.lineCount() == 0:
+        return path
+    for run in layout.lineAt(0).glyphRuns():
+        raw = run.rawFont()
+        for glyph, position in zip(run.glyphIndexes(), run.positions(), strict=True):
+            path.addPath(raw.pathForGlyph(glyph).translated(x + position.x(), top + position.y()))
+    return path
+
+
+def _horizontal_path(layout: BlockLayout, font: QFont) -> QPainterPath:
+    path = QPainterPath()
+    ascent = QFontMetricsF(font).ascent()
+    for text, (pen_x, baseline) in zip(layout.lines, layout.origins, strict=True):
+        if text.strip():
+            path.addPath(_line_path(text, font, pen_x, baseline - ascent))
+    return path
+
+
+def _vertical_path(layout: BlockLayout, font: QFont) -> QPainterPath:
+    """Upright cells with the ``vert`` forms; Latin runs turned a quarter clockwise."""
+    assert layout.vertical is not None
+    upright = QFont(font)
+    upright.setFeature(VERT, 1)
+    px = layout.font_px
+    ascent = QFontMetricsF(font).ascent()
+    centre = layout.vertical.centre_ratio * px
+    path = QPainterPath()
+    for cell in layout.vertical.cells:
+        if cell.upright:
+            advance = QFontMetricsF(upright).horizontalAdvance(cell.text)
+            baseline = cell.top + cell.length / 2 + centre
+            left = cell.centre_x - advance / 2
+            path.addPath(_line_path(cell.text, upright, left, baseline - ascent))
+        else:
+            run = _line_path(cell.text, font, 0.0, centre - ascent)
+            turn = QTransform().translate(cell.centre_x, cell.top).rotate(90)
+            path.addPath(turn.map(run))
+    return path
+
+
+def block_path(layout: BlockLayout) -> QPainterPath:
+    """The outlines of a laid-out block's text, in canvas pixels."""
+    font = make_font(layout.font_px, layout.weight, layout.family)
+    if layout.tracking_px:
+        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, layout.tracking_px)
+    path = _vertical_path(layout, font) if layout.vertical else _horizontal_path(layout, font)
+    # Variable fonts draw strokes as overlapping contours: the even-odd rule would punch holes.
+    path.setFillRule(Qt.FillRule.WindingFill)
+    return path
+
+
+def _draw_shadow(painter: QPainter, path: QPainterPath, shadow: Shadow, px: int) -> None:
+    """The path filled in the shadow's colour, offset, and blurred by drawing it small."""
+    dx, dy, blur = shadow.x * px, shadow.y * px, max(0.0, shadow.blur * px)
+    area = path.boundingRect().translated(dx, dy).adjusted(-blur * 2, -blur * 2, blur * 2, blur * 2)
+    if area.isEmpty():
+        return
+    scale = 1.0 if blur < 1 else min(1.0, 2.0 / blur)
+    width = max(1, math.ceil(area.width() * scale))
+    height = max(1, math.ceil(area.height() * scale))
+    small = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    small.fill(Qt.GlobalColor.transparent)
+    shadow_painter = QPainter(small)
+    try:
+        shadow_painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        shadow_painter.scale(scale, scale)
+        shadow_painter.translate(dx - area.left(), dy - area.top())
+        shadow_painter.fillPath(path, _color(shadow.color, "#80000000"))
+    finally:
+        shadow_painter.end()
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    painter.drawImage(area, small)
+    painter.restore()
+
+
 def _draw_block(painter: QPainter, layout: BlockLayout, palette: Palette) -> None:
     style = style_for(layout.role)
     if layout.backdrop is not None:
@@ -103,14 +195,15 @@ def _draw_block(painter: QPainter, layout: BlockLayout, palette: Palette) -> Non
             text_color = QColor(text_color_for_background((fill.red(), fill.green(), fill.blue())))
     else:
         text_color = _color(layout.color, palette.ink(style.ink))
-    font = make_font(layout.font_px, layout.weight, layout.family)
-    painter.setPen(text_color)
-    for text, (pen_x, baseline) in zip(layout.lines, layout.origins, strict=True):
-        if not text.strip():
-            continue
-        line_layout = single_line_layout(text, font)
-        ascent = line_layout.lineAt(0).ascent()
-        line_layout.draw(painter, QPointF(pen_x, baseline - ascent))
+    path = block_path(layout)
+    if layout.shadow is not None:
+        _draw_shadow(painter, path, layout.shadow, layout.font_px)
+    if layout.stroke is not None and layout.stroke.width > 0:
+        # Stroked under the fill, twice as wide: the outline grows outwards only.
+        pen = QPen(_color(layout.stroke.color, "#ffffff"), 2 * layout.stroke.width * layout.font_px)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.strokePath(path, pen)
+    painter.fillPath(path, text_color)
 
 
 def draw_layouts(

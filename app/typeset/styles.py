@@ -16,6 +16,8 @@ class RoleStyle:
     right_side_align: str = "right"  # ...except running text, which keeps its left edge
     ink: Ink = "text"
     balance: bool = False  # lines of near-equal length rather than full lines and a short last one
+    whole_words: bool = False  # break only between words while any such setting fits
+    hang: bool = False  # full-width punctuation at a line end hangs by half an em
     pill: bool = False  # text on a filled rounded pill
     # Very heavy strokes fill in at small sizes: below small_px the small_weight is used instead.
     small_weight: int | None = None
@@ -24,15 +26,21 @@ class RoleStyle:
 
 ROLE_STYLES: Final[dict[str, RoleStyle]] = {
     "headline": RoleStyle(
-        weight=900, line_height=1.18, balance=True, small_weight=800, small_px=40
+        weight=900,
+        line_height=1.18,
+        balance=True,
+        whole_words=True,
+        hang=True,
+        small_weight=800,
+        small_px=40,
     ),
-    "subhead": RoleStyle(weight=500, line_height=1.3, balance=True),
+    "subhead": RoleStyle(weight=500, line_height=1.3, balance=True, whole_words=True, hang=True),
     "body": RoleStyle(weight=400, line_height=1.5, right_side_align="left"),
     "caption": RoleStyle(weight=400, line_height=1.4, ink="muted", right_side_align="left"),
-    "button": RoleStyle(weight=700, line_height=1.2, balance=True, pill=True),
-    "label": RoleStyle(weight=700, line_height=1.25, balance=True),
-    "price": RoleStyle(weight=800, line_height=1.15, ink="accent"),
-    "date": RoleStyle(weight=500, line_height=1.3, ink="muted"),
+    "button": RoleStyle(weight=700, line_height=1.2, balance=True, whole_words=True, pill=True),
+    "label": RoleStyle(weight=700, line_height=1.25, balance=True, whole_words=True),
+    "price": RoleStyle(weight=800, line_height=1.15, ink="accent", balance=True, whole_words=True),
+    "date": RoleStyle(weight=500, line_height=1.3, ink="muted", balance=True, whole_words=True),
 }
 
 ALIGNMENTS: Final = ("left", "center", "right")

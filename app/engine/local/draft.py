@@ -40,7 +40,11 @@ _PNG_PARTIAL_QUALITY: Final = 80
 
 @dataclass(frozen=True, slots=True)
 class DraftPlan:
-    """What to draw. ``base`` (edits) replaces the scene; ``mask`` is the base's Alpha8 mask."""
+    """What to draw. ``base`` (edits) replaces the scene; ``mask`` is the base's Alpha8 mask.
+
+    With ``text_free`` the blocks are laid out only to keep their places clear of the scene's
+    motifs: the studio sets the text itself (exact-text mode).
+    """
 
     width: int
     height: int
@@ -49,6 +53,7 @@ class DraftPlan:
     transparent: bool = False
     base: QImage | None = None
     mask: QImage | None = None
+    text_free: bool = False  # exact-text mode: clean space where the blocks go, no text drawn
 
 
 def _cover(image: QImage, width: int, height: int) -> QImage:
@@ -164,6 +169,8 @@ class Drafter:
         return palettes
 
     def _draw_text(self, painter: QPainter, palettes: Sequence[Palette]) -> None:
+        if self.plan.text_free:
+            return
         for layout, palette in zip(self.layouts, palettes, strict=True):
             draw_layouts(painter, [layout], palette=palette)
 

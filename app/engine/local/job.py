@@ -164,6 +164,7 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
         transparent=settings.background == "transparent",
         base=None if inputs is None else inputs.images[0],
         mask=None if inputs is None else inputs.mask,
+        text_free=request.spec is not None and request.spec.exact_text,
     )
     usage = input_usage(request.prompt, inputs.sizes if inputs is not None else ())
     return Job(request, Drafter(plan), settings, usage)

@@ -1,0 +1,57 @@
+"""The parts of an exact-text image kept beside it in the library: the background and the layer.
+
+An exact-text composite is an ordinary library image; its text-free background (the bytes the
+model sent) and its transparent text layer sit next to it, named after it, so re-compositing
+after a text change needs only the files: ``…-1a2b3c4d.png`` has ``…-1a2b3c4d.background.png``
+(or .webp/.jpg, as received) and ``…-1a2b3c4d.layer.png``. No column of the library changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from app.store.files import write_atomic
+from app.store.records import ImageRecord
+
+_EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
+
+
+@dataclass(frozen=True, slots=True)
+class KeptParts:
+    background: Path
+    layer: Path
+
+
+def _stem(record: ImageRecord) -> Path:
+    return record.path.with_suffix("")
+
+
+def layer_path(record: ImageRecord) -> Path:
+    return _stem(record).with_name(_stem(record).name + ".layer.png")
+
+
+def background_path(record: ImageRecord, output_format: str) -> Path:
+    extension = _EXTENSIONS[output_format]
+    return _stem(record).with_name(f"{_stem(record).name}.background.{extension}")
+
+
+def keep_parts(
+    record: ImageRecord, *, background: bytes, background_format: str, layer: bytes
+) -> KeptParts:
+    """Writes the background and the layer beside ``record``'s file (atomically)."""
+    parts = KeptParts(background_path(record, background_format), layer_path(record))
+    write_atomic(parts.background, background)
+    write_atomic(parts.layer, layer)
+    return parts
+
+
+def kept_parts(record: ImageRecord) -> KeptParts | None:
+    """The background and layer kept beside ``record``, or None when it is not a composite."""
+    layer = layer_path(record)
+    for output_format in _EXTENSIONS:
+        background = background_path(record, output_format)
+        if background.is_file() and layer.is_file():
+            return KeptParts(background, layer)
+    return None
