@@ -23,7 +23,7 @@ from starlette.routing import Route
 from app.engine.local.errors import ApiError, invalid
 from app.engine.local.faults import FaultPlan
 from app.engine.local.inputs import Upload
-from app.engine.local.job import prepare
+from app.engine.local.job import LAYOUT_HEADER, prepare
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
 from app.engine.local.wire import error_response, fault_error, json_response, sse_response
 from app.typeset.fonts import default_family, ensure_gui_application
@@ -92,8 +92,12 @@ class _Engine:
         checked = draft_request(kind, fields)
         job = await asyncio.to_thread(prepare, checked, images, mask)
         if checked.stream:
-            return sse_response(job.events(self.faults), fault)
-        return json_response(await job.response(), fault)
+            response = sse_response(job.events(self.faults), fault)
+        else:
+            response = json_response(await job.response(), fault)
+        if (layout := job.layout_header()) is not None:
+            response.headers[LAYOUT_HEADER] = layout
+        return response
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
