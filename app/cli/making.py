@@ -12,23 +12,25 @@ import json
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, image_sizes, read_edit_source
 from app.cli.service_flags import opened_service
+from app.cli.settings_defaults import LoadedSettings, load_settings, partial_images
 from app.cli.spec_flags import spec_from_args
 from app.core.cost import format_usd
 from app.core.plan import Plan, PlanError, canvas_size, plan_edit, plan_generation
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec
-from app.core.spec_json import spec_to_dict
+from app.core.spec_json import SPEC_FIELDS, spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
 from app.store.records import engine_label
-from app.store.settings import Settings, SettingsFile
+from app.store.settings import Settings
 
 
 def exit_code_for(error: ServiceError) -> Exit:
@@ -105,6 +107,7 @@ async def _run(
                 library=library,
                 engine_label=engine_label(opened.choice.engine, opened.choice.base_url),
                 billed=not local,
+                price_overrides=settings.prices,
             )
             printer = _Printer(args, plan, runner)
             outcome = await runner.run(
@@ -166,9 +169,10 @@ def _check_out_dir(out: Path | None) -> None:
         raise CommandError(f"--out {out}: this folder cannot be written to; choose another")
 
 
-def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
+def _execute(
+    args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None, settings: Settings
+) -> int:
     _check_out_dir(args.out)
-    settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
     for warning in plan.warnings:
         say_warning(warning)
     loop = asyncio.new_event_loop()
@@ -191,13 +195,23 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    spec = spec_from_args(args)
+    settings = load_settings()
+    spec = spec_from_args(args, settings=settings)
     sizes = image_sizes(spec.references, what="--ref")
     try:
-        plan = plan_generation(spec, stream=True, reference_sizes=sizes)
+        plan = plan_generation(
+            spec, stream=True, reference_sizes=sizes, **_plan_settings(args, settings)
+        )
     except PlanError as error:
         raise CommandError(str(error)) from None
-    return _execute(args, plan, spec, None)
+    return _execute(args, plan, spec, None, settings.settings)
+
+
+def _plan_settings(args: argparse.Namespace, settings: LoadedSettings) -> dict[str, Any]:
+    return {
+        "partial_images": partial_images(args, settings),
+        "price_overrides": settings.settings.prices,
+    }
 
 
 def _edit_size(spec: Spec, args: argparse.Namespace, source: EditSource) -> Size | None:
@@ -211,7 +225,12 @@ def run_edit(args: argparse.Namespace) -> int:
     source = read_edit_source(args.image, args.mask)
     # An edit makes one image by default and sends no earlier references, whatever the spec held.
     base = dataclasses.replace(source.spec, n=1, references=())
-    spec = spec_from_args(args, base=base, require_content=False)
+    settings = load_settings()
+    # A spec the image carries counts as a spec file: each of its fields beats the settings.
+    carried = frozenset() if source.spec == Spec() else frozenset(SPEC_FIELDS)
+    spec = spec_from_args(
+        args, base=base, base_given=carried, settings=settings, require_content=False
+    )
     sizes = [(source.width, source.height), *image_sizes(spec.references, what="--ref")]
     try:
         plan = plan_edit(
@@ -223,7 +242,8 @@ def run_edit(args: argparse.Namespace) -> int:
             stream=True,
             input_sizes=sizes,
             size=_edit_size(spec, args, source),
+            **_plan_settings(args, settings),
         )
     except PlanError as error:
         raise CommandError(str(error)) from None
-    return _execute(args, plan, spec, source.sha256)
+    return _execute(args, plan, spec, source.sha256, settings.settings)

@@ -31,9 +31,8 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
     if retries < 0:
         raise CommandError(f"--max-retries {retries}: give 0 or more")
     key = load_key(os.environ)
-    choice = choose_engine(
-        asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
-    )
+    asked = args.engine or (None if settings.engine == "auto" else settings.engine)
+    choice = choose_engine(asked=asked, key=key, base_url=base_url, base_url_flag=bool(base_url))
     if choice.engine == "remote" and choice.base_url is None and not key:
         raise CommandError(
             "no API key: set OPENAI_API_KEY or store one in the studio, or use --engine local"

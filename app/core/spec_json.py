@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -38,10 +39,15 @@ _BLOCK_KEYS: Final = frozenset(
 )
 
 
+SPEC_FIELDS: Final = tuple(item.name for item in dataclasses.fields(Spec) if item.name != "version")
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedSpec:
     spec: Spec
     warnings: tuple[str, ...]
+    given: frozenset[str] = frozenset()
+    """The spec's fields the file wrote out: the others took their defaults."""
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str, what: str) -> Any:
@@ -155,7 +161,7 @@ def spec_from_dict(data: object, *, base_dir: Path | None = None) -> LoadedSpec:
         model=_expect(top.get("model", "gpt-image-2"), str, "model", "a model name"),
         references=resolved,
     )
-    return LoadedSpec(spec, tuple(warnings))
+    return LoadedSpec(spec, tuple(warnings), frozenset(top) & _TOP_LEVEL_KEYS)
 
 
 def _reference(path: str, base_dir: Path | None) -> str:
