@@ -60,6 +60,7 @@ class Answer:
     body: Any = None  # dict → JSON, bytes → sent as is
     headers: dict[str, str] = field(default_factory=dict)
     cut_short: bool = False  # announce the full length, send half, close
+    hang_up: bool = False  # close the connection without answering at all
 
 
 OK = Answer(200, None)
@@ -84,6 +85,15 @@ UNAUTHORIZED = Answer(
 MALFORMED_JSON = Answer(200, b'{"created": 1, "data": [')
 INVALID_BASE64 = Answer(200, {"created": 1, "data": [{"b64_json": "@@not base64@@"}]})
 CUT_SHORT = Answer(200, None, cut_short=True)
+HANG_UP = Answer(hang_up=True)
+OUT_OF_CREDIT = Answer(
+    429,
+    error_body(
+        "You exceeded your current quota, please check your plan and billing details.",
+        kind="insufficient_quota",
+        code="insufficient_quota",
+    ),
+)
 
 
 def sse_events(payload: dict[str, Any] | bytes) -> bytes:
@@ -150,6 +160,9 @@ class FakeService:
                     }
                 )
                 answer = service._next()
+                if answer.hang_up:
+                    self.close_connection = True
+                    return
                 payload = answer.body
                 if payload is None:
                     payload = image_body(int(body.get("n", 1)))

@@ -11,6 +11,7 @@ from typing import Literal
 
 import httpx2
 
+from app.engine.gateway import service_http_client
 from app.engine.service import OpenAIImageService, ServiceOptions
 from app.engine.transport import LOCAL_API_KEY, LOCAL_BASE_URL, StreamingASGITransport
 
@@ -38,7 +39,7 @@ def local_http_client() -> httpx2.AsyncClient:
     """An HTTP client whose requests are answered by the embedded engine in this process."""
     from app.engine.local import create_app  # Qt and the font load only when the engine is used
 
-    return httpx2.AsyncClient(transport=StreamingASGITransport(create_app()))
+    return service_http_client(StreamingASGITransport(create_app()))
 
 
 def open_service(
@@ -55,4 +56,4 @@ def open_service(
         timeout=timeout,
         max_retries=max_retries,
     )
-    return OpenAIImageService(options)
+    return OpenAIImageService(options, http_client=service_http_client())

@@ -30,8 +30,10 @@ from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.engine.errors import (
     AuthenticationFailedError,
+    GatewayCutError,
     MalformedAnswerError,
     ModerationBlockedError,
+    QuotaExhaustedError,
     RateLimitedError,
     RefusedError,
     ServerFailedError,
@@ -39,10 +41,12 @@ from app.engine.errors import (
     TimedOutError,
     UnreachableError,
 )
+from app.engine.gateway import gateway_cut_seconds, is_out_of_credit
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
 _TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
+OUT_OF_CREDIT = "The account is out of credit: add credit or use the local engine (--engine local)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +282,15 @@ def service_error(
             f"The service refused the API key ({status}): check the key in Settings or "
             "OPENAI_API_KEY.",
             status=status,
+        )
+    if status == 429 and is_out_of_credit(details):
+        return QuotaExhaustedError(OUT_OF_CREDIT)
+    if (waited := gateway_cut_seconds(error.response)) is not None:
+        return GatewayCutError(
+            f"The gateway closed the connection after {waited:.0f} s without an answer: it cuts "
+            "long requests. Turn on streaming (partial images) or choose a lower quality, then "
+            "try again.",
+            seconds=waited,
         )
     if status == 429:
         retry = error.response.headers.get("retry-after")
