@@ -162,9 +162,10 @@ def test_timeout_and_retries_come_from_a_flag_else_the_settings_else_the_default
         return float(client.timeout), client.max_retries  # type: ignore[arg-type]
 
     saved = Settings(timeout_seconds=90.0, max_retries=5)
-    assert options(service_args(engine="local"), Settings()) == (600.0, 2)
-    assert options(service_args(engine="local"), saved) == (90.0, 5)
-    assert options(service_args(engine="local", timeout=30.0, max_retries=0), saved) == (30.0, 0)
+    remote = {"base_url": "http://127.0.0.1:9/v1"}  # nothing is sent
+    assert options(service_args(**remote), Settings()) == (600.0, 2)
+    assert options(service_args(**remote), saved) == (90.0, 5)
+    assert options(service_args(**remote, timeout=30.0, max_retries=0), saved) == (30.0, 0)
 
 
 def test_engine_and_base_url_from_the_settings(tmp_path: Path) -> None:
