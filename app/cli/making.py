@@ -227,7 +227,7 @@ def run_edit(args: argparse.Namespace) -> int:
     base = dataclasses.replace(source.spec, n=1, references=())
     settings = load_settings()
     # A spec the image carries counts as a spec file: each of its fields beats the settings.
-    carried = frozenset() if source.spec == Spec() else frozenset(SPEC_FIELDS)
+    carried = frozenset() if source.spec == Spec() else frozenset(f.name for f in SPEC_FIELDS)
     spec = spec_from_args(
         args, base=base, base_given=carried, settings=settings, require_content=False
     )
