@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -55,18 +56,31 @@ def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
 
 
 class _Printer:
-    """Prints each image as it is kept, and copies it to ``--out``."""
+    """Prints each image as it is kept, and copies it to ``--out``.
+
+    A copy that cannot be written (a full disk) does not stop the job: the image is in the library,
+    its line gives the library's path, and the end of the run says which copies are missing.
+    """
 
     def __init__(self, args: argparse.Namespace, plan: Plan, runner: JobRunner) -> None:
         self.args = args
         self.plan = plan
         self.runner = runner
+        self.copies_failed = 0
+        self.copy_error = ""
 
     def image(self, image: SavedImage) -> None:
         path = image.record.path
         if self.args.out is not None:
             stem = f"zi-{image.record.job_id[:8]}-{image.index + 1}"
-            path = write_unique(self.args.out, stem, path.suffix, image.record.path.read_bytes())
+            try:
+                path = write_unique(self.args.out, stem, path.suffix, path.read_bytes())
+            except StoreError as error:
+                self.copies_failed += 1
+                self.copy_error = error.reason
+            except OSError as error:
+                self.copies_failed += 1
+                self.copy_error = error.strerror or str(error)
         if self.args.json:
             line = {
                 "job_id": image.record.job_id,
@@ -118,7 +132,14 @@ async def _run(
             )
     finally:
         await opened.service.close()
-    return _report(outcome, plan, json_lines=args.json, local=local)
+    code = _report(outcome, plan, json_lines=args.json, local=local)
+    if printer.copies_failed and code == Exit.DONE:
+        say_error(
+            f"{printer.copies_failed} of the images could not be copied to {args.out}: "
+            f"{printer.copy_error}. They are kept in the library (the paths printed above)."
+        )
+        return int(Exit.NO_ANSWER)
+    return code
 
 
 def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -> int:
@@ -134,6 +155,9 @@ def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -
     if outcome.error is not None:
         say_error(outcome.error.message)
         return int(exit_code_for(outcome.error))
+    if outcome.not_saved is not None:
+        say_error(outcome.not_saved)
+        return int(Exit.NO_ANSWER)  # sent and answered, but not all kept: not "bad input"
     if not json_lines:
         count = f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s)"
         if local:
@@ -175,23 +199,41 @@ def _execute(
     _check_out_dir(args.out)
     for warning in plan.warnings:
         say_warning(warning)
+    return run_cancellable(_run(args, plan, spec, settings, parent))
+
+
+def run_cancellable(job: Coroutine[Any, Any, int]) -> int:
+    """Run a job's coroutine to its exit code; Ctrl+C and SIGTERM cancel it the same way.
+
+    Both signals cancel the task (never a KeyboardInterrupt raised at a random point), so the job
+    ends "cancelled" with the images that arrived kept, and the command exits 130.
+    """
     loop = asyncio.new_event_loop()
-    task = loop.create_task(_run(args, plan, spec, settings, parent))
-    # SIGTERM ends the job like Ctrl+C: the job is marked cancelled, what arrived is kept.
-    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    task = loop.create_task(job)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
     try:
         return loop.run_until_complete(task)
     except (KeyboardInterrupt, asyncio.CancelledError):
         task.cancel()
         loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-        raise CommandError(
-            "interrupted; images received so far are kept", Exit.INTERRUPTED
-        ) from None
+        raise CommandError("cancelled; images received so far are kept", Exit.INTERRUPTED) from None
     except StoreError as error:
         raise CommandError(str(error)) from None
     finally:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
+        _close_loop(loop)
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """End what is left (as ``asyncio.run`` does), then wait for the worker threads."""
+    leftovers = asyncio.all_tasks(loop)
+    for task in leftovers:
+        task.cancel()
+    if leftovers:
+        loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
 
 
 def run_generate(args: argparse.Namespace) -> int:

@@ -45,6 +45,8 @@ from app.engine.gateway import gateway_cut_seconds, is_out_of_credit
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
+KEPT_FORMATS = frozenset({"png", "webp", "jpeg"})
+"""What the library keeps; the API answers in these only."""
 _TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
 OUT_OF_CREDIT = "The account is out of credit: add credit or use the local engine (--engine local)."
 
@@ -108,6 +110,11 @@ def _decode_image(b64: str | None) -> tuple[bytes, int, int, str]:
         raise MalformedAnswerError(
             "The service sent data that is not a readable image. Try again."
         ) from None
+    if fmt not in KEPT_FORMATS:
+        raise MalformedAnswerError(
+            f"The service sent a {fmt.upper() or 'strange'} image, not PNG, WebP or JPEG: the "
+            "images received before it are kept. Try again, or use another service."
+        )
     return data, width, height, fmt
 
 
@@ -172,10 +179,13 @@ class OpenAIImageService:
                 call: Any = images.edit if request.kind == "edit" else images.generate
                 if stream:
                     params["partial_images"] = request.partial_images
-                    async for event in self._streamed(call, params, request):
-                        if isinstance(event, CompletedImage):
-                            completed += 1
-                        yield event
+                    # Closed explicitly: a consumer that stops early (a full disk) must end the
+                    # request now, not leave it to the loop's shutdown.
+                    async with contextlib.aclosing(self._streamed(call, params, request)) as events:
+                        async for event in events:
+                            if isinstance(event, CompletedImage):
+                                completed += 1
+                            yield event
                 else:
                     response = await call(**params)
                     usage = _usage_dict(getattr(response, "usage", None))

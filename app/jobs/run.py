@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.cost import actual_cost
 from app.core.keying import remove_key_colour, with_key_colour
@@ -30,6 +30,8 @@ from app.engine.service import (
 from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
+
+T = TypeVar("T")
 
 TRANSPARENCY_FALLBACK_NOTE = (
     "The service refused a transparent background: asked for a flat magenta backdrop instead and "
@@ -52,6 +54,8 @@ class JobOutcome:
     usage: Mapping[str, Any] | None
     actual_usd: float | None
     notes: tuple[str, ...]
+    not_saved: str | None = None
+    """Why an image that arrived could not be saved (a full disk); what was kept is said too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +156,7 @@ class JobRunner:
             self._library.cancel_job(job_id)
             raise
         except StoreError as disk_error:
-            # A full or read-only disk: images kept so far stay; the job says why it stopped.
-            with contextlib.suppress(StoreError):
-                self._library.fail_job(job_id, str(disk_error))
-            raise
+            return self._not_saved(job, request, disk_error)
         usage = merge_usage(job.usages)
         cost = self.cost_of(request.model, usage)
         if error is None:
@@ -163,6 +164,23 @@ class JobRunner:
         else:
             self._library.fail_job(job_id, error.message)
         return JobOutcome(job_id, tuple(job.saved), error, usage, cost, tuple(job.notes))
+
+    def _not_saved(self, job: _Job, request: ImageRequest, error: StoreError) -> JobOutcome:
+        """A full or read-only disk stopped the job after the request was sent: the images kept
+        stay, what was received is paid for and recorded (when the disk lets it), and the
+        message says so."""
+        usage = merge_usage(job.usages)
+        cost = self.cost_of(request.model, usage)
+        kept = len(job.saved)
+        spent = " and what it cost is recorded" if self._billed else ""
+        message = (
+            f"{error.reason}. An image that arrived could not be saved; {kept} image(s) of job "
+            f"{job.id[:8]} are kept in the library{spent}. 'zi-studio resume {job.id[:8]}' asks "
+            "for the missing ones."
+        )
+        with contextlib.suppress(StoreError):
+            self._library.fail_job(job.id, message, usage=usage, actual_usd=cost)
+        return JobOutcome(job.id, tuple(job.saved), None, usage, cost, tuple(job.notes), message)
 
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
@@ -179,18 +197,15 @@ class JobRunner:
                 if isinstance(event, PartialImage):
                     job.callbacks.on_partial(event)
                 elif isinstance(event, CompletedImage):
-                    image = await self._keep(job, event, request, keyed)
-                    job.saved.append(image)
-                    if event.usage:
-                        job.usages.append(event.usage)
-                    job.callbacks.on_image(image)
+                    await self._keep(job, event, request, keyed)
                 elif isinstance(event, ImageFailed):
                     return event.error
         return None
 
     async def _keep(
         self, job: _Job, event: CompletedImage, request: ImageRequest, keyed: bool
-    ) -> SavedImage:
+    ) -> None:
+        """Save ``event``'s image in the library, then tell the callbacks."""
         size = f"{event.width}x{event.height}"
         payload = make_payload(spec=job.spec_json, model=request.model, size=size, job_id=job.id)
 
@@ -205,5 +220,32 @@ class JobRunner:
             )  # fmt: skip
 
         # Encoding and the fsync'd write stay off the loop that streams the next image.
-        record = await asyncio.to_thread(prepare_and_write)
-        return SavedImage(record, event.image_index, event.usage)
+        saving = asyncio.ensure_future(asyncio.to_thread(prepare_and_write))
+        try:
+            record = await asyncio.shield(saving)
+        except asyncio.CancelledError:
+            # The thread cannot be stopped mid-write: let it finish and record the image (or fail
+            # and remove its file), keep what it saved, then let the cancel end the job.
+            with contextlib.suppress(StoreError):
+                self._kept(job, event, await _outlast_cancels(saving))
+            raise
+        except StoreError:
+            if event.usage:
+                job.usages.append(event.usage)  # received, and billed, though not kept
+            raise
+        self._kept(job, event, record)
+
+    def _kept(self, job: _Job, event: CompletedImage, record: ImageRecord) -> None:
+        image = SavedImage(record, event.image_index, event.usage)
+        job.saved.append(image)
+        if event.usage:
+            job.usages.append(event.usage)
+        job.callbacks.on_image(image)
+
+
+async def _outlast_cancels(future: asyncio.Future[T]) -> T:
+    """``future``'s result once it is done, however often the waiting task is cancelled."""
+    while not future.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({future})
+    return future.result()
