@@ -17,7 +17,7 @@ from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, image_sizes, read_edit_source
-from app.cli.service_flags import opened_service
+from app.cli.service_flags import makes_one_image_per_request, opened_service
 from app.cli.settings_defaults import LoadedSettings, load_settings, partial_images
 from app.cli.spec_flags import spec_from_args
 from app.core.cost import format_usd
@@ -253,6 +253,7 @@ def _plan_settings(args: argparse.Namespace, settings: LoadedSettings) -> dict[s
     return {
         "partial_images": partial_images(args, settings),
         "price_overrides": settings.settings.prices,
+        "one_image_per_request": makes_one_image_per_request(args, settings.settings),
     }
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from app.cli.errors import CommandError, say_warning
 from app.engine.connect import EngineChoice, choose_engine, open_service
 from app.engine.service import OpenAIImageService
+from app.store.paths import StudioPaths
+from app.store.profiles import ServiceProfiles, profiles_file
 from app.store.secrets import load_key
 from app.store.settings import Settings, check_base_url
 
@@ -17,6 +19,17 @@ from app.store.settings import Settings, check_base_url
 class OpenedService:
     service: OpenAIImageService
     choice: EngineChoice
+
+
+def makes_one_image_per_request(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the service these flags and settings point at is known to make one image per
+    request (so n images are n requests, each billed for its input)."""
+    asked = args.engine or settings.engine
+    if asked == "local":
+        return False
+    base_url = args.base_url or settings.base_url or None
+    profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
+    return profiles.get(base_url).lacks("multiple_images")
 
 
 def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedService:
@@ -39,5 +52,15 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         )
     if choice.announce:
         say_warning("no API key: using the embedded local engine (layout drafts, no cost)")
-    service = open_service(choice, key=key, timeout=timeout, max_retries=retries)
+    profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
+    for warning in profiles.warnings:
+        say_warning(warning)
+    service = open_service(
+        choice,
+        key=key,
+        timeout=timeout,
+        max_retries=retries,
+        profiles=profiles,
+        on_note=say_warning,
+    )
     return OpenedService(service, choice)

@@ -6,11 +6,13 @@ same SDK and the same code path, in process, over a streaming transport.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx2
 
+from app.core.service_profile import ProfileBook
 from app.engine.gateway import service_http_client
 from app.engine.service import OpenAIImageService, ServiceOptions
 from app.engine.transport import LOCAL_API_KEY, LOCAL_BASE_URL, StreamingASGITransport
@@ -43,8 +45,16 @@ def local_http_client() -> httpx2.AsyncClient:
 
 
 def open_service(
-    choice: EngineChoice, *, key: str | None, timeout: float, max_retries: int
+    choice: EngineChoice,
+    *,
+    key: str | None,
+    timeout: float,
+    max_retries: int,
+    profiles: ProfileBook | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> OpenAIImageService:
+    """The service for ``choice``; ``profiles`` (remote only) keeps what each base URL can do,
+    and ``on_note`` is told once what a service turned out not to do."""
     if choice.engine == "local":
         options = ServiceOptions(
             api_key=LOCAL_API_KEY, base_url=LOCAL_BASE_URL, timeout=timeout, max_retries=max_retries
@@ -55,5 +65,6 @@ def open_service(
         base_url=choice.base_url,
         timeout=timeout,
         max_retries=max_retries,
+        on_note=on_note,
     )
-    return OpenAIImageService(options, http_client=service_http_client())
+    return OpenAIImageService(options, http_client=service_http_client(), profiles=profiles)
