@@ -9,9 +9,12 @@ are local drafts: the required texts typeset exactly over a scene derived from t
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import secrets
+from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -20,8 +23,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.core.models import known_models
 from app.engine.local.errors import ApiError, invalid
-from app.engine.local.faults import FaultPlan
+from app.engine.local.faults import Fault, FaultPlan
 from app.engine.local.inputs import Upload
 from app.engine.local.job import LAYOUT_HEADER, prepare
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
@@ -61,17 +65,60 @@ async def _edit_fields(request: Request) -> tuple[dict[str, object], list[Upload
     return fields, images, mask
 
 
+_KEPT_LINKED_IMAGES: Final = 64  # images answered as links (``url_answer``), newest kept
+
+
+def _gateway_refusal(fault: Fault, kind: Kind, fields: Mapping[str, object]) -> ApiError | None:
+    """What a gateway that lacks something answers, when the request uses it."""
+    if fault.kind == "refuse_stream" and fields.get("stream") in (True, "true"):
+        return ApiError(400, "Unsupported parameter: 'stream'.", param="stream",
+                        code="unsupported_parameter")  # fmt: skip
+    if fault.kind == "refuse_partial_images" and "partial_images" in fields:
+        return ApiError(400, "Unknown parameter: 'partial_images'.", param="partial_images",
+                        code="unknown_parameter")  # fmt: skip
+    if fault.kind == "no_edits" and kind == "edit":
+        return ApiError(404, "Invalid URL (POST /v1/images/edits)")
+    if fault.kind == "one_image" and isinstance(fields.get("n"), int) and fields["n"] != 1:
+        return ApiError(400, "Invalid 'n': this service makes one image per request; n must be 1.",
+                        param="n")  # fmt: skip
+    return None
+
+
 class _Engine:
     def __init__(self, faults: FaultPlan) -> None:
         self.faults = faults
+        self.linked: OrderedDict[str, bytes] = OrderedDict()
+
+    async def models(self, request: Request) -> Response:
+        """``GET /v1/models``: a free request for connection tests."""
+        names = [name for name in known_models() if not name.endswith("*")]
+        data = [{"id": name, "object": "model", "created": 0, "owned_by": "zi-studio-local"}
+                for name in names]  # fmt: skip
+        return Response(json.dumps({"object": "list", "data": data}), media_type="application/json")
+
+    async def linked_image(self, request: Request) -> Response:
+        data = self.linked.get(request.path_params["name"])
+        if data is None:
+            raise HTTPException(404)
+        return Response(data, media_type="application/octet-stream")
+
+    def _as_links(self, body: dict[str, Any], base_url: str) -> dict[str, Any]:
+        items = []
+        for item in body["data"]:
+            name = secrets.token_hex(8)
+            self.linked[name] = base64.b64decode(item["b64_json"])
+            while len(self.linked) > _KEPT_LINKED_IMAGES:
+                self.linked.popitem(last=False)
+            items.append({"url": f"{base_url}v1/zi/linked/{name}"})
+        return {**body, "data": items}
 
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
-        return await self._answer("generate", fields, [], None)
+        return await self._answer("generate", fields, [], None, str(request.base_url))
 
     async def edits(self, request: Request) -> Response:
         fields, images, mask = await _edit_fields(request)
-        return await self._answer("edit", fields, images, mask)
+        return await self._answer("edit", fields, images, mask, str(request.base_url))
 
     async def _answer(
         self,
@@ -79,6 +126,7 @@ class _Engine:
         fields: Mapping[str, object],
         images: list[Upload],
         mask: Upload | None,
+        base_url: str,
     ) -> Response:
         fault = self.faults.take()
         if fault is not None and fault.kind == "delay":
@@ -87,12 +135,18 @@ class _Engine:
         if fault is not None:
             model = fields.get("model")
             error = fault_error(fault, model if isinstance(model, str) else "gpt-image-2")
+            if error is None:
+                error = _gateway_refusal(fault, kind, fields)
             if error is not None:
                 raise error
         checked = draft_request(kind, fields)
         job = await asyncio.to_thread(prepare, checked, images, mask)
-        if checked.stream:
+        gateway = fault.kind if fault is not None else None
+        if checked.stream and gateway not in ("plain_json", "url_answer"):
             response = sse_response(job.events(self.faults), fault)
+        elif gateway == "url_answer":
+            body = self._as_links(await job.response(), base_url)
+            response = json_response(body, None)
         else:
             response = json_response(await job.response(), fault)
         if (layout := job.layout_header()) is not None:
@@ -136,6 +190,8 @@ def create_app(*, faults: FaultPlan | None = None) -> Starlette:
     routes = [
         Route("/v1/images/generations", engine.generations, methods=["POST"]),
         Route("/v1/images/edits", engine.edits, methods=["POST"]),
+        Route("/v1/models", engine.models, methods=["GET"]),
+        Route("/v1/zi/linked/{name}", engine.linked_image, methods=["GET"]),
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
     return Starlette(routes=routes, exception_handlers=handlers)

@@ -28,9 +28,22 @@ FaultKind = Literal[
     "bad_base64",
     "cut_short",
     "delay",
+    # What OpenAI-compatible gateways do (answered according to the request):
+    "insufficient_quota",
+    "refuse_stream",
+    "refuse_partial_images",
+    "plain_json",
+    "url_answer",
+    "no_edits",
+    "one_image",
 ]
 
-STATUS_FAULTS: Final = frozenset({"rate_limit", "server_error", "moderation", "unauthorized"})
+STATUS_FAULTS: Final = frozenset(
+    {"rate_limit", "server_error", "moderation", "unauthorized", "insufficient_quota"}
+)
+GATEWAY_FAULTS: Final = frozenset(
+    {"refuse_stream", "refuse_partial_images", "plain_json", "url_answer", "no_edits", "one_image"}
+)
 BODY_FAULTS: Final = frozenset({"malformed_json", "bad_base64", "cut_short"})
 
 
@@ -84,6 +97,21 @@ class Fault:
         """The connection drops mid-body: half the JSON body, or ``after_events`` stream events
         and half of the next one."""
         return cls("cut_short", after_events=after_events)
+
+    @classmethod
+    def insufficient_quota(cls) -> Fault:
+        """HTTP 429 ``insufficient_quota``: the account is out of credit."""
+        return cls("insufficient_quota")
+
+    @classmethod
+    def gateway(cls, kind: FaultKind) -> Fault:
+        """A gateway's way: ``refuse_stream`` (400 naming ``stream`` for a streaming request),
+        ``refuse_partial_images`` (400 naming it when sent), ``plain_json`` (a JSON answer to a
+        streaming request), ``url_answer`` (images as links to this engine), ``no_edits`` (404 for
+        ``/images/edits``), ``one_image`` (400 naming ``n`` when n > 1)."""
+        if kind not in GATEWAY_FAULTS:
+            raise ValueError(f"{kind!r} is not a gateway fault")
+        return cls(kind)
 
     @classmethod
     def delay(cls, seconds: float) -> Fault:
