@@ -271,3 +271,13 @@ def test_edit_against_a_service_without_edits(tmp_path: Path) -> None:
             assert result.returncode == 3
             assert result.stderr.strip().splitlines()[-1] == f"zi-studio: {NO_EDITS}"
         assert len(service.requests) == 1
+
+
+def test_a_400_that_only_mentions_upstream_is_not_a_refused_stream(tmp_path: Path) -> None:
+    upstream = fake.Answer(400, fake.error_body("The upstream provider rejected the prompt."))
+    with fake.fake_service([upstream]) as service:
+        run = Run(service.base_url, tmp_path / "profiles.json")
+        error = failure(run(STREAMED))
+        assert len(service.requests) == 1
+    assert isinstance(error, RefusedError) and "upstream provider" in error.message
+    assert run.notes == []

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -99,8 +100,8 @@ def refused_capability(error: openai.APIStatusError, request: ImageRequest) -> s
     if error.status_code not in (400, 422):
         return None
 
-    def names(word: str) -> bool:
-        return param == word or word in message
+    def names(word: str) -> bool:  # as a word: "upstream" does not name "stream"
+        return param == word or re.search(rf"(?<![a-z_]){word}(?![a-z_])", message) is not None
 
     if names("partial_images"):
         return "partial_images"
