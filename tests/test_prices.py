@@ -6,7 +6,14 @@ import pytest
 
 from app.core.cost import estimate
 from app.core.plan import plan_generation
-from app.core.prices import BUILT_IN_SOURCE, PRICES, USER_SOURCE, prices_for
+from app.core.prices import (
+    BUILT_IN_SOURCE,
+    PRICES,
+    USER_SOURCE,
+    PriceRow,
+    price_table,
+    prices_for,
+)
 from app.core.spec import Spec, TextBlock
 
 
@@ -59,3 +66,13 @@ def test_the_plan_for_the_window_counts_partial_images_and_user_prices() -> None
     assert plan.cost.output_tokens == 196 + 200
     assert plan.cost.price_source == USER_SOURCE
     assert plan.cost.usd == pytest.approx((plan.cost.input_tokens * 5 + 396 * 60) / 1e6)
+
+
+def test_the_price_table_for_a_settings_page() -> None:
+    rows = price_table({"gpt-image-2.5": {"image_out": 33}, "gpt-image-1.5": {"image_out": -1}})
+    by_name = {row.model: row for row in rows}
+    assert by_name["gpt-image-2"].source == BUILT_IN_SOURCE
+    assert by_name["gpt-image-2.5"].source == USER_SOURCE
+    assert by_name["gpt-image-2.5"].prices is not None
+    assert by_name["gpt-image-2.5"].prices.image_out == 33
+    assert by_name["gpt-image-1.5"] == PriceRow("gpt-image-1.5", None, BUILT_IN_SOURCE)  # bad entry

@@ -118,3 +118,27 @@ def prices_for(model: str, overrides: Mapping[str, Any] | None = None) -> PriceC
                 break
     built_in = None if info is None else PRICES.get(info.family)
     return PriceChoice(built_in, BUILT_IN_SOURCE)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """One line of a price table (a settings page): a model or family and what it costs."""
+
+    model: str
+    prices: Prices | None
+    source: str
+
+
+def price_table(overrides: Mapping[str, Any] | None = None) -> list[PriceRow]:
+    """The built-in families and every overridden name, with the prices an estimate would use."""
+    names = [*PRICES, *sorted(set(overrides or {}) - set(PRICES))]
+    rows = []
+    for name in names:
+        if overrides and name in overrides:
+            try:
+                rows.append(PriceRow(name, _one_override(name, overrides[name]), USER_SOURCE))
+                continue
+            except ValueError:
+                pass
+        rows.append(PriceRow(name, _built_in(name), BUILT_IN_SOURCE))
+    return rows
