@@ -14,7 +14,10 @@ import socket
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from app.engine.local.faults import FaultPlan
 
 DEFAULT_HOST: Final = "127.0.0.1"
 _GRACEFUL_SHUTDOWN_SECONDS: Final = 5
@@ -41,13 +44,13 @@ def _url_host(host: str) -> str:
 _stop_requested: list[int] = []
 
 
-async def _serve(sock: socket.socket, host: str) -> None:
+async def _serve(sock: socket.socket, host: str, faults: FaultPlan | None) -> None:
     import uvicorn
 
     from app.engine.local import create_app
 
     config = uvicorn.Config(
-        create_app(),
+        create_app(faults=faults),
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -70,7 +73,7 @@ def _remember(signum: int, frame: FrameType | None) -> None:
     _stop_requested.append(signum)
 
 
-def serve(host: str = DEFAULT_HOST, port: int = 0) -> None:
+def serve(host: str = DEFAULT_HOST, port: int = 0, *, faults: FaultPlan | None = None) -> None:
     """Serves the engine until SIGTERM or Ctrl+C; ``OSError`` if the address cannot be bound."""
     from app.typeset.fonts import ensure_gui_application
 
@@ -82,14 +85,14 @@ def serve(host: str = DEFAULT_HOST, port: int = 0) -> None:
     _stop_requested.clear()
     previous = {sig: signal.signal(sig, _remember) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        asyncio.run(_serve(sock, host))
+        asyncio.run(_serve(sock, host, faults))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         sock.close()
 
 
-def run_serve_local(host: str, port: int) -> int:
+def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) -> int:
     """What ``zi-studio serve-local`` runs: 0 once stopped, 2 when the address cannot be used."""
     if not 0 <= port <= 65535:
         print(
@@ -97,7 +100,7 @@ def run_serve_local(host: str, port: int) -> int:
         )
         return 2
     try:
-        serve(host, port)
+        serve(host, port, faults=faults)
     except OSError as error:
         print(
             f"zi-studio: cannot serve on {host}:{port}: {error.strerror or error}; "

@@ -338,7 +338,7 @@ class OpenAIImageService:
                 if "partial_images" not in dropped:
                     params["partial_images"] = request.partial_images
                 raw = await call(stream=True, **params)
-                if not raw.headers.get("content-type", "").startswith("application/json"):
+                if not _is_json(raw.http_response):
                     # Closed explicitly: a consumer that stops early (a full disk) must end the
                     # request now, not leave it to the loop's shutdown.
                     streamed = self._streamed(raw.parse(), request, progress)
@@ -399,9 +399,18 @@ class OpenAIImageService:
                     image_index += 1
         if image_index == 0:
             raise MalformedAnswerError("The stream ended without an image. Try again.")
+        if image_index < request.n:
+            raise MalformedAnswerError(
+                f"The stream ended after {image_index} of {request.n} images; those are kept. "
+                "Try again for the rest."
+            )
         self._learn("streaming", True)
         if partials:
             self._learn("partial_images", True)
+
+
+def _is_json(response: httpx2.Response) -> bool:
+    return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
 
 
 def _dropped(error: Exception, completed: int) -> ServiceError:
@@ -476,12 +485,12 @@ def service_error(
         retry_after = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
         wait = f" Try again in {retry_after:g} s." if retry_after else " Try again later."
         return RateLimitedError(
-            f"The service is rate-limiting requests: {reason}.{wait}".replace("..", "."),
+            f"The service is rate-limiting requests: {reason.rstrip('.!')}.{wait}",
             retry_after=retry_after,
         )
     if status >= 500:
         return ServerFailedError(
-            f"The service failed ({status}) after retries: {reason}. Try again later.",
+            f"The service failed ({status}) after retries: {reason.rstrip('.!')}. Try again later.",
             status=status,
         )
     param = details.get("param")

@@ -114,23 +114,24 @@ class _Engine:
 
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
-        return await self._answer("generate", fields, [], None, str(request.base_url))
+        return await self._answer(request, "generate", fields, [], None)
 
     async def edits(self, request: Request) -> Response:
         fields, images, mask = await _edit_fields(request)
-        return await self._answer("edit", fields, images, mask, str(request.base_url))
+        return await self._answer(request, "edit", fields, images, mask)
 
     async def _answer(
         self,
+        request: Request,
         kind: Kind,
         fields: Mapping[str, object],
         images: list[Upload],
         mask: Upload | None,
-        base_url: str,
     ) -> Response:
         fault = self.faults.take()
         if fault is not None and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
+            if not await _wait_unless_gone(request, fault.seconds):
+                return Response(status_code=499)  # nobody is listening any more
             fault = None
         if fault is not None:
             model = fields.get("model")
@@ -143,15 +144,27 @@ class _Engine:
         job = await asyncio.to_thread(prepare, checked, images, mask)
         gateway = fault.kind if fault is not None else None
         if checked.stream and gateway not in ("plain_json", "url_answer"):
-            response = sse_response(job.events(self.faults), fault)
+            response = sse_response(job.events(self.faults), fault, checked.n)
         elif gateway == "url_answer":
-            body = self._as_links(await job.response(), base_url)
+            body = self._as_links(await job.response(), str(request.base_url))
             response = json_response(body, None)
         else:
             response = json_response(await job.response(), fault)
         if (layout := job.layout_header()) is not None:
             response.headers[LAYOUT_HEADER] = layout
         return response
+
+
+async def _wait_unless_gone(request: Request, seconds: float) -> bool:
+    """Wait ``seconds``; ``False`` as soon as the client has disconnected (a client that timed
+    out), so a slow answer does not outlive its request."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(left, 0.2))
+    return True
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
