@@ -127,6 +127,7 @@ def test_a_cancel_while_an_image_is_saved_records_it_before_the_job_ends(
     images = library.images(job.id)
     library.close()
     assert job.status == "cancelled"
+    assert job.usage == completed(0).usage  # what the image received cost stays recorded
     assert [image.index_in_job for image in images] == [0]
     assert [image.record.id for image in told] == [images[0].id]
     files = [path for path in paths.images_dir.rglob("*") if path.is_file()]

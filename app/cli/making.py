@@ -11,7 +11,8 @@ import dataclasses
 import json
 import os
 import signal
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +27,40 @@ from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec
 from app.core.spec_json import SPEC_FIELDS, spec_to_dict
 from app.engine.errors import ServiceError
+from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
 from app.store.paths import StudioPaths
 from app.store.records import engine_label
-from app.store.settings import Settings
+from app.store.settings import Settings, SettingsFile
 
 
 def exit_code_for(error: ServiceError) -> Exit:
     return Exit.SERVICE_ERROR if error.answered else Exit.NO_ANSWER
 
 
-def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a job asks for, as the cap and the messages need it."""
+
+    model: str
+    estimated_usd: float | None
+
+
+StartJob = Callable[[JobRunner, JobCallbacks], Awaitable[JobOutcome]]
+Prepare = Callable[[Library, argparse.Namespace], tuple[_Asked, StartJob]]
+"""With the library open: what the job asks for, and how to start it (it may set flags)."""
+
+
+def _check_cap(asked: _Asked, settings: Settings, local: bool) -> None:
     cap = settings.spending_cap_usd
-    usd = plan.cost.usd
+    usd = asked.estimated_usd
     if local or cap is None:
         return
     if usd is None:
         raise CommandError(
-            f"no price is known for {plan.request.model}, so the spending cap of ${cap:.2f} cannot "
+            f"no price is known for {asked.model}, so the spending cap of ${cap:.2f} cannot "
             "be checked: remove the cap or choose a priced model"
         )
     if usd > cap:
@@ -62,9 +77,9 @@ class _Printer:
     its line gives the library's path, and the end of the run says which copies are missing.
     """
 
-    def __init__(self, args: argparse.Namespace, plan: Plan, runner: JobRunner) -> None:
+    def __init__(self, args: argparse.Namespace, asked: _Asked, runner: JobRunner) -> None:
         self.args = args
-        self.plan = plan
+        self.asked = asked
         self.runner = runner
         self.copies_failed = 0
         self.copy_error = ""
@@ -89,7 +104,7 @@ class _Printer:
                 "library_path": str(image.record.path),
                 "width": image.record.width,
                 "height": image.record.height,
-                "estimated_usd": self.plan.cost.usd,
+                "estimated_usd": self.asked.estimated_usd,
                 "actual_usd": self.actual_usd(image),
                 "usage": image.usage,
             }
@@ -98,24 +113,18 @@ class _Printer:
             print(f"{path}  {image.record.width}x{image.record.height}", flush=True)
 
     def actual_usd(self, image: SavedImage) -> float | None:
-        return self.runner.cost_of(self.plan.request.model, image.usage)
+        return self.runner.cost_of(self.asked.model, image.usage)
 
 
-async def _run(
-    args: argparse.Namespace,
-    plan: Plan,
-    spec: Spec,
-    settings: Settings,
-    parent_sha256: str | None,
-) -> int:
-    opened = opened_service(args, settings)
-    local = opened.choice.engine == "local"
-    try:
-        _check_cap(plan, settings, local)  # inside: a refused job still closes its client
-        with Library.open(StudioPaths.from_environment()) as library:
-            for job in library.recovered:
-                say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
-            parent_image_id = _library_id(library, parent_sha256)
+async def _run(args: argparse.Namespace, settings: Settings, prepare: Prepare) -> int:
+    with Library.open(StudioPaths.from_environment()) as library:
+        for job in library.recovered:
+            say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
+        asked, start = prepare(library, args)
+        opened = opened_service(args, settings)
+        local = opened.choice.engine == "local"
+        try:
+            _check_cap(asked, settings, local)  # inside: a refused job still closes its client
             runner = JobRunner(
                 service=opened.service,
                 library=library,
@@ -123,16 +132,11 @@ async def _run(
                 billed=not local,
                 price_overrides=settings.prices,
             )
-            printer = _Printer(args, plan, runner)
-            outcome = await runner.run(
-                plan,
-                spec_json=spec_to_dict(spec),
-                parent_image_id=parent_image_id,
-                callbacks=JobCallbacks(on_image=printer.image, on_note=say_warning),
-            )
-    finally:
-        await opened.service.close()
-    code = _report(outcome, plan, json_lines=args.json, local=local)
+            printer = _Printer(args, asked, runner)
+            outcome = await start(runner, JobCallbacks(on_image=printer.image, on_note=say_warning))
+        finally:
+            await opened.service.close()
+    code = _report(outcome, asked, json_lines=args.json, local=local)
     if printer.copies_failed and code == Exit.DONE:
         say_error(
             f"{printer.copies_failed} of the images could not be copied to {args.out}: "
@@ -142,12 +146,12 @@ async def _run(
     return code
 
 
-def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -> int:
+def _report(outcome: JobOutcome, asked: _Asked, *, json_lines: bool, local: bool) -> int:
     if json_lines:
         summary = {
             "job_id": outcome.job_id,
             "images": len(outcome.images),
-            "estimated_usd": plan.cost.usd,
+            "estimated_usd": asked.estimated_usd,
             "actual_usd": outcome.actual_usd,
             "usage": outcome.usage,
         }
@@ -162,12 +166,12 @@ def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -
         count = f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s)"
         if local:
             print(
-                f"{count}; local drafts, no cost (on {plan.request.model} about "
-                f"{format_usd(plan.cost.usd)})"
+                f"{count}; local drafts, no cost (on {asked.model} about "
+                f"{format_usd(asked.estimated_usd)})"
             )
         else:
             print(
-                f"{count}; estimated {format_usd(plan.cost.usd)}, "
+                f"{count}; estimated {format_usd(asked.estimated_usd)}, "
                 f"actual {format_usd(outcome.actual_usd)}"
             )
     return int(Exit.DONE)
@@ -193,13 +197,52 @@ def _check_out_dir(out: Path | None) -> None:
         raise CommandError(f"--out {out}: this folder cannot be written to; choose another")
 
 
-def _execute(
-    args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None, settings: Settings
-) -> int:
-    _check_out_dir(args.out)
+def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
     for warning in plan.warnings:
         say_warning(warning)
-    return run_cancellable(_run(args, plan, spec, settings, parent))
+
+    def prepare(library: Library, args: argparse.Namespace) -> tuple[_Asked, StartJob]:
+        parent_image_id = _library_id(library, parent)
+
+        def start(runner: JobRunner, callbacks: JobCallbacks) -> Awaitable[JobOutcome]:
+            return runner.run(
+                plan,
+                spec_json=spec_to_dict(spec),
+                parent_image_id=parent_image_id,
+                callbacks=callbacks,
+            )
+
+        return _Asked(plan.request.model, plan.cost.usd), start
+
+    return _run_command(args, prepare)
+
+
+def _run_command(args: argparse.Namespace, prepare: Prepare) -> int:
+    _check_out_dir(args.out)
+    settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
+    return run_cancellable(_run(args, settings, prepare))
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    """``zi-studio resume JOB_ID``: the job's missing images, with its own request."""
+
+    def prepare(library: Library, args: argparse.Namespace) -> tuple[_Asked, StartJob]:
+        try:
+            resumption = plan_resume(library, args.job_id)
+        except ResumeRefused as error:
+            raise CommandError(str(error)) from None
+        if args.engine is None and args.base_url is None:
+            # Drafts never fill a paid job's gaps, nor paid images a draft's, unless asked.
+            args.engine = "local" if resumption.job.engine == "local" else "remote"
+        estimate = resumption.estimate
+        asked = _Asked(resumption.request.model, None if estimate is None else estimate.usd)
+
+        def start(runner: JobRunner, callbacks: JobCallbacks) -> Awaitable[JobOutcome]:
+            return resume_job(runner, resumption, callbacks)
+
+        return asked, start
+
+    return _run_command(args, prepare)
 
 
 def run_cancellable(job: Coroutine[Any, Any, int]) -> int:
@@ -246,7 +289,7 @@ def run_generate(args: argparse.Namespace) -> int:
         )
     except PlanError as error:
         raise CommandError(str(error)) from None
-    return _execute(args, plan, spec, None, settings.settings)
+    return _execute(args, plan, spec, None)
 
 
 def _plan_settings(args: argparse.Namespace, settings: LoadedSettings) -> dict[str, Any]:
@@ -289,4 +332,4 @@ def run_edit(args: argparse.Namespace) -> int:
         )
     except PlanError as error:
         raise CommandError(str(error)) from None
-    return _execute(args, plan, spec, source.sha256, settings.settings)
+    return _execute(args, plan, spec, source.sha256)

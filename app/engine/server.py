@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import ipaddress
 import os
 import signal
 import socket
@@ -32,6 +34,9 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
+    except (TypeError, UnicodeError):  # a name with bytes that are not text
+        sock.close()
+        raise OSError(errno.EINVAL, "not a host name or address") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
@@ -92,6 +97,17 @@ def serve(host: str = DEFAULT_HOST, port: int = 0, *, faults: FaultPlan | None =
         sock.close()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (a name other than localhost may
+    stand for any address)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) -> int:
     """What ``zi-studio serve-local`` runs: 0 once stopped, 2 when the address cannot be used."""
     if not 0 <= port <= 65535:
@@ -99,12 +115,21 @@ def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) ->
             f"zi-studio: {port} is not a port: use 0 to 65535 (0 picks a free one)", file=sys.stderr
         )
         return 2
+    shown = ascii(host)[1:-1]  # a host name as typed, even with bytes that are not UTF-8
+    if not is_loopback(host):
+        print(
+            f"zi-studio: warning: {shown} is reachable from other machines: anyone who can reach "
+            "this port can use the engine; use --host 127.0.0.1 to keep it to this computer",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         serve(host, port, faults=faults)
-    except OSError as error:
+    except (OSError, UnicodeError, ValueError) as error:  # a name that cannot be resolved or read
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         print(
-            f"zi-studio: cannot serve on {host}:{port}: {error.strerror or error}; "
-            "pick another port (--port 0 picks a free one)",
+            f"zi-studio: cannot serve on {shown}:{port}: {reason}; use an address of this "
+            "computer and another port (--port 0 picks a free one)",
             file=sys.stderr,
         )
         return 2

@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 _EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
 _UNFINISHED: Final = "status IN ('queued', 'running')"
+RESUMABLE: Final[tuple[JobStatus, ...]] = ("interrupted", "cancelled", "failed")
+"""A job in one of these states can be taken up again for the images it lacks."""
 
 
 class Library:
@@ -183,6 +185,14 @@ class Library:
             if usage is not None or actual_usd is not None:
                 failed.update(spent)
             self._move(job_id, ACTIVE, "failed", **failed)
+
+    def reopen_job(self, job_id: str) -> None:
+        """Take up an ended job again (resume): it runs in this process, and what it spent so far
+        stays recorded until the new run adds to it."""
+        self._move(
+            job_id, RESUMABLE, "running",
+            owner=self._owner, started_at=self._now(), finished_at=None, error_message=None,
+        )  # fmt: skip
 
     def cancel_job(self, job_id: str) -> bool:
         """Cancel a queued or running job; ``False`` when it had already ended."""

@@ -19,6 +19,7 @@ from typing import Any, Final
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -28,6 +29,7 @@ from app.engine.local.errors import ApiError, invalid
 from app.engine.local.faults import Fault, FaultPlan
 from app.engine.local.inputs import Upload
 from app.engine.local.job import LAYOUT_HEADER, prepare
+from app.engine.local.limits import MAX_FORM_BODY, MAX_JSON_BODY, BodyLimit
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
 from app.engine.local.wire import error_response, fault_error, json_response, sse_response
 from app.typeset.fonts import default_family, ensure_gui_application
@@ -194,9 +196,14 @@ async def _server_error(request: Request, error: Exception) -> Response:
     return Response(json.dumps(body), status_code=500, media_type="application/json")
 
 
-def create_app(*, faults: FaultPlan | None = None) -> Starlette:
+def create_app(
+    *,
+    faults: FaultPlan | None = None,
+    max_json_body: int = MAX_JSON_BODY,
+    max_form_body: int = MAX_FORM_BODY,
+) -> Starlette:
     """The engine as an ASGI app. Creates the QGuiApplication (offscreen without a display) if
-    there is none, and loads the font, on the calling thread."""
+    there is none, and loads the font, on the calling thread. Bodies over the limits get 413."""
     ensure_gui_application()
     default_family()
     engine = _Engine(faults if faults is not None else FaultPlan())
@@ -207,4 +214,5 @@ def create_app(*, faults: FaultPlan | None = None) -> Starlette:
         Route("/v1/zi/linked/{name}", engine.linked_image, methods=["GET"]),
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
-    return Starlette(routes=routes, exception_handlers=handlers)
+    limits = Middleware(BodyLimit, json_bytes=max_json_body, form_bytes=max_form_body)
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=[limits])
