@@ -284,3 +284,9 @@ def test_a_400_that_only_mentions_upstream_is_not_a_refused_stream(tmp_path: Pat
         assert len(service.requests) == 1
     assert isinstance(error, RefusedError) and "upstream provider" in error.message
     assert run.notes == []
+
+
+def test_a_base_url_that_is_not_a_url_keeps_its_own_profile_key() -> None:
+    assert profile_key("http://[::1") == "http://[::1"
+    assert profile_key("HTTPS://Gateway.Example/v1/") == "https://gateway.example/v1"
+    assert profile_key(None) == "https://api.openai.com/v1"

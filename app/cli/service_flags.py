@@ -28,6 +28,8 @@ def makes_one_image_per_request(args: argparse.Namespace, settings: Settings) ->
     if asked == "local":
         return False
     base_url = args.base_url or settings.base_url or None
+    if base_url is not None and check_base_url(base_url):
+        return False  # refused with its reason when the service is opened
     profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
     return profiles.get(base_url).lacks("multiple_images")
 

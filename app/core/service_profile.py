@@ -51,7 +51,10 @@ def profile_key(base_url: str | None) -> str:
     """The base URL a profile is kept under: scheme and host in lower case, no trailing slash."""
     if not base_url:
         return OFFICIAL_BASE_URL
-    parts = urlsplit(base_url.strip())
+    try:
+        parts = urlsplit(base_url.strip())
+    except ValueError:  # not a URL (refused where it is used); kept as written
+        return base_url.strip()
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
 
