@@ -60,6 +60,8 @@ class Answer:
     body: Any = None  # dict → JSON, bytes → sent as is
     headers: dict[str, str] = field(default_factory=dict)
     cut_short: bool = False  # announce the full length, send half, close
+    hang_up: bool = False  # close the connection without answering at all
+    plain_json: bool = False  # a JSON body even when the request asked for a stream
 
 
 OK = Answer(200, None)
@@ -84,6 +86,26 @@ UNAUTHORIZED = Answer(
 MALFORMED_JSON = Answer(200, b'{"created": 1, "data": [')
 INVALID_BASE64 = Answer(200, {"created": 1, "data": [{"b64_json": "@@not base64@@"}]})
 CUT_SHORT = Answer(200, None, cut_short=True)
+HANG_UP = Answer(hang_up=True)
+PLAIN_JSON = Answer(plain_json=True)
+REFUSE_STREAM = Answer(
+    400,
+    error_body("Unsupported parameter: 'stream'.", param="stream", code="unsupported_parameter"),
+)
+REFUSE_PARTIAL_IMAGES = Answer(
+    400,
+    error_body("Unknown parameter: 'partial_images'.", param="partial_images",
+               code="unknown_parameter"),
+)  # fmt: skip
+NO_EDITS = Answer(404, error_body("Invalid URL (POST /v1/images/edits)"))
+OUT_OF_CREDIT = Answer(
+    429,
+    error_body(
+        "You exceeded your current quota, please check your plan and billing details.",
+        kind="insufficient_quota",
+        code="insufficient_quota",
+    ),
+)
 
 
 def sse_events(payload: dict[str, Any] | bytes) -> bytes:
@@ -112,6 +134,8 @@ class FakeService:
     def __init__(self, script: list[Answer]) -> None:
         self.script = list(script)
         self.requests: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}  # served to GET, e.g. images answered as a url
+        self.gets: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -135,6 +159,22 @@ class FakeService:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                service.gets.append(
+                    {"path": self.path, "authorization": self.headers.get("authorization")}
+                )
+                if self.path.endswith("/models"):
+                    data = json.dumps({"object": "list", "data": []}).encode()
+                    status = 200
+                elif self.path in service.files:
+                    data, status = service.files[self.path], 200
+                else:
+                    data, status = json.dumps(error_body("Not found")).encode(), 404
+                self.send_response(status)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
@@ -147,13 +187,18 @@ class FakeService:
                         "path": self.path,
                         "body": body,
                         "authorization": self.headers.get("authorization"),
+                        "raw": raw,
                     }
                 )
                 answer = service._next()
+                if answer.hang_up:
+                    self.close_connection = True
+                    return
                 payload = answer.body
                 if payload is None:
                     payload = image_body(int(body.get("n", 1)))
                 streamed = bool(body.get("stream")) and answer.status == 200
+                streamed = streamed and not answer.plain_json
                 if streamed:
                     data = sse_events(payload)
                 else:

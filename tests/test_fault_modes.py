@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +25,7 @@ from app.cli import main
 from app.core.plan import plan_generation
 from app.core.spec import Spec, TextBlock
 from app.core.spec_json import spec_to_dict
+from app.engine.gateway import service_http_client
 from app.engine.local import FaultPlan, create_app
 from app.engine.local.faults import (
     FAULT_MODES,
@@ -69,7 +69,13 @@ EXPECTED = {
     "moderation-output": Expected(3, "blocked the image it made", False, 0, "failed"),
     "unauthorized": Expected(3, "refused the API key (401)", False, 0, "failed"),
     "too-large": Expected(3, "refused the request (413)", False, 0, "failed"),
-    "plain-json": Expected(0, "", False, 2, "done"),
+    "plain-json": Expected(0, "this service does not stream", False, 2, "done"),
+    "insufficient-quota": Expected(3, "out of credit", False, 0, "failed"),
+    # Refused once, then asked again without (through serve-local the profile already knows).
+    "refuse-stream": Expected(0, "", True, 2, "done"),
+    "refuse-partial-images": Expected(0, "", True, 2, "done"),
+    "no-edits": Expected(0, "", False, 2, "done"),  # a generation is not an edit
+    "one-image": Expected(0, "one image per request", False, 2, "done"),  # 1 + 2 requests
 }
 
 
@@ -108,7 +114,7 @@ def _run_job(mode: str, home: Path) -> tuple[JobOutcome, FaultPlan, Library]:
     library = Library.open(StudioPaths.under(home))
 
     async def run() -> JobOutcome:
-        client = httpx2.AsyncClient(transport=StreamingASGITransport(create_app(faults=faults)))
+        client = service_http_client(StreamingASGITransport(create_app(faults=faults)))
         options = ServiceOptions(
             api_key="local", base_url=LOCAL_BASE_URL, timeout=1.0, max_retries=1
         )
@@ -185,7 +191,7 @@ def test_each_mode_through_serve_local_and_the_command_line(
         assert code == expected.exit_code, (mode, err)
         assert "Traceback" not in err
         lines = err.splitlines()
-        assert len(lines) == (1 if expected.exit_code else 0), (mode, err)
+        assert len(lines) == (1 if expected.exit_code or expected.words else 0), (mode, err)
         assert expected.words in err, (mode, err)
     with Library.open(StudioPaths.under(tmp_path)) as library:
         jobs = list(reversed(library.jobs()))

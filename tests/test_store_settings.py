@@ -38,7 +38,8 @@ def test_the_schema_declares_each_setting_once_with_a_description() -> None:
     assert names == [field.name for field in dataclasses.fields(Settings)]
     assert set(names) == {
         "base_url", "model", "default_quality", "default_tier", "spending_cap_usd",
-        "monthly_budget_usd", "timeout_seconds", "max_retries", "partial_images",
+        "monthly_budget_usd", "timeout_seconds", "max_retries", "partial_images", "engine",
+        "prices",
     }  # fmt: skip
     assert all(setting.description.endswith(".") for setting in SCHEMA)
     defaults = Settings()

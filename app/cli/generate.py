@@ -36,6 +36,12 @@ def add_output_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible service")
     group.add_argument("--timeout", type=float, metavar="SECONDS")
     group.add_argument("--max-retries", type=int, metavar="N")
+    group.add_argument(
+        "--partial-images",
+        type=int,
+        metavar="N",
+        help="stream N previews per image, 0..3 (default: the settings', else 0)",
+    )
     parser.add_argument("--out", type=Path, metavar="DIR", help="also write the images here")
     parser.add_argument("--json", action="store_true", help="one JSON object per image")
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_warning
+from app.cli.settings_defaults import load_settings, partial_images
 from app.cli.spec_flags import add_spec_flags, spec_from_args
 from app.core.cost import format_usd
 from app.core.plan import Plan, PlanError, plan_generation
@@ -19,14 +20,25 @@ def register(commands: Any) -> None:
     prompt.set_defaults(handler=run_prompt)
     estimate = commands.add_parser("estimate", help="estimate the cost; sends nothing")
     add_spec_flags(estimate)
+    estimate.add_argument(
+        "--partial-images",
+        type=int,
+        metavar="N",
+        help="count N streamed previews per image, 0..3 (default: the settings', else 0)",
+    )
     estimate.add_argument("--json", action="store_true", help="one JSON object")
     estimate.set_defaults(handler=run_estimate)
 
 
 def checked_plan(args: argparse.Namespace) -> Plan:
-    spec = spec_from_args(args)
+    settings = load_settings()
+    spec = spec_from_args(args, settings=settings)
     try:
-        plan = plan_generation(spec)
+        plan = plan_generation(
+            spec,
+            partial_images=partial_images(args, settings),
+            price_overrides=settings.settings.prices,
+        )
     except PlanError as error:
         raise CommandError(str(error)) from None
     for warning in plan.warnings:
@@ -55,7 +67,11 @@ def estimate_json(plan: Plan) -> dict[str, Any]:
         "output_tokens": cost.output_tokens,
         "output_tokens_per_image": cost.output_tokens_per_image,
         "output_tokens_estimated": cost.output_approximate,
+        "partial_images": plan.request.partial_images,
+        "partial_image_tokens": cost.partial_image_tokens,
+        "requests": cost.requests,
         "usd": None if cost.usd is None else round(cost.usd, 6),
+        "price_source": cost.price_source or None,
         "notes": list(cost.notes),
     }
 
@@ -70,8 +86,12 @@ def run_estimate(args: argparse.Namespace) -> int:
     print(f"{cost.model}, {plan.request.size}, quality {plan.request.quality}, {cost.n} {images}")
     approx = "~" if cost.input_approximate else ""
     print(f"input tokens:  {approx}{cost.input_tokens:,} (estimate)")
-    print(f"output tokens: {cost.output_tokens:,} ({cost.output_tokens_per_image:,} per image)")
-    print(f"cost:          {format_usd(cost.usd)}")
+    per_image = f"{cost.output_tokens_per_image:,} per image"
+    if cost.partial_image_tokens:
+        per_image += f", {cost.partial_image_tokens:,} for partial images"
+    print(f"output tokens: {cost.output_tokens:,} ({per_image})")
+    source = f" (prices: {cost.price_source})" if cost.price_source else ""
+    print(f"cost:          {format_usd(cost.usd)}{source}")
     for note in cost.notes:
         print(f"  note: {note}")
     return int(Exit.DONE)

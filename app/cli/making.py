@@ -18,13 +18,14 @@ from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, kept_references, read_edit_source
-from app.cli.service_flags import opened_service
+from app.cli.service_flags import makes_one_image_per_request, opened_service
+from app.cli.settings_defaults import LoadedSettings, load_settings, partial_images
 from app.cli.spec_flags import spec_from_args
 from app.core.cost import format_usd
 from app.core.plan import Plan, PlanError, canvas_size, plan_edit, plan_generation
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec
-from app.core.spec_json import spec_to_dict
+from app.core.spec_json import SPEC_FIELDS, spec_to_dict
 from app.engine.errors import ServiceError
 from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage, exact_text_blocks
@@ -120,6 +121,7 @@ async def _run(args: argparse.Namespace, settings: Settings, prepare: Prepare) -
                 library=library,
                 engine_label=engine_label(opened.choice.engine, opened.choice.base_url),
                 billed=not local,
+                price_overrides=settings.prices,
             )
             printer = _Printer(args, asked, runner)
             outcome = await start(runner, JobCallbacks(on_image=printer.image, on_note=say_warning))
@@ -285,16 +287,27 @@ def _prepare_typesetter() -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    spec = spec_from_args(args)
+    settings = load_settings()
+    spec = spec_from_args(args, settings=settings)
     if spec.exact_text and spec.texts:
         _prepare_typesetter()
     references, sizes = kept_references(spec.references, what="--ref", editing=False)
     spec = dataclasses.replace(spec, references=references)
     try:
-        plan = plan_generation(spec, stream=True, reference_sizes=sizes)
+        plan = plan_generation(
+            spec, stream=True, reference_sizes=sizes, **_plan_settings(args, settings)
+        )
     except PlanError as error:
         raise CommandError(str(error)) from None
     return _execute(args, plan, spec, None)
+
+
+def _plan_settings(args: argparse.Namespace, settings: LoadedSettings) -> dict[str, Any]:
+    return {
+        "partial_images": partial_images(args, settings),
+        "price_overrides": settings.settings.prices,
+        "one_image_per_request": makes_one_image_per_request(args, settings.settings),
+    }
 
 
 def _edit_size(spec: Spec, args: argparse.Namespace, source: EditSource) -> Size | None:
@@ -308,7 +321,12 @@ def run_edit(args: argparse.Namespace) -> int:
     source = read_edit_source(args.image, args.mask)
     # An edit makes one image by default and sends no earlier references, whatever the spec held.
     base = dataclasses.replace(source.spec, n=1, references=())
-    spec = spec_from_args(args, base=base, require_content=False)
+    settings = load_settings()
+    # A spec the image carries counts as a spec file: each of its fields beats the settings.
+    carried = frozenset() if source.spec == Spec() else frozenset(f.name for f in SPEC_FIELDS)
+    spec = spec_from_args(
+        args, base=base, base_given=carried, settings=settings, require_content=False
+    )
     references, reference_sizes = kept_references(spec.references, what="--ref", editing=True)
     spec = dataclasses.replace(spec, references=references)
     sizes = [(source.width, source.height), *reference_sizes]
@@ -322,6 +340,7 @@ def run_edit(args: argparse.Namespace) -> int:
             stream=True,
             input_sizes=sizes,
             size=_edit_size(spec, args, source),
+            **_plan_settings(args, settings),
         )
     except PlanError as error:
         raise CommandError(str(error)) from None

@@ -12,6 +12,8 @@ from typing import Any
 from app.cli.errors import CommandError, say_warning
 from app.engine.connect import EngineChoice, choose_engine, open_service
 from app.engine.service import OpenAIImageService
+from app.store.paths import StudioPaths
+from app.store.profiles import ServiceProfiles, profiles_file
 from app.store.secrets import load_key
 from app.store.settings import SCHEMA, Settings, check_base_url
 
@@ -22,6 +24,19 @@ MAX_RETRIES = int(next(s.maximum for s in SCHEMA if s.name == "max_retries") or 
 class OpenedService:
     service: OpenAIImageService
     choice: EngineChoice
+
+
+def makes_one_image_per_request(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the service these flags and settings point at is known to make one image per
+    request (so n images are n requests, each billed for its input)."""
+    asked = args.engine or settings.engine
+    if asked == "local":
+        return False
+    base_url = args.base_url or settings.base_url or None
+    if base_url is not None and check_base_url(base_url):
+        return False  # refused with its reason when the service is opened
+    profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
+    return profiles.get(base_url).lacks("multiple_images")
 
 
 def opened_service(
@@ -39,16 +54,26 @@ def opened_service(
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
     if not 0 <= retries <= MAX_RETRIES:
         raise CommandError(f"--max-retries {retries}: give 0 to {MAX_RETRIES}")
+    asked = args.engine or (None if settings.engine == "auto" else settings.engine)
     # The keyring takes most of a second to load its backends: not for the local engine.
-    key = None if args.engine == "local" else load_key(os.environ)
-    choice = choose_engine(
-        asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
-    )
+    key = None if asked == "local" else load_key(os.environ)
+    choice = choose_engine(asked=asked, key=key, base_url=base_url, base_url_flag=bool(base_url))
     if choice.engine == "remote" and choice.base_url is None and not key:
         raise CommandError(
             "no API key: set OPENAI_API_KEY or store one in the studio, or use --engine local"
         )
     if choice.announce:
         say_warning("no API key: using the embedded local engine (layout drafts, no cost)")
-    service = open_service(choice, key=key, timeout=timeout, max_retries=retries, spec=spec)
+    profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
+    for warning in profiles.warnings:
+        say_warning(warning)
+    service = open_service(
+        choice,
+        key=key,
+        timeout=timeout,
+        max_retries=retries,
+        profiles=profiles,
+        on_note=say_warning,
+        spec=spec,
+    )
     return OpenedService(service, choice)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.cli.errors import CommandError, say_warning
+from app.cli.settings_defaults import LoadedSettings, with_setting_defaults
 from app.core.spec import ROLES, Spec, SpecError, TextBlock
 from app.core.spec_json import LoadedSpec, load_spec, with_overrides
 from app.core.text_check import TextError, check_text
@@ -69,11 +70,26 @@ def parse_text_flag(value: str) -> TextBlock:
     return TextBlock(role=role, text=text)
 
 
+# Spec fields and the flags (argparse names) that set them.
+_FLAG_FIELDS = {
+    "description": "description", "style": "style", "texts": "text", "ratio": "ratio",
+    "tier": "tier", "size": "size", "n": "n", "quality": "quality", "background": "background",
+    "output_format": "output_format", "output_compression": "compression", "model": "model",
+    "references": "ref",
+}  # fmt: skip
+
+
 def spec_from_args(
-    args: argparse.Namespace, *, base: Spec | None = None, require_content: bool = True
+    args: argparse.Namespace,
+    *,
+    base: Spec | None = None,
+    base_given: frozenset[str] = frozenset(),
+    settings: LoadedSettings | None = None,
+    require_content: bool = True,
 ) -> Spec:
-    """The spec file (or ``base``) with the flags over it; warnings go to stderr."""
-    loaded = LoadedSpec(base or Spec(), ())
+    """The flags over the spec file (or ``base``, whose fields ``base_given`` were set) over the
+    settings (when given) over the built-in defaults; warnings go to stderr."""
+    loaded = LoadedSpec(base or Spec(), (), base_given)
     if getattr(args, "spec_file", None) is not None:
         try:
             loaded = load_spec(args.spec_file)
@@ -104,6 +120,9 @@ def spec_from_args(
         references=refs,
         exact_text=getattr(args, "exact_text", None),
     )
+    if settings is not None:
+        flagged = {field for field, flag in _FLAG_FIELDS.items() if getattr(args, flag) is not None}
+        spec = with_setting_defaults(spec, loaded.given | flagged, settings)
     if require_content and not spec.description.strip() and not spec.texts:
         raise CommandError("nothing to make: give a spec file, --description or --text")
     return spec

@@ -12,11 +12,11 @@ breaks included — is kept verbatim and still ends unambiguously.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from app.core.free_prompt import read_free_prompt
 from app.core.placement import place_in_words
 from app.core.spec import ROLES, Box, Spec, TextBlock
 
@@ -58,7 +58,6 @@ EXACT_TEXT_HEADER: Final = (
     "be set there afterwards:"
 )
 NO_TEXT: Final = "No text, letters, numbers, logos or signage anywhere in the image."
-_LOOSE_QUOTES = re.compile(r"\u201c([^\u201d]+)\u201d|\"([^\"]+)\"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,8 +285,9 @@ def _warnings(text: str, blocks: Sequence[TextBlock]) -> Iterator[str]:
 def parse_prompt(prompt: str) -> ParsedPrompt:
     """Read the required texts back from a prompt.
 
-    A compiled prompt gives back its blocks exactly. Any other prompt gives its quoted strings
-    (“…” or "…"), in order, as headline, subhead, body…, so they are laid out by role defaults.
+    A compiled prompt gives back its blocks exactly. Any other prompt is read as people write
+    prompts (``read_free_prompt``): its quoted or cued texts, in order, with the roles the words
+    around them name, so they are laid out by role defaults.
     """
     start = 0
     while (found := prompt.find(TEXT_HEADER, start)) >= 0:
@@ -325,14 +325,6 @@ def _parse_items(prompt: str, position: int) -> list[ParsedBlock] | None:
 
 
 def _parse_loosely(prompt: str) -> ParsedPrompt:
-    texts = [a or b for a, b in _LOOSE_QUOTES.findall(prompt)]
-    texts = [
-        text for text in texts if any(not unicodedata.category(c).startswith("Z") for c in text)
-    ]
-    order = ("headline", "subhead", "body", "caption")
-    blocks = tuple(
-        ParsedBlock(order[min(index, len(order) - 1)], text, "", None)
-        for index, text in enumerate(texts)
-    )
-    description = _LOOSE_QUOTES.sub(" ", prompt).strip()
+    description, found = read_free_prompt(prompt)
+    blocks = tuple(ParsedBlock(item.role, item.text, "", None) for item in found)
     return ParsedPrompt(description, blocks, structured=False)

@@ -23,25 +23,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from app.core.models import ModelError, model_info
-
-
-@dataclass(frozen=True, slots=True)
-class Prices:
-    """US dollars per 1M tokens."""
-
-    text_in: float
-    text_in_cached: float
-    image_in: float
-    image_in_cached: float
-    image_out: float
-    text_out: float
-
-
-_GPT_IMAGE_2_PRICES: Final = Prices(5.0, 1.25, 8.0, 2.0, 30.0, 10.0)
-PRICES: Final[Mapping[str, Prices]] = MappingProxyType(
-    {"gpt-image-2": _GPT_IMAGE_2_PRICES, "gpt-image-2.5": _GPT_IMAGE_2_PRICES}
-)
+from app.core.models import MAX_PARTIAL_IMAGES, ModelError, model_info
+from app.core.prices import USER_SOURCE, prices_for
 
 _GPT_IMAGE_2_FACTORS: Final = MappingProxyType({"low": 16, "medium": 48, "high": 96})
 QUALITY_FACTORS: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
@@ -51,6 +34,7 @@ QUALITY_FACTORS: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
 STAND_IN_FAMILY: Final = "gpt-image-2"
 STAND_IN_QUALITY: Final = "high"
 
+PARTIAL_IMAGE_TOKENS: Final = 100  # output tokens per streamed partial image (DESIGN §3)
 AUTO_SIZE: Final = (1536, 1024)  # "auto" is estimated as the largest standard size
 TOKENS_PER_MILLION: Final = 1_000_000
 
@@ -78,6 +62,10 @@ class CostEstimate:
     notes: tuple[str, ...]
     input_approximate: bool
     output_approximate: bool
+    price_source: str = ""
+    """Where the prices came from: "built-in table 2026-11" or "your settings"."""
+    partial_image_tokens: int = 0  # included in output_tokens
+    requests: int = 1  # input is billed once per request
 
     @property
     def size(self) -> str:
@@ -139,8 +127,15 @@ def estimate(
     quality: str,
     n: int,
     reference_sizes: Sequence[tuple[int, int]] = (),
+    partial_images: int = 0,
+    one_image_per_request: bool = False,
+    price_overrides: Mapping[str, object] | None = None,
 ) -> CostEstimate:
     """Estimate one request (``width``/``height`` None mean size "auto").
+
+    ``partial_images`` streamed per image add their output tokens; ``one_image_per_request``
+    (a service without n > 1) bills the input once for each of the ``n`` requests;
+    ``price_overrides`` are the user's prices (``app.core.prices``).
 
     Raises ``ModelError`` for an unknown or retired model and ``ValueError`` for a quality the
     model does not offer, a size given by half, or ``n`` below 1.
@@ -150,6 +145,8 @@ def estimate(
         raise ValueError(f'quality "{quality}" is not offered by {model}')
     if n < 1:
         raise ValueError(f"n={n} must be at least 1")
+    if not 0 <= partial_images <= MAX_PARTIAL_IMAGES:
+        raise ValueError(f"partial_images={partial_images} must be 0..{MAX_PARTIAL_IMAGES}")
     notes: list[str] = []
     output_approximate = False
     if width is None and height is None:
@@ -164,7 +161,8 @@ def estimate(
         output_approximate = True
         notes.append('quality "auto" is estimated as "high".')
 
-    prices = PRICES.get(info.family)
+    choice = prices_for(model, price_overrides)
+    prices = choice.prices
     subject = f'quality "{counted}" on {model}' if info.family in QUALITY_FACTORS else model
     per_image, fallback = counted_output_tokens(width, height, counted, family=info.family)
     if fallback is not None:
@@ -173,19 +171,30 @@ def estimate(
             f"no token count is published for {subject}: output tokens are counted as "
             f'{STAND_IN_FAMILY} at "{fallback}", a guide only.'
         )
-        prices = None
+        if choice.source != USER_SOURCE:  # the user's own prices make a guide price
+            prices = None
     if prices is None:
         notes.append(f"no price is published for {subject}: usage only.")
 
     text_tokens = text_tokens_estimate(prompt)
     image_tokens = sum(reference_image_tokens_estimate(w, h) for w, h in reference_sizes)
     notes.append("input tokens are an offline estimate.")
-    output_tokens = per_image * n
+    requests = n if one_image_per_request and n > 1 else 1
+    if requests > 1:
+        notes.append(
+            f"the service makes one image per request: the input is billed {requests} times."
+        )
+    partial_tokens = PARTIAL_IMAGE_TOKENS * partial_images * n
+    if partial_images:
+        notes.append(
+            f"{partial_images} partial image(s) add {PARTIAL_IMAGE_TOKENS * partial_images} "
+            "output tokens per image."
+        )
+    output_tokens = per_image * n + partial_tokens
     usd = None
     if prices is not None:
         usd = (
-            text_tokens * prices.text_in
-            + image_tokens * prices.image_in
+            (text_tokens * prices.text_in + image_tokens * prices.image_in) * requests
             + output_tokens * prices.image_out
         ) / TOKENS_PER_MILLION
     return CostEstimate(
@@ -196,13 +205,16 @@ def estimate(
         n=n,
         text_tokens=text_tokens,
         image_tokens=image_tokens,
-        input_tokens=text_tokens + image_tokens,
+        input_tokens=(text_tokens + image_tokens) * requests,
         output_tokens_per_image=per_image,
         output_tokens=output_tokens,
         usd=usd,
         notes=tuple(notes),
         input_approximate=True,
         output_approximate=output_approximate,
+        price_source="" if prices is None else choice.source,
+        partial_image_tokens=partial_tokens,
+        requests=requests,
     )
 
 
@@ -215,7 +227,9 @@ def _count(data: object, key: str) -> int | None:
     return value
 
 
-def actual_cost(model: str, usage: Mapping[str, object]) -> float | None:
+def actual_cost(
+    model: str, usage: Mapping[str, object], price_overrides: Mapping[str, object] | None = None
+) -> float | None:
     """The price of a finished call from the ``usage`` the service returned, or None if unknown.
 
     Tolerates missing fields. Input tokens not split into text and image are charged at the image
@@ -224,9 +238,10 @@ def actual_cost(model: str, usage: Mapping[str, object]) -> float | None:
     taken from the text tokens first, for the same reason.
     """
     try:
-        prices = PRICES.get(model_info(model).family)
+        model_info(model)
     except ModelError:
         return None
+    prices = prices_for(model, price_overrides).prices
     input_total = _count(usage, "input_tokens")
     output_total = _count(usage, "output_tokens")
     if prices is None or (input_total is None and output_total is None):

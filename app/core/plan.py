@@ -6,7 +6,7 @@ the window refuse bad input the same way and show the same estimate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.core.compiler import CompiledPrompt, compile_edit_prompt, compile_prompt
@@ -64,6 +64,8 @@ def _plan(
     reference_sizes: Sequence[tuple[int, int]],
     size: Size | None,
     size_text: str,
+    price_overrides: Mapping[str, object] | None,
+    one_image_per_request: bool,
 ) -> Plan:
     request = ImageRequest(
         kind="edit" if kind == "edit" else "generate",
@@ -90,6 +92,9 @@ def _plan(
             quality=spec.quality,
             n=spec.n,
             reference_sizes=reference_sizes,
+            partial_images=partial_images,
+            one_image_per_request=one_image_per_request,
+            price_overrides=price_overrides,
         )
     except RequestValidationError as error:
         raise PlanError(" ".join(p.message for p in error.problems if p.is_error)) from None
@@ -107,8 +112,14 @@ def plan_generation(
     partial_images: int = 0,
     stream: bool = False,
     reference_sizes: Sequence[tuple[int, int]] = (),
+    price_overrides: Mapping[str, object] | None = None,
+    one_image_per_request: bool = False,
 ) -> Plan:
-    """The generation request for ``spec``, checked and costed. Raises PlanError."""
+    """The generation request for ``spec``, checked and costed. Raises PlanError.
+
+    ``partial_images`` add their output tokens to the estimate; ``price_overrides`` are the
+    user's prices (settings); ``one_image_per_request`` when the service cannot make n > 1.
+    """
     size = canvas_size(spec)
     kind = "edit" if spec.references else "generate"
     return _plan(
@@ -122,6 +133,8 @@ def plan_generation(
         reference_sizes=reference_sizes,
         size=size,
         size_text="auto" if size is None else str(size),
+        price_overrides=price_overrides,
+        one_image_per_request=one_image_per_request,
     )
 
 
@@ -136,6 +149,8 @@ def plan_edit(
     stream: bool = False,
     input_sizes: Sequence[tuple[int, int]] = (),
     size: Size | None = None,
+    price_overrides: Mapping[str, object] | None = None,
+    one_image_per_request: bool = False,
 ) -> Plan:
     """An edit of ``image`` (plus the spec's references) that keeps ``blocks`` exact."""
     if not instruction.strip():
@@ -151,4 +166,6 @@ def plan_edit(
         reference_sizes=input_sizes,
         size=size,
         size_text="auto" if size is None else str(size),
+        price_overrides=price_overrides,
+        one_image_per_request=one_image_per_request,
     )

@@ -24,6 +24,8 @@ _SHOWN_VALUE_CHARS: Final = 60
 class LoadedSpec:
     spec: Spec
     warnings: tuple[str, ...]
+    given: frozenset[str] = frozenset()
+    """The spec's fields the file gave a value: the others took their defaults."""
 
 
 def _shown(value: object) -> str:
@@ -175,7 +177,7 @@ def spec_from_dict(data: object, *, base_dir: Path | None = None) -> LoadedSpec:
         raise SpecError(f"{' and '.join(EXCLUSIVE)}: give one of them, not both")
     if "references" in values:
         values["references"] = tuple(_reference(ref, base_dir) for ref in values["references"])
-    return LoadedSpec(Spec(**values), tuple(warnings))
+    return LoadedSpec(Spec(**values), tuple(warnings), frozenset(values))
 
 
 def _reference(path: str, base_dir: Path | None) -> str:

@@ -7,12 +7,14 @@ same SDK and the same code path, in process, over a streaming transport.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx2
 
+from app.core.service_profile import ProfileBook
+from app.engine.gateway import service_http_client
 from app.engine.service import OpenAIImageService, ServiceOptions
 from app.engine.transport import LOCAL_API_KEY, LOCAL_BASE_URL, StreamingASGITransport
 
@@ -40,7 +42,7 @@ def local_http_client() -> httpx2.AsyncClient:
     """An HTTP client whose requests are answered by the embedded engine in this process."""
     from app.engine.local import create_app  # Qt and the font load only when the engine is used
 
-    return httpx2.AsyncClient(transport=StreamingASGITransport(create_app()))
+    return service_http_client(StreamingASGITransport(create_app()))
 
 
 def open_service(
@@ -50,9 +52,13 @@ def open_service(
     timeout: float,
     max_retries: int,
     spec: Mapping[str, Any] | None = None,
+    profiles: ProfileBook | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> OpenAIImageService:
     """The service for ``choice``. The embedded engine also gets ``spec`` (its ``zi_spec``
-    field, CONTRACTS §3), so its drafts honour the typography; a real service never sees it."""
+    field, CONTRACTS §3), so its drafts honour the typography; a real service never sees it.
+    ``profiles`` (remote only) keeps what each base URL can do, and ``on_note`` is told once
+    what a service turned out not to do."""
     if choice.engine == "local":
         options = ServiceOptions(
             api_key=LOCAL_API_KEY,
@@ -68,5 +74,6 @@ def open_service(
         base_url=choice.base_url,
         timeout=timeout,
         max_retries=max_retries,
+        on_note=on_note,
     )
-    return OpenAIImageService(options)
+    return OpenAIImageService(options, http_client=service_http_client(), profiles=profiles)

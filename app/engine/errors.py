@@ -72,3 +72,18 @@ class MalformedAnswerError(ServiceError):
     """The service answered, but not with usable images (bad JSON, bad base64, not an image)."""
 
     answered = False
+
+
+class QuotaExhaustedError(RefusedError):
+    """429 ``insufficient_quota``: the account has no credit left; never retried."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=429, code="insufficient_quota")
+
+
+class GatewayCutError(UnreachableError):
+    """A gateway closed the connection without an answer after a long wait; not retried."""
+
+    def __init__(self, message: str, *, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds

@@ -15,9 +15,10 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import dataclasses
 import io
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,10 +29,14 @@ from PIL import Image
 
 from app.core.redaction import redact
 from app.core.request import ImageRequest
+from app.core.service_profile import LACKING, ProfileBook, ServiceProfile
+from app.engine.answers import fetch_image, item_field, refused_capability
 from app.engine.errors import (
     AuthenticationFailedError,
+    GatewayCutError,
     MalformedAnswerError,
     ModerationBlockedError,
+    QuotaExhaustedError,
     RateLimitedError,
     RefusedError,
     ServerFailedError,
@@ -39,12 +44,19 @@ from app.engine.errors import (
     TimedOutError,
     UnreachableError,
 )
+from app.engine.gateway import gateway_cut_seconds, is_out_of_credit
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
 KEPT_FORMATS = frozenset({"png", "webp", "jpeg"})
 """What the library keeps; the API answers in these only."""
 _TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
+NO_EDITS = (
+    "This service does not do edits (/images/edits): use another service, or the local engine "
+    "(--engine local)."
+)
+NO_TRANSPARENT = "This service does not make transparent backgrounds."
+OUT_OF_CREDIT = "The account is out of credit: add credit or use the local engine (--engine local)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,8 @@ class ServiceOptions:
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     max_retries: int = DEFAULT_MAX_RETRIES
     extra_body: Mapping[str, Any] = field(default_factory=dict)
+    on_note: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told, once, what a service turned out not to do ("this service does not stream...")."""
 
 
 def _decode_image(b64: str | None) -> tuple[bytes, int, int, str]:
@@ -97,6 +111,11 @@ def _decode_image(b64: str | None) -> tuple[bytes, int, int, str]:
         raise MalformedAnswerError(
             "The service sent an image that is not valid base64. Try again."
         ) from None
+    return _check_image(data)
+
+
+def _check_image(data: bytes) -> tuple[bytes, int, int, str]:
+    """The image's bytes, size and format, checked to be an image; in a worker thread."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
@@ -126,11 +145,37 @@ def _usage_dict(usage: Any) -> dict[str, Any] | None:
     return dict(usage) if isinstance(usage, Mapping) else None
 
 
-class OpenAIImageService:
-    """An ImageService over ``openai.AsyncOpenAI``; ``http_client`` picks the transport."""
+class _Progress:
+    """What one call has yielded so far: a refusal after images cannot be asked again."""
 
-    def __init__(self, options: ServiceOptions, *, http_client: httpx2.AsyncClient | None = None):
+    def __init__(self) -> None:
+        self.completed = 0
+        self.events = 0
+
+
+def _shifted(event: ImageEvent, offset: int) -> ImageEvent:
+    if offset and isinstance(event, PartialImage | CompletedImage):
+        return dataclasses.replace(event, image_index=event.image_index + offset)
+    return event
+
+
+class OpenAIImageService:
+    """An ImageService over ``openai.AsyncOpenAI``; ``http_client`` picks the transport.
+
+    ``profiles`` keeps what each base URL can do (learned from its answers, so the next request
+    goes right the first time); ``options.on_note`` is told, once, what a service turned out not
+    to do.
+    """
+
+    def __init__(
+        self,
+        options: ServiceOptions,
+        *,
+        http_client: httpx2.AsyncClient | None = None,
+        profiles: ProfileBook | None = None,
+    ):
         self._options = options
+        self._profiles = profiles if profiles is not None else ProfileBook()
         self._client = openai.AsyncOpenAI(
             api_key=options.api_key,
             base_url=options.base_url,
@@ -141,6 +186,20 @@ class OpenAIImageService:
 
     async def close(self) -> None:
         await self._client.close()
+
+    @property
+    def profile(self) -> ServiceProfile:
+        return self._profiles.get(self._options.base_url)
+
+    async def check_connection(self) -> str | None:
+        """A free ``GET /models``: None when the service answers, else one sentence."""
+        try:
+            await self._client.models.list()
+        except openai.APIError as error:
+            return service_error(error, self._options.api_key).message
+        except httpx2.TransportError as error:
+            return _dropped(error, 0).message
+        return None
 
     def generate(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
         return self._run(request)
@@ -154,54 +213,24 @@ class OpenAIImageService:
             params["extra_body"] = dict(self._options.extra_body)
         return params
 
+    def _learn(self, capability: str, supported: bool) -> None:
+        learned = self._profiles.learn(self._options.base_url, capability, supported)
+        if learned and not supported and self._options.on_note is not None:
+            self._options.on_note(LACKING[capability])
+
     async def _run(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
         key = self._options.api_key
-        completed = 0
+        progress = _Progress()
         try:
-            stream = request.stream or request.partial_images > 0
-            async with contextlib.AsyncExitStack() as files:
-                params = self._params(request)
-                if request.kind == "edit":
-                    params["image"] = [
-                        files.enter_context(Path(path).open("rb"))  # noqa: SIM115
-                        for path in request.images
-                    ]
-                    if len(params["image"]) == 1:
-                        params["image"] = params["image"][0]
-                    if request.mask is not None:
-                        mask = Path(request.mask).open("rb")  # noqa: SIM115 (closed by the stack)
-                        params["mask"] = files.enter_context(mask)
-                images = self._client.images
-                call: Any = images.edit if request.kind == "edit" else images.generate
-                if stream:
-                    params["partial_images"] = request.partial_images
-                    # Closed explicitly: a consumer that stops early (a full disk) must end the
-                    # request now, not leave it to the loop's shutdown.
-                    async with contextlib.aclosing(self._streamed(call, params, request)) as events:
-                        async for event in events:
-                            if isinstance(event, CompletedImage):
-                                completed += 1
-                            yield event
-                else:
-                    response = await call(**params)
-                    usage = _usage_dict(getattr(response, "usage", None))
-                    for index, item in enumerate(response.data or []):
-                        data, width, height, fmt = await decode_image(item.b64_json)
-                        completed += 1
-                        yield CompletedImage(
-                            index, data, width, height, fmt or request.output_format,
-                            usage if index == 0 else None,
-                        )  # fmt: skip
-                    if completed == 0:
-                        raise MalformedAnswerError(
-                            "The service answered without images. Try again."
-                        )
+            async with contextlib.aclosing(self._adapted(request, progress)) as events:
+                async for event in events:
+                    yield event
         except ServiceError as error:
             yield ImageFailed(error)
         except openai.APIError as error:
-            yield ImageFailed(service_error(error, key, completed=completed))
+            yield ImageFailed(service_error(error, key, completed=progress.completed))
         except httpx2.TransportError as error:
-            yield ImageFailed(_dropped(error, completed))
+            yield ImageFailed(_dropped(error, progress.completed))
         except json.JSONDecodeError:
             yield ImageFailed(
                 MalformedAnswerError("The service's answer was not valid JSON. Try again.")
@@ -209,25 +238,161 @@ class OpenAIImageService:
         except FileNotFoundError as error:
             yield ImageFailed(RefusedError(f"Cannot read {error.filename}.", status=None))
 
+    async def _adapted(
+        self, request: ImageRequest, progress: _Progress
+    ) -> AsyncGenerator[ImageEvent, None]:
+        """The request as this service can take it, from what it is known to lack."""
+        profile = self.profile
+        if request.kind == "edit" and profile.lacks("edits"):
+            raise RefusedError(NO_EDITS, status=404)
+        if request.background == "transparent" and profile.lacks("transparent"):
+            raise RefusedError(NO_TRANSPARENT, status=400, param="background")
+        if request.n > 1 and profile.lacks("multiple_images"):
+            events = self._one_by_one(request, progress, start=0)
+        else:
+            events = self._with_fallbacks(request, progress)
+        async with contextlib.aclosing(events) as adapted:
+            async for event in adapted:
+                yield event
+
+    async def _one_by_one(
+        self, request: ImageRequest, progress: _Progress, *, start: int
+    ) -> AsyncGenerator[ImageEvent, None]:
+        """Images ``start``..n-1 as requests of one image each."""
+        single = dataclasses.replace(request, n=1)
+        for index in range(start, request.n):
+            async with contextlib.aclosing(self._with_fallbacks(single, progress)) as events:
+                async for event in events:
+                    yield _shifted(event, index)
+
+    async def _with_fallbacks(
+        self, request: ImageRequest, progress: _Progress
+    ) -> AsyncGenerator[ImageEvent, None]:
+        """Send; when the service refuses a capability before any image, ask again without it."""
+        dropped = {
+            name for name in ("streaming", "partial_images", "masks") if self.profile.lacks(name)
+        }
+        while True:
+            before, events_before = progress.completed, progress.events
+            try:
+                async with contextlib.aclosing(self._send(request, dropped, progress)) as events:
+                    async for event in events:
+                        yield event
+            except openai.APIStatusError as error:
+                capability = refused_capability(error, request)
+                answered = progress.events > events_before
+                if answered or capability is None or capability in dropped:
+                    raise
+                self._learn(capability, False)
+                if capability == "edits":
+                    raise RefusedError(NO_EDITS, status=404) from None
+                if capability == "transparent":
+                    raise  # the job asks again with a key colour
+                if capability == "multiple_images":
+                    async with contextlib.aclosing(
+                        self._one_by_one(request, progress, start=0)
+                    ) as events:
+                        async for event in events:
+                            yield event
+                    return
+                dropped.add(capability)
+                continue
+            received = progress.completed - before
+            if 0 < received < request.n:  # n > 1 answered with fewer: one request per image
+                self._learn("multiple_images", False)
+                async with contextlib.aclosing(
+                    self._one_by_one(request, progress, start=received)
+                ) as events:
+                    async for event in events:
+                        yield event
+            elif request.n > 1:
+                self._learn("multiple_images", True)
+            if request.kind == "edit":
+                self._learn("edits", True)
+                if request.mask is not None and "masks" not in dropped:
+                    self._learn("masks", True)
+            return
+
+    async def _send(
+        self, request: ImageRequest, dropped: set[str], progress: _Progress
+    ) -> AsyncGenerator[ImageEvent, None]:
+        stream = (request.stream or request.partial_images > 0) and "streaming" not in dropped
+        async with contextlib.AsyncExitStack() as files:
+            params = self._params(request)
+            if request.kind == "edit":
+                params["image"] = [
+                    files.enter_context(Path(path).open("rb"))  # noqa: SIM115
+                    for path in request.images
+                ]
+                if len(params["image"]) == 1:
+                    params["image"] = params["image"][0]
+                if request.mask is not None and "masks" not in dropped:
+                    mask = Path(request.mask).open("rb")  # noqa: SIM115 (closed by the stack)
+                    params["mask"] = files.enter_context(mask)
+            raw_images = self._client.images.with_raw_response
+            call: Any = raw_images.edit if request.kind == "edit" else raw_images.generate
+            if not stream:
+                answer = (await call(**params)).parse()
+                items, usage = answer.data or [], getattr(answer, "usage", None)
+            else:
+                if "partial_images" not in dropped:
+                    params["partial_images"] = request.partial_images
+                raw = await call(stream=True, **params)
+                if not _is_json(raw.http_response):
+                    # Closed explicitly: a consumer that stops early (a full disk) must end the
+                    # request now, not leave it to the loop's shutdown.
+                    streamed = self._streamed(raw.parse(), request, progress)
+                    async with contextlib.aclosing(streamed) as events:
+                        async for event in events:
+                            yield event
+                    return
+                # A plain JSON answer to a streaming request: the service does not stream.
+                body = json.loads(await raw.http_response.aread())
+                self._learn("streaming", False)
+                if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+                    raise MalformedAnswerError(
+                        "The service's answer was not in the expected shape."
+                    )
+                items, usage = body["data"], body.get("usage")
+            usage_dict = _usage_dict(usage)
+            for index, item in enumerate(items):
+                data, width, height, fmt = await self._image_of(item)
+                progress.completed += 1
+                progress.events += 1
+                yield CompletedImage(
+                    index, data, width, height, fmt or request.output_format,
+                    usage_dict if index == 0 else None,
+                )  # fmt: skip
+            if not items:
+                raise MalformedAnswerError("The service answered without images. Try again.")
+
+    async def _image_of(self, item: Any) -> tuple[bytes, int, int, str]:
+        """One answered image: its base64, or the bytes behind its link."""
+        b64 = item_field(item, "b64_json")
+        url = item_field(item, "url")
+        if not b64 and isinstance(url, str) and url:
+            data = await fetch_image(url, self._options.timeout)
+            return await asyncio.to_thread(_check_image, data)
+        return await decode_image(b64)
+
     async def _streamed(
-        self, call: Any, params: dict[str, Any], request: ImageRequest
+        self, events: Any, request: ImageRequest, progress: _Progress
     ) -> AsyncGenerator[ImageEvent, None]:
         image_index = 0
-        events = await call(stream=True, **params)
+        partials = False
         async with events:
-            if _is_json(events.response):
-                # A gateway that does not stream answered with the whole body: take it as it is.
-                async for image in _json_images(events.response, request):
-                    yield image
-                return
             async for event in events:
                 kind = getattr(event, "type", "")
                 if kind.endswith(".partial_image"):
                     data, _, _, _ = await decode_image(event.b64_json)
+                    partials = True
+                    progress.events += 1
                     yield PartialImage(image_index, int(event.partial_image_index), data)
                 elif kind.endswith(".completed"):
                     data, width, height, fmt = await decode_image(event.b64_json)
                     usage = _usage_dict(getattr(event, "usage", None))
+                    progress.completed += 1
+                    progress.events += 1
                     yield CompletedImage(
                         image_index, data, width, height, fmt or request.output_format, usage
                     )
@@ -239,27 +404,13 @@ class OpenAIImageService:
                 f"The stream ended after {image_index} of {request.n} images; those are kept. "
                 "Try again for the rest."
             )
+        self._learn("streaming", True)
+        if partials:
+            self._learn("partial_images", True)
 
 
 def _is_json(response: httpx2.Response) -> bool:
     return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
-
-
-async def _json_images(
-    response: httpx2.Response, request: ImageRequest
-) -> AsyncGenerator[CompletedImage, None]:
-    """The images of a plain JSON answer (``json.JSONDecodeError`` when it is not JSON)."""
-    body = json.loads(await response.aread())
-    items = body.get("data") if isinstance(body, Mapping) else None
-    if not isinstance(items, list) or not items:
-        raise MalformedAnswerError("The service answered without images. Try again.")
-    usage = _usage_dict(body.get("usage"))
-    for index, item in enumerate(items):
-        b64 = item.get("b64_json") if isinstance(item, Mapping) else None
-        data, width, height, fmt = await decode_image(b64)
-        yield CompletedImage(
-            index, data, width, height, fmt or request.output_format, usage if index == 0 else None
-        )
 
 
 def _dropped(error: Exception, completed: int) -> ServiceError:
@@ -319,6 +470,15 @@ def service_error(
             f"The service refused the API key ({status}): check the key in Settings or "
             "OPENAI_API_KEY.",
             status=status,
+        )
+    if status == 429 and is_out_of_credit(details):
+        return QuotaExhaustedError(OUT_OF_CREDIT)
+    if (waited := gateway_cut_seconds(error.response)) is not None:
+        return GatewayCutError(
+            f"The gateway closed the connection after {waited:.0f} s without an answer: it cuts "
+            "long requests. Turn on streaming (partial images) or choose a lower quality, then "
+            "try again.",
+            seconds=waited,
         )
     if status == 429:
         retry = error.response.headers.get("retry-after")

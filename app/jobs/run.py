@@ -165,12 +165,19 @@ class JobRunner:
     """Runs jobs of one library on one service."""
 
     def __init__(
-        self, *, service: ImageService, library: Library, engine_label: str, billed: bool = True
+        self,
+        *,
+        service: ImageService,
+        library: Library,
+        engine_label: str,
+        billed: bool = True,
+        price_overrides: Mapping[str, Any] | None = None,
     ) -> None:
         self._service = service
         self._library = library
         self._engine = engine_label
         self._billed = billed  # the embedded engine reports usage like the service, but is free
+        self._price_overrides = price_overrides  # the user's prices (settings), over the table
 
     async def run(
         self,
@@ -272,7 +279,7 @@ class JobRunner:
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
             return 0.0
-        return None if usage is None else actual_cost(model, usage)
+        return None if usage is None else actual_cost(model, usage, self._price_overrides)
 
     async def _attempt(
         self, job: _Job, request: ImageRequest, *, keyed: bool

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from app.core.prices import parse_price_overrides
 from app.core.redaction import is_credential_name
 from app.core.spec import DEFAULT_MODEL, QUALITIES, TIERS
 from app.store.files import remove_stale_temp_files, write_atomic
@@ -66,6 +67,14 @@ def _not_empty(value: Any) -> str | None:
     return None if str(value).strip() else "It cannot be empty."
 
 
+def _check_prices(value: Any) -> str | None:
+    try:
+        parse_price_overrides(value)
+    except ValueError as error:
+        return f"{error}."
+    return None
+
+
 def _setting(
     default: Any,
     description: str,
@@ -76,7 +85,10 @@ def _setting(
     check: Check | None = None,
 ) -> Any:
     info = {"description": description, "choices": choices, "minimum": minimum}
-    return field(default=default, metadata={**info, "maximum": maximum, "check": check})
+    metadata = {**info, "maximum": maximum, "check": check}
+    if isinstance(default, dict):  # a fresh empty mapping for each Settings
+        return field(default_factory=lambda: dict(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,18 @@ class Settings:
     )
     partial_images: int = _setting(
         2, "How many partial images to stream while an image is made.", minimum=0, maximum=3
+    )
+    engine: str = _setting(
+        "auto",
+        "Which engine makes images: auto (the service with a key or a base URL, else the local "
+        "engine), local or remote.",
+        choices=("auto", "local", "remote"),
+    )
+    prices: dict[str, Any] = _setting(  # noqa: RUF009 (a field with a fresh dict each time)
+        {},
+        "Your own prices in US dollars per 1M tokens, by model or family, over the built-in "
+        'table: {"gpt-image-2": {"image_out": 30, "text_in": 5}}.',
+        check=_check_prices,
     )
 
     def __post_init__(self) -> None:
@@ -177,7 +201,9 @@ class Setting:
             return float(value)
         elif isinstance(value, float) and int in self.types and value.is_integer():
             return int(value)
-        elif isinstance(value, str) and str in self.types:
+        elif (isinstance(value, str) and str in self.types) or (
+            isinstance(value, dict) and dict in self.types
+        ):
             return value
         names = " or ".join("empty" if t is type(None) else t.__name__ for t in self.types)
         raise SettingsError(f"Setting {self.name} cannot be {value!r}: it must be {names}.")
@@ -193,8 +219,10 @@ def _declared() -> tuple[Setting, ...]:
         declared.append(
             Setting(
                 name=item.name,
-                types=tuple(kinds),
-                default=item.default,
+                types=tuple(typing.get_origin(kind) or kind for kind in kinds),
+                default=item.default
+                if item.default is not dataclasses.MISSING
+                else item.default_factory(),  # type: ignore[operator]
                 description=info["description"],
                 choices=info["choices"],
                 minimum=info["minimum"],
@@ -222,13 +250,15 @@ class SettingsFile:
     def __init__(self, path: Path, *, migrations: Mapping[int, Migration] = MIGRATIONS) -> None:
         self.path = path
         self.warnings: tuple[str, ...] = ()
+        self.given: frozenset[str] = frozenset()
+        """The settings the file holds (valid ones): the others are at their defaults."""
         self._migrations = migrations
         self._extra: dict[str, Any] = {}
         self._version = SETTINGS_VERSION
 
     def load(self) -> Settings:
         """The saved settings; problems found on the way are in ``warnings`` (and logged)."""
-        self._extra, self._version = {}, SETTINGS_VERSION
+        self._extra, self._version, self.given = {}, SETTINGS_VERSION, frozenset()
         warnings: list[str] = []
         remove_stale_temp_files(self.path.parent)
         values = self._read(warnings)
@@ -304,6 +334,8 @@ class SettingsFile:
                     accepted[name] = setting.validate(value)
                 except SettingsError as error:
                     warnings.append(f"{error} It was reset to {setting.default!r}.")
+                else:
+                    self.given |= {name}
             elif is_credential_name(name):
                 warnings.append(
                     f"The settings file held {name!r}: credentials are not kept there, so it "

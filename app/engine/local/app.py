@@ -9,9 +9,12 @@ are local drafts: the required texts typeset exactly over a scene derived from t
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import secrets
+from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -21,10 +24,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.core.models import known_models
 from app.engine.local.errors import ApiError, invalid
-from app.engine.local.faults import FaultPlan
+from app.engine.local.faults import Fault, FaultPlan
 from app.engine.local.inputs import Upload
-from app.engine.local.job import prepare
+from app.engine.local.job import LAYOUT_HEADER, prepare
 from app.engine.local.limits import MAX_FORM_BODY, MAX_JSON_BODY, BodyLimit
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
 from app.engine.local.wire import error_response, fault_error, json_response, sse_response
@@ -63,9 +67,52 @@ async def _edit_fields(request: Request) -> tuple[dict[str, object], list[Upload
     return fields, images, mask
 
 
+_KEPT_LINKED_IMAGES: Final = 64  # images answered as links (``url_answer``), newest kept
+
+
+def _gateway_refusal(fault: Fault, kind: Kind, fields: Mapping[str, object]) -> ApiError | None:
+    """What a gateway that lacks something answers, when the request uses it."""
+    if fault.kind == "refuse_stream" and fields.get("stream") in (True, "true"):
+        return ApiError(400, "Unsupported parameter: 'stream'.", param="stream",
+                        code="unsupported_parameter")  # fmt: skip
+    if fault.kind == "refuse_partial_images" and "partial_images" in fields:
+        return ApiError(400, "Unknown parameter: 'partial_images'.", param="partial_images",
+                        code="unknown_parameter")  # fmt: skip
+    if fault.kind == "no_edits" and kind == "edit":
+        return ApiError(404, "Invalid URL (POST /v1/images/edits)")
+    if fault.kind == "one_image" and isinstance(fields.get("n"), int) and fields["n"] != 1:
+        return ApiError(400, "Invalid 'n': this service makes one image per request; n must be 1.",
+                        param="n")  # fmt: skip
+    return None
+
+
 class _Engine:
     def __init__(self, faults: FaultPlan) -> None:
         self.faults = faults
+        self.linked: OrderedDict[str, bytes] = OrderedDict()
+
+    async def models(self, request: Request) -> Response:
+        """``GET /v1/models``: a free request for connection tests."""
+        names = [name for name in known_models() if not name.endswith("*")]
+        data = [{"id": name, "object": "model", "created": 0, "owned_by": "zi-studio-local"}
+                for name in names]  # fmt: skip
+        return Response(json.dumps({"object": "list", "data": data}), media_type="application/json")
+
+    async def linked_image(self, request: Request) -> Response:
+        data = self.linked.get(request.path_params["name"])
+        if data is None:
+            raise HTTPException(404)
+        return Response(data, media_type="application/octet-stream")
+
+    def _as_links(self, body: dict[str, Any], base_url: str) -> dict[str, Any]:
+        items = []
+        for item in body["data"]:
+            name = secrets.token_hex(8)
+            self.linked[name] = base64.b64decode(item["b64_json"])
+            while len(self.linked) > _KEPT_LINKED_IMAGES:
+                self.linked.popitem(last=False)
+            items.append({"url": f"{base_url}v1/zi/linked/{name}"})
+        return {**body, "data": items}
 
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
@@ -91,13 +138,23 @@ class _Engine:
         if fault is not None:
             model = fields.get("model")
             error = fault_error(fault, model if isinstance(model, str) else "gpt-image-2")
+            if error is None:
+                error = _gateway_refusal(fault, kind, fields)
             if error is not None:
                 raise error
         checked = draft_request(kind, fields)
         job = await asyncio.to_thread(prepare, checked, images, mask)
-        if checked.stream and not (fault is not None and fault.kind == "plain_json"):
-            return sse_response(job.events(self.faults), fault, checked.n)
-        return json_response(await job.response(), fault)
+        gateway = fault.kind if fault is not None else None
+        if checked.stream and gateway not in ("plain_json", "url_answer"):
+            response = sse_response(job.events(self.faults), fault, checked.n)
+        elif gateway == "url_answer":
+            body = self._as_links(await job.response(), str(request.base_url))
+            response = json_response(body, None)
+        else:
+            response = json_response(await job.response(), fault)
+        if (layout := job.layout_header()) is not None:
+            response.headers[LAYOUT_HEADER] = layout
+        return response
 
 
 async def _wait_unless_gone(request: Request, seconds: float) -> bool:
@@ -153,6 +210,8 @@ def create_app(
     routes = [
         Route("/v1/images/generations", engine.generations, methods=["POST"]),
         Route("/v1/images/edits", engine.edits, methods=["POST"]),
+        Route("/v1/models", engine.models, methods=["GET"]),
+        Route("/v1/zi/linked/{name}", engine.linked_image, methods=["GET"]),
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
     limits = Middleware(BodyLimit, json_bytes=max_json_body, form_bytes=max_form_body)

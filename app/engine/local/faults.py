@@ -36,9 +36,20 @@ FaultKind = Literal[
     "bad_base64",
     "cut_short",
     "stream_ends",
-    "plain_json",
     "delay",
+    "insufficient_quota",
+    # What OpenAI-compatible gateways do (answered according to the request):
+    "refuse_stream",
+    "refuse_partial_images",
+    "plain_json",
+    "url_answer",
+    "no_edits",
+    "one_image",
 ]
+
+GATEWAY_FAULTS: Final = frozenset(
+    {"refuse_stream", "refuse_partial_images", "plain_json", "url_answer", "no_edits", "one_image"}
+)
 
 SLOW_SECONDS: Final = 900.0
 """How long ``slow`` waits: more than the studio's default timeout of 10 minutes."""
@@ -113,6 +124,21 @@ class Fault:
         return cls("cut_short", after_events=after_events)
 
     @classmethod
+    def insufficient_quota(cls) -> Fault:
+        """HTTP 429 ``insufficient_quota``: the account is out of credit."""
+        return cls("insufficient_quota")
+
+    @classmethod
+    def gateway(cls, kind: FaultKind) -> Fault:
+        """A gateway's way: ``refuse_stream`` (400 naming ``stream`` for a streaming request),
+        ``refuse_partial_images`` (400 naming it when sent), ``plain_json`` (a JSON answer to a
+        streaming request), ``url_answer`` (images as links to this engine), ``no_edits`` (404 for
+        ``/images/edits``), ``one_image`` (400 naming ``n`` when n > 1)."""
+        if kind not in GATEWAY_FAULTS:
+            raise ValueError(f"{kind!r} is not a gateway fault")
+        return cls(kind)
+
+    @classmethod
     def delay(cls, seconds: float) -> Fault:
         """Wait ``seconds`` before answering (normally), e.g. to make a client time out."""
         return cls("delay", seconds=seconds)
@@ -171,6 +197,14 @@ FAULT_MODES: Final[Mapping[str, FaultMode]] = {
     "unauthorized": FaultMode("401 invalid_api_key", Fault.unauthorized),
     "too-large": FaultMode("413 request too large", Fault.too_large),
     "plain-json": FaultMode("a plain JSON answer to a streaming request", Fault.plain_json),
+    "insufficient-quota": FaultMode("429 insufficient_quota (the account is out of credit)",
+                                    Fault.insufficient_quota),
+    "refuse-stream": FaultMode("400 naming 'stream' for a streaming request",
+                               lambda: Fault.gateway("refuse_stream")),
+    "refuse-partial-images": FaultMode("400 naming 'partial_images' when it is sent",
+                                       lambda: Fault.gateway("refuse_partial_images")),
+    "no-edits": FaultMode("404 for /images/edits", lambda: Fault.gateway("no_edits")),
+    "one-image": FaultMode("400 naming 'n' when n > 1", lambda: Fault.gateway("one_image")),
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ from app.engine.local.usage import (
 from app.typeset.render import Palette
 
 DEFAULT_SIZE = Size(1024, 1024)
+LAYOUT_HEADER = "x-zi-draft-layout"
+"""A response header with the texts the draft laid out (role, text, lines): what a client or a
+test can check against the prompt without reading pixels. Left out when it would be long."""
+_MAX_LAYOUT_HEADER = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,15 @@ class Job:
         self.tokens_per_image = output_tokens(
             request.model, request.quality, settings.size.width, settings.size.height
         )
+
+    def layout_header(self) -> str | None:
+        """The laid-out texts as ASCII JSON, or None when too long for a header."""
+        blocks = [
+            {"role": layout.role, "text": layout.text, "lines": list(layout.lines)}
+            for layout in self.drafter.layouts
+        ]
+        value = json.dumps(blocks, ensure_ascii=True, separators=(",", ":"))
+        return value if len(value) <= _MAX_LAYOUT_HEADER else None
 
     def _b64(self, index: int, scale: float, palettes: Sequence[Palette]) -> str:
         image = self.drafter.render(index, scale, palettes)

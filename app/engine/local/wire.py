@@ -69,6 +69,13 @@ def fault_error(fault: Fault, model: str) -> ApiError | None:
             code="moderation_blocked",
             extra={"moderation_details": details},
         )
+    if fault.kind == "insufficient_quota":
+        return ApiError(
+            429,
+            "You exceeded your current quota, please check your plan and billing details.",
+            type="insufficient_quota",
+            code="insufficient_quota",
+        )
     if fault.kind == "unauthorized":
         return ApiError(
             401,
