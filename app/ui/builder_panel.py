@@ -57,7 +57,7 @@ class BuilderPanel(QScrollArea):
         self.description = _editor(
             "Description",
             self.tr("Describe the image in English: subject, composition, lighting…"),
-            4,
+            3,
         )
         self.style_edit = _editor("Style", self.tr("Style (optional): flat, vintage poster…"), 2)
         self.description.textChanged.connect(

@@ -31,6 +31,7 @@ from app.model.gallery import GalleryModel, Tile, TileKey
 from app.ui.image_viewer import ImageViewer
 from app.ui.tile_delegate import TileDelegate
 
+TILE_ROW_HEIGHT = 215
 LARGE_SIDE = 2560  # the large view decodes up to this: 4K images would take 33 MB each
 
 
@@ -103,8 +104,9 @@ class GalleryPage(QWidget):
         splitter.setObjectName("gallery-splitter")
         splitter.addWidget(self.list)
         splitter.addWidget(self.viewer)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([TILE_ROW_HEIGHT, 600])  # one row of tiles; the large view gets the rest
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

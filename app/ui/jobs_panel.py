@@ -19,8 +19,9 @@ from app.ui.wording import choice_text, problem_text, state_text, usd
 
 def entry_text(entry: JobEntry) -> str:
     parts = [
-        QCoreApplication.translate("JobsPanel", "Job {id}").format(id=entry.id),
-        f"{entry.n} × {entry.size}",
+        QCoreApplication.translate("JobsPanel", "Job {id}: {n} images, {size}").format(
+            id=entry.id, n=entry.n, size=entry.size
+        ),
         choice_text(entry.quality),
         state_text(entry.state),
     ]
@@ -34,7 +35,7 @@ def entry_text(entry: JobEntry) -> str:
         parts.append(f"≈ {usd(entry.estimated_usd)}")
     if entry.reason is not None and entry.state == "failed":
         parts.append(problem_text(*entry.reason))
-    return " · ".join(parts)
+    return ", ".join(parts)
 
 
 class _EntryDelegate(QStyledItemDelegate):

@@ -74,8 +74,10 @@ class MainWindow(QMainWindow):
         self.jobs_panel = JobsPanel(queue)
         self.jobs_dock = self._dock("jobs", self.tr("Jobs"), self.jobs_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        # The builder runs the full height; jobs sit under the canvas only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.resizeDocks([self.builder_dock], [430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.jobs_dock], [110], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [90], Qt.Orientation.Vertical)
 
         self.banner = Banner()
         self.gallery_page = GalleryPage(gallery)

@@ -43,7 +43,7 @@ class CanvasPreview(QWidget):
         self.ratio: float | None = 1.0
         self.refused = False
         self.setAccessibleName("Canvas preview")
-        self.setMinimumSize(QSize(72, 72))
+        self.setMinimumSize(QSize(80, 80))
         self.setMaximumSize(QSize(96, 96))
 
     def show_ratio(self, ratio: float | None, refused: bool) -> None:
@@ -125,12 +125,12 @@ class RatioPicker(QWidget):
         row.addWidget(self.tier)
         row.addWidget(self.exact)
         row.addStretch(1)
-        layout.addLayout(row)
 
         info = QHBoxLayout()
         self.canvas = CanvasPreview()
         info.addWidget(self.canvas)
         details = QVBoxLayout()
+        details.addLayout(row)
         self.size_label = QLabel()
         self.size_label.setAccessibleName("Size")
         self.size_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

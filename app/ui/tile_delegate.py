@@ -41,14 +41,15 @@ def caption(tile: Tile) -> tuple[str, str]:
     if tile.state == "done":
         local = QCoreApplication.translate("TileDelegate", "local draft")
         cost = local if tile.local else usd(tile.actual_usd)
-        return f"{tile.width}×{tile.height} · {choice_text(tile.quality)}", cost
+        return f"{tile.width}x{tile.height}, {choice_text(tile.quality)}", cost
     if tile.state in ("failed", "cancelled"):
         reason = problem_text(*tile.reason) if tile.reason else state_text(tile.state)
         return state_text(tile.state), reason
     if tile.state == "streaming":
         text = QCoreApplication.translate("TileDelegate", "arriving… preview {count}")
         return text.format(count=tile.partials), ""
-    return state_text(tile.state), ""
+    waiting = QCoreApplication.translate("TileDelegate", "Variation {number}")
+    return waiting.format(number=tile.number), state_text(tile.state)
 
 
 class TileDelegate(QStyledItemDelegate):
