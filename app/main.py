@@ -8,6 +8,7 @@ second). Nothing else in the studio builds these objects or reads the environmen
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -26,10 +27,12 @@ from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
-from app.model.tasks import TaskFunnel
+from app.model.tasks import TaskFunnel, background_priority
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
 from app.ui.main_window import MainWindow
+
+SWITCH_INTERVAL = 0.001
 
 
 def _engine_info(engine: str, base_url: str | None) -> EngineInfo:
@@ -89,6 +92,7 @@ class Studio:
         self.engine: EngineRunner | None = None
         self.library: Any = None
         self.service: Any = None
+        self.local_server: Any = None
         self.gallery.favourite_changed.connect(self._favourite)
 
     def defaults(self) -> dict[str, str]:
@@ -110,34 +114,55 @@ class Studio:
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
         self.engine = EngineRunner().start()
+        self.engine.loop.call_soon_threadsafe(background_priority)
         self.funnel.engine = self.engine
         await self.use_engine(key=key)
 
     async def use_engine(self, *, key: str | None, local: bool = False) -> None:
-        """Open the service (local, or the one the settings and key name) on the engine's loop."""
+        """Open the service (local, or the one the settings and key name) on the engine's loop.
+
+        The embedded engine runs in a child process (``serve-local``): its drafting holds the
+        interpreter lock too long to share a process with the GUI thread."""
         settings = self.settings
         base_url = settings.base_url or None
 
-        async def open_on_engine() -> tuple[Any, Any, Any]:
-            from app.engine.connect import choose_engine, open_service
+        async def choose() -> Any:
+            from app.engine.connect import choose_engine  # the SDK loads here, on the engine
+
+            return choose_engine(asked="local" if local else None, key=key, base_url=base_url)
+
+        choice = await self.funnel.on_engine(choose())
+        service_choice = choice
+        if choice.engine == "local":
+            if self.local_server is None:
+                from app.engine.local_process import start_local_server
+
+                self.local_server = await self.funnel.in_thread(start_local_server)
+            service_choice = dataclasses.replace(
+                choice, engine="remote", base_url=self.local_server.base_url
+            )
+
+        async def open_on_engine() -> tuple[Any, Any]:
+            from app.engine.connect import open_service
             from app.jobs.run import JobRunner
             from app.store.records import engine_label
 
-            choice = choose_engine(asked="local" if local else None, key=key, base_url=base_url)
             service = open_service(
-                choice, key=key, timeout=settings.timeout_seconds, max_retries=settings.max_retries
+                service_choice,
+                key=key,
+                timeout=settings.timeout_seconds,
+                max_retries=settings.max_retries,
             )
-            label = engine_label(choice.engine, choice.base_url)
             runner = JobRunner(
                 service=service,
                 library=self.library,
-                engine_label=label,
+                engine_label=engine_label(choice.engine, choice.base_url),
                 billed=choice.engine != "local",
             )
-            return choice, service, runner
+            return service, runner
 
         old = self.service
-        choice, self.service, runner = await self.funnel.on_engine(open_on_engine())
+        self.service, runner = await self.funnel.on_engine(open_on_engine())
         if old is not None:
             await self.funnel.on_engine(old.close())
         info = _engine_info(choice.engine, choice.base_url)
@@ -161,6 +186,9 @@ class Studio:
             await self.funnel.on_engine(self.service.close())
         if self.engine is not None:
             await self.funnel.in_thread(self.engine.stop)
+        if self.local_server is not None:
+            await self.funnel.in_thread(self.local_server.stop)
+            self.local_server = None
         if self.library is not None:
             await self.funnel.in_thread(self.library.close)
         self.decoder.shutdown()
@@ -182,6 +210,9 @@ def run(path: Path | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    # Threads running Python code hand the interpreter lock over every 1 ms instead of 5 ms,
+    # so the GUI thread waits less for it while the engine streams (bench_window.py).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Zi Studio")
