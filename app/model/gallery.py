@@ -116,6 +116,9 @@ class GalleryModel(QAbstractListModel):
         self._reindex()
 
     def show_partial(self, key: TileKey, data: bytes) -> None:
+        row = self._rows.get(key)
+        if row is None or self._tiles[row].state not in ("waiting", "streaming"):
+            return  # a preview that arrives after its job ended changes nothing
         tile = self._update(key, state="streaming", bump=True)
         if tile is not None and tile.state == "streaming":
             self._decoder.submit(

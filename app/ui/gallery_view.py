@@ -89,7 +89,7 @@ class GalleryPage(QWidget):
             self.addAction(action)
             self.bar.addAction(action)
             self.actions_by_name[name] = action
-        undo = gallery.undo_stack.createUndoAction(self, self.tr("Undo discard"))
+        undo = gallery.undo_stack.createUndoAction(self, self.tr("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(undo)

@@ -171,3 +171,12 @@ def choice_text(value: str) -> str:
         "opaque": translate("Messages", "opaque"),
         "transparent": translate("Messages", "transparent"),
     }.get(value, value)
+
+
+def preset_text(key: str, label: str) -> str:
+    """A platform preset's chip; Chinese platform names stay as they are in every language."""
+    return {
+        "landscape": translate("Messages", "Landscape 16:9"),
+        "banner": translate("Messages", "Banner 3:1"),
+        "a4-poster": translate("Messages", "A4 poster 1:1.414"),
+    }.get(key, label)
