@@ -13,6 +13,7 @@ import dataclasses
 import ipaddress
 import json
 import logging
+import math
 import os
 import types
 import typing
@@ -47,7 +48,11 @@ def check_base_url(url: Any) -> str | None:
     """Empty (the official service), or an http(s) URL without credentials, https unless local."""
     if url == "":
         return None
-    parts = urlsplit(str(url))
+    try:
+        parts = urlsplit(str(url))
+        parts.port  # noqa: B018 (reading it checks it: a port over 65535 raises)
+    except ValueError as error:  # "http://[::1", "http://host:99999"
+        return f"The base URL cannot be read ({error}): it must look like https://host/v1."
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "The base URL must look like https://host/v1."
     if parts.username or parts.password:
@@ -159,6 +164,10 @@ class Setting:
         elif isinstance(value, int) and int in self.types:
             return value
         elif isinstance(value, int | float) and float in self.types:
+            if not math.isfinite(value):  # NaN compares false with every limit: no cap at all
+                raise SettingsError(
+                    f"Setting {self.name} cannot be {value!r}: it must be a finite number."
+                )
             return float(value)
         elif isinstance(value, float) and int in self.types and value.is_integer():
             return int(value)
