@@ -215,6 +215,7 @@ def run(path: Path | None = None) -> int:
     sys.setswitchinterval(SWITCH_INTERVAL)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # the loop ends once the studio has stopped cleanly
     app.setApplicationName("Zi Studio")
     app.setOrganizationName("zi-studio")
     loop = qasync.QEventLoop(app)
