@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,3 +21,16 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # Nor read or write the developer's own settings and library: a studio home of the test run.
 os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-studio-tests-")
 atexit.register(shutil.rmtree, os.environ["ZI_STUDIO_HOME"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole session (a loop per test was measured to hang)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()  # while the QApplication lives: closing later fails on deleted signals
+    asyncio.set_event_loop(None)
