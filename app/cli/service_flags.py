@@ -21,7 +21,7 @@ class OpenedService:
 
 def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedService:
     """The service the flags, the settings and the key ask for; says so when it picks local."""
-    base_url = args.base_url or settings.base_url or None
+    base_url = args.base_url or settings.service_base_url
     if base_url is not None and (problem := check_base_url(base_url)):
         raise CommandError(f"--base-url {base_url}: {problem}")
     timeout = args.timeout if args.timeout is not None else settings.timeout_seconds
@@ -31,8 +31,11 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
     if retries < 0:
         raise CommandError(f"--max-retries {retries}: give 0 or more")
     key = load_key(os.environ)
+    asked = args.engine
+    if asked is None and args.base_url is None and settings.engine == "local":
+        asked = "local"  # the settings ask for it; a flag still wins
     choice = choose_engine(
-        asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
+        asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
     )
     if choice.engine == "remote" and choice.base_url is None and not key:
         raise CommandError(

@@ -1,0 +1,1 @@
+"""Qt-side state of the window: QObjects with observable properties and Qt item models."""
