@@ -12,9 +12,16 @@ import concurrent.futures
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 
 from app.store.files import StoreError
 from app.store.settings import SCHEMA, Setting, Settings, SettingsError, SettingsFile
@@ -166,6 +173,28 @@ class SettingsModel(QObject):
             )
 
 
+# Worded here, in the window's language; app.store.settings words the same codes in English.
+_PROBLEM_WORDS: Final[dict[str, object]] = {
+    "type": QT_TRANSLATE_NOOP("SettingsProblem", "This value is not allowed."),
+    "choice": QT_TRANSLATE_NOOP("SettingsProblem", "Choose one of: {0}."),
+    "minimum": QT_TRANSLATE_NOOP("SettingsProblem", "Enter at least {0}."),
+    "maximum": QT_TRANSLATE_NOOP("SettingsProblem", "Enter at most {0}."),
+    "empty": QT_TRANSLATE_NOOP("SettingsProblem", "This cannot be empty."),
+    "url_shape": QT_TRANSLATE_NOOP("SettingsProblem", "Enter a base URL like https://host/v1."),
+    "url_credentials": QT_TRANSLATE_NOOP(
+        "SettingsProblem",
+        "Leave the user name and password out of the URL: enter the API key below instead.",
+    ),
+    "url_not_https": QT_TRANSLATE_NOOP(
+        "SettingsProblem",
+        "A service on another computer needs https://, so the API key is not sent openly.",
+    ),
+    "custom_needs_url": QT_TRANSLATE_NOOP(
+        "SettingsProblem", "Enter the base URL of the custom service."
+    ),
+}
+
+
 def describe_problem(error: SettingsError) -> str:
     """A settings problem in the window's language."""
     limit = error.limit
@@ -175,23 +204,5 @@ def describe_problem(error: SettingsError) -> str:
         shown = f"{limit:g}"
     else:
         shown = str(limit)
-    words = {
-        "type": _tr("This value is not allowed."),
-        "choice": _tr("Choose one of: {0}.").format(shown),
-        "minimum": _tr("Enter at least {0}.").format(shown),
-        "maximum": _tr("Enter at most {0}.").format(shown),
-        "empty": _tr("This cannot be empty."),
-        "url_shape": _tr("Enter a base URL like https://host/v1."),
-        "url_credentials": _tr(
-            "Leave the user name and password out of the URL: enter the API key below instead."
-        ),
-        "url_not_https": _tr(
-            "A service on another computer needs https://, so the API key is not sent openly."
-        ),
-        "custom_needs_url": _tr("Enter the base URL of the custom service."),
-    }
-    return words.get(error.code, _tr("This value is not allowed."))
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsProblem", text)
+    words = _PROBLEM_WORDS.get(error.code, _PROBLEM_WORDS["type"])
+    return QCoreApplication.translate("SettingsProblem", str(words)).format(shown)
