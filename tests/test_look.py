@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QIcon, QImage, QTextLayout
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 from app.typeset.fonts import packaged_font_path
 from app.ui.icons import GLYPHS, icon
-from app.ui.theme import Theme, is_dark
+from app.ui.theme import StudioStyle, Theme, is_dark
 from app.ui.ui_font import BUNDLED_FAMILY, install_cjk_fallback
 
 pytestmark = pytest.mark.gui
@@ -39,7 +39,9 @@ def _ink(image: QImage) -> list[int]:
 
 
 def test_the_theme_switches_the_palette_at_run_time(qapp: QApplication, theme: Theme) -> None:
-    assert qapp.style().name().lower() == "fusion"
+    style = qapp.style()
+    assert isinstance(style, StudioStyle) and style.baseStyle().name().lower() == "fusion"
+    assert style.styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
     assert not is_dark(qapp.palette())
     changes: list[bool] = []
     theme.dark_changed.connect(changes.append)

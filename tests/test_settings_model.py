@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -237,3 +238,20 @@ def test_an_unreachable_service_is_reported_in_words(qtbot: QtBot, engine: Engin
         False,
         "The service could not be reached: check the base URL and your network.",
     ]
+
+
+def test_a_test_that_has_finished_before_it_is_watched_still_ends_in_order(qtbot: QtBot) -> None:
+    def finished_at_once(coroutine: Any) -> concurrent.futures.Future[ProbeResult]:
+        coroutine.close()
+        future: concurrent.futures.Future[ProbeResult] = concurrent.futures.Future()
+        future.set_result(ProbeResult("ok", 200, 3))
+        return future
+
+    tester = ConnectionTester(finished_at_once)
+    events: list[object] = []
+    tester.running_changed.connect(events.append)
+    tester.finished.connect(lambda ok, words: events.append(words))
+    tester.test(None)
+
+    assert events == [True, False, "Connected: the service offers 3 model(s)."]
+    assert not tester.running

@@ -96,16 +96,20 @@
         <translation>密钥：</translation>
     </message>
     <message>
-        <source>Paste a key to store it in the system keyring</source>
-        <translation>粘贴密钥，保存到系统钥匙串</translation>
-    </message>
-    <message>
         <source>Store key</source>
         <translation>保存密钥</translation>
     </message>
     <message>
         <source>Remove key</source>
         <translation>移除密钥</translation>
+    </message>
+    <message>
+        <source>Paste a new key</source>
+        <translation>粘贴新的密钥</translation>
+    </message>
+    <message>
+        <source>It is kept in the system keyring, never in a file.</source>
+        <translation>密钥保存在系统钥匙串中，不会写入任何文件。</translation>
     </message>
     <message>
         <source>New key:</source>
@@ -133,7 +137,7 @@
     </message>
     <message>
         <source>Jobs at once:</source>
-        <translation>同时运行的任务：</translation>
+        <translation>同时运行的任务数：</translation>
     </message>
     <message>
         <source>No cap</source>

@@ -58,9 +58,10 @@ class ConnectionTester(QObject):
         future = self._submit(self._ask(base_url))
         was_running = self.running
         self._running = future
-        future.add_done_callback(self._on_done)
         if not was_running:
             self.running_changed.emit(True)
+        # Last: a test that has already finished calls back at once, and must come after "running".
+        future.add_done_callback(self._on_done)
 
     async def _ask(self, base_url: str | None) -> ProbeResult:
         key = await asyncio.to_thread(self._read_key)

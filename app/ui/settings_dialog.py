@@ -66,6 +66,7 @@ class SettingsDialog(QDialog):
         self._problems: dict[str, QLabel] = {}
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName("Settings")
+        self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._engine_group())
@@ -132,20 +133,24 @@ class SettingsDialog(QDialog):
         form = QFormLayout(group)
         self._key_source = _named(QLabel(), "API key source")
         self._key_source.setWordWrap(True)
-        form.addRow(self.tr("Key:"), self._key_source)
-        self._new_key = _named(QLineEdit(), "New API key")
-        self._new_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self._new_key.setPlaceholderText(self.tr("Paste a key to store it in the system keyring"))
-        self._new_key.textChanged.connect(self._update_key_buttons)
-        self._store_key = _named(QPushButton(icon("key"), self.tr("Store key")), "Store key")
-        self._store_key.clicked.connect(self._store)
         self._remove_key = _named(QPushButton(icon("delete"), self.tr("Remove key")), "Remove key")
         self._remove_key.clicked.connect(self._remove)
-        row = QHBoxLayout()
-        row.addWidget(self._new_key, 1)
-        row.addWidget(self._store_key)
-        row.addWidget(self._remove_key)
-        form.addRow(self.tr("New key:"), row)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self._key_source, 1)
+        source_row.addWidget(self._remove_key)
+        form.addRow(self.tr("Key:"), source_row)
+        self._new_key = _named(QLineEdit(), "New API key")
+        self._new_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self._new_key.setPlaceholderText(self.tr("Paste a new key"))
+        self._new_key.setToolTip(self.tr("It is kept in the system keyring, never in a file."))
+        self._new_key.textChanged.connect(self._update_key_buttons)
+        self._new_key.returnPressed.connect(self._store)
+        self._store_key = _named(QPushButton(icon("key"), self.tr("Store key")), "Store key")
+        self._store_key.clicked.connect(self._store)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self._new_key, 1)
+        key_row.addWidget(self._store_key)
+        form.addRow(self.tr("New key:"), key_row)
         self._add_problem(form, "api_key")
         return group
 
@@ -323,6 +328,8 @@ class SettingsDialog(QDialog):
 
     def _store(self) -> None:
         key = self._new_key.text()
+        if not key.strip() or self._api_key.busy:
+            return
         self._new_key.clear()  # the key leaves the window at once
         self._show_problem(self._problems["api_key"], None)
         self._api_key.store(key)

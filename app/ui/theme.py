@@ -10,7 +10,15 @@ from typing import Final
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 THEMES: Final = ("system", "light", "dark")
 
@@ -19,9 +27,9 @@ _Group = QPalette.ColorGroup
 
 # (role, normal colour, disabled colour or None for the same)
 _DARK: Final = (
-    (_Role.Window, "#2b2d30", None),
+    (_Role.Window, "#313338", None),
     (_Role.WindowText, "#e8e8e8", "#7c7f84"),
-    (_Role.Base, "#1f2023", "#26272a"),
+    (_Role.Base, "#1c1d20", "#26272a"),
     (_Role.AlternateBase, "#2a2b2f", None),
     (_Role.ToolTipBase, "#3a3c40", None),
     (_Role.ToolTipText, "#f0f0f0", None),
@@ -41,6 +49,24 @@ _DARK: Final = (
     (_Role.LinkVisited, "#b792ff", None),
     (_Role.Accent, "#3d7bd9", None),
 )
+
+
+class StudioStyle(QProxyStyle):
+    """Fusion, without the platform's coloured icons on dialog buttons (they ignore the palette)."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returned: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returned)
 
 
 def light_palette() -> QPalette:
@@ -72,7 +98,7 @@ class Theme(QObject):
         self._app = app
         self._choice = choice
         self._dark: bool | None = None
-        app.setStyle("Fusion")
+        app.setStyle(StudioStyle())
         app.styleHints().colorSchemeChanged.connect(self._follow_system)
         self._apply()
 
