@@ -1,4 +1,4 @@
-"""The versioned SQLite wrapper: WAL, versions, migrations, transactions, error split."""
+"""The versioned SQLite wrapper: WAL, versions, migration steps, transactions, error split."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.store.db import Database, Migration, Schema, SchemaVersion
+from app.store.db import Database, MigrationStep, Schema, format_name
 from app.store.files import StoreError
 
 V1 = Schema(
     name="test library",
-    version=SchemaVersion(1, 0),
     create=("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",),
 )
 
@@ -27,16 +26,12 @@ def _rename_table(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE notes RENAME TO memos")
 
 
-V2 = Schema(
+V1_2 = Schema(
     name="test library",
-    version=SchemaVersion(2, 0),
-    create=(
-        "CREATE TABLE memos (id INTEGER PRIMARY KEY, body TEXT NOT NULL, "
-        "colour TEXT NOT NULL DEFAULT 'red')",
-    ),
-    migrations=(
-        Migration(SchemaVersion(1, 0), SchemaVersion(1, 1), _add_column),
-        Migration(SchemaVersion(1, 1), SchemaVersion(2, 0), _rename_table),
+    create=V1.create,
+    steps=(
+        MigrationStep(1, "notes have a colour", _add_column),
+        MigrationStep(2, "notes are memos", _rename_table),
     ),
 )
 
@@ -55,15 +50,28 @@ def _set_user_version(path: Path, value: int) -> None:
     connection.close()
 
 
-def test_version_encoding_round_trips() -> None:
-    for version in (SchemaVersion(1, 0), SchemaVersion(1, 7), SchemaVersion(12, 99)):
-        assert SchemaVersion.decode(version.encode()) == version
-    assert SchemaVersion(2, 3).encode() == 203
-    assert SchemaVersion(1, 9) < SchemaVersion(1, 10) < SchemaVersion(2, 0)
+def test_versions_count_the_steps_from_format_1_0() -> None:
+    assert (V1.version, V1_2.version) == (100, 102)
+    assert (format_name(100), format_name(102), format_name(3)) == ("1.0", "1.2", "0.3")
+
+
+def test_steps_must_be_numbered_in_order() -> None:
+    with pytest.raises(ValueError, match="numbered"):
+        Schema("test library", V1.create, (MigrationStep(2, "skips one", _add_column),))
+
+
+def test_a_new_database_runs_every_step(tmp_path: Path) -> None:
+    database = Database.open(tmp_path / "new.sqlite", V1_2)
+    try:
+        assert database.version == 102
+        columns = [row["name"] for row in database.query("PRAGMA table_info(memos)")]
+        assert columns == ["id", "body", "colour"]
+    finally:
+        database.close()
 
 
 def test_a_new_database_uses_wal_and_records_its_version(db: Database) -> None:
-    assert db.version == SchemaVersion(1, 0)
+    assert db.version == 100
     assert db.query_one("PRAGMA user_version")[0] == 100  # type: ignore[index]
     assert db.query_one("PRAGMA journal_mode")[0] == "wal"  # type: ignore[index]
     assert db.query_one("PRAGMA synchronous")[0] == 2  # type: ignore[index]  # FULL
@@ -105,28 +113,15 @@ def test_a_reader_sees_committed_rows_only(db: Database, tmp_path: Path) -> None
     assert seen_after == 1
 
 
-def test_a_newer_major_version_is_refused(tmp_path: Path) -> None:
+def test_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "test.sqlite"
-    Database.open(path, V1).close()
-    _set_user_version(path, SchemaVersion(2, 1).encode())
+    Database.open(path, V1_2).close()
 
     with pytest.raises(StoreError) as raised:
         Database.open(path, V1)
 
     message = str(raised.value)
-    assert "newer Zi Studio" in message and "2.1" in message and "Update Zi Studio" in message
-
-
-def test_a_newer_minor_version_opens(tmp_path: Path) -> None:
-    path = tmp_path / "test.sqlite"
-    Database.open(path, V1).close()
-    _set_user_version(path, SchemaVersion(1, 4).encode())
-
-    database = Database.open(path, V1)
-    try:
-        assert database.version == SchemaVersion(1, 4)  # not downgraded
-    finally:
-        database.close()
+    assert "newer Zi Studio" in message and "1.2" in message and "Update Zi Studio" in message
 
 
 def test_an_older_version_is_migrated_step_by_step_after_a_backup(tmp_path: Path) -> None:
@@ -136,11 +131,11 @@ def test_an_older_version_is_migrated_step_by_step_after_a_backup(tmp_path: Path
         connection.execute("INSERT INTO notes (body) VALUES ('from version 1')")
     old.close()
 
-    database = Database.open(path, V2)
+    database = Database.open(path, V1_2)
     try:
         rows = database.query("SELECT body, colour FROM memos")
         assert [tuple(row) for row in rows] == [("from version 1", "red")]
-        assert database.version == SchemaVersion(2, 0)
+        assert database.version == 102
         assert database.integrity_check() == ["ok"]
     finally:
         database.close()
@@ -159,18 +154,13 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
         _add_column(connection)
         raise RuntimeError("bug in a migration")
 
-    schema = Schema(
-        "test library",
-        SchemaVersion(1, 1),
-        V1.create,
-        (Migration(SchemaVersion(1, 0), SchemaVersion(1, 1), broken),),
-    )
+    schema = Schema("test library", V1.create, (MigrationStep(1, "broken", broken),))
     with pytest.raises(RuntimeError):
         Database.open(path, schema)
 
     database = Database.open(path, V1)
     try:
-        assert database.version == SchemaVersion(1, 0)
+        assert database.version == 100
         columns = [row["name"] for row in database.query("PRAGMA table_info(notes)")]
         assert columns == ["id", "body"]
     finally:
@@ -180,10 +170,10 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
 def test_a_version_without_a_migration_path_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "test.sqlite"
     Database.open(path, V1).close()
-    _set_user_version(path, SchemaVersion(0, 3).encode())
+    _set_user_version(path, 3)
 
     with pytest.raises(StoreError, match="too old"):
-        Database.open(path, V2)
+        Database.open(path, V1_2)
 
 
 def test_a_foreign_database_is_refused(tmp_path: Path) -> None:

@@ -29,9 +29,18 @@ _RATIO_SLACK: Final = 1e-9
 # A second nearest size is offered when it is about as near as the first (1000 → 992 and 1008).
 _TIE_FACTOR: Final = 1.1
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-_RATIO_RE: Final = re.compile(rf"^\s*({_NUMBER})\s*[:：]\s*({_NUMBER})\s*$")
-_SIZE_RE: Final = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+# Digits spelled out (not \d) so that the spec's JSON Schema, which shares these patterns, means
+# the same in every validator; full-width digits and colon are what a Chinese keyboard types.
+_DIGIT = "[0-9０-９]"
+_NUMBER = rf"[+-]?(?:{_DIGIT}+(?:\.{_DIGIT}*)?|\.{_DIGIT}+)"
+RATIO_PATTERN: Final = rf"^\s*({_NUMBER})\s*[:：]\s*({_NUMBER})\s*$"
+"""A ratio as written: "3:4", "2.35:1", "3：4"."""
+SIZE_PATTERN: Final = rf"^\s*(?:[Aa][Uu][Tt][Oo]|({_DIGIT}+)\s*[xX×]\s*({_DIGIT}+))\s*$"
+"""A size as written: "auto" or "1024x1024" (also X or ×)."""
+_RATIO_RE: Final = re.compile(RATIO_PATTERN)
+_SIZE_RE: Final = re.compile(SIZE_PATTERN)
+# More digits than any size has: refused before int() (which refuses over 4,300 digits itself).
+_MAX_SIDE_DIGITS: Final = 6
 
 
 class SizeError(ValueError):
@@ -149,12 +158,16 @@ def size_for_ratio(ratio: str | float, tier: str = "1k") -> Size:
 
 def parse_size(text: str) -> Size | None:
     """``None`` for ``auto``; otherwise the checked size from ``"WxH"`` (also ``X`` or ``×``)."""
-    if text.strip().lower() == "auto":
-        return None
     match = _SIZE_RE.match(text)
     if match is None:
         raise SizeError(
             f"{text!r} is not a size: write it as WIDTHxHEIGHT, for example 1024x1024, or auto."
+        )
+    if match.group(1) is None:
+        return None
+    if max(len(match.group(1)), len(match.group(2))) > _MAX_SIDE_DIGITS:
+        raise SizeError(
+            f"{text.strip()[:40]}… is far too large: a side is at most {MAX_EDGE} pixels."
         )
     return check_size(int(match.group(1)), int(match.group(2)))
 

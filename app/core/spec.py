@@ -2,12 +2,21 @@
 
 A spec is frozen: the builder, the library and the exported files all hold the same value, and a
 change makes a new spec (``dataclasses.replace``).
+
+Each attribute declared with ``spec_field`` is a key of the spec file: its type, default, allowed
+values and description here are all the reader (``spec_json``) and the JSON Schema
+(``spec_schema``) know, so adding a key to the file is adding an attribute here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Final
+import math
+from dataclasses import dataclass
+from typing import Any, Final
+
+from app.core.params import DALLE_QUALITIES, validate_params
+from app.core.sizes import RATIO_PATTERN, SIZE_PATTERN
+from app.core.spec_fields import spec_field
 
 SPEC_VERSION: Final = 1
 
@@ -30,35 +39,94 @@ class SpecError(ValueError):
     """A spec that cannot be used; the message names the field and the problem."""
 
 
+def _box_inside_canvas(box: Box) -> str | None:
+    x, y, w, h = box
+    if not all(math.isfinite(v) for v in box):
+        return "every number must be between 0 and 1"
+    if w <= 0 or h <= 0 or x + w > 1.0001 or y + h > 1.0001:
+        return "the box must have a size and lie inside the canvas"
+    return None
+
+
+def _not_dalle_quality(quality: Any) -> str | None:
+    """Say what to use instead of a DALL·E quality, not just "not one of"."""
+    if quality not in DALLE_QUALITIES:
+        return None
+    problems = validate_params({"quality": quality, "prompt": "x"})
+    return next(p.message for p in problems if p.param == "quality")
+
+
+def _supported_version(version: Any) -> str | None:
+    if version == SPEC_VERSION:
+        return None
+    return f"{version} is not supported (this studio reads version {SPEC_VERSION})"
+
+
 @dataclass(frozen=True, slots=True)
 class TextBlock:
     """One required text: exact characters, a role, and optionally a place and typography."""
 
-    role: str
-    text: str
-    box: Box | None = None
-    font: str | None = None
-    weight: int | None = None
-    color: str | None = None
-    align: str | None = None
-    vertical: bool = False
+    role: str = spec_field("headline", "What the text is; sets its default look", choices=ROLES)
+    text: str = spec_field(
+        "",
+        "the exact text to render",
+        required=True,
+        blank_message="give the exact text or remove the block",
+    )
+    box: Box | None = spec_field(  # noqa: RUF009 (a field declaration, not a shared default)
+        None,
+        "[x, y, w, h] as fractions 0..1 of the canvas, origin top-left",
+        minimum=0,
+        maximum=1,
+        check=_box_inside_canvas,
+        schema_checked=False,
+    )
+    font: str | None = spec_field(None, "A font family name")
+    weight: int | None = spec_field(None, "The font weight", minimum=100, maximum=900)
+    color: str | None = spec_field(None, "The text colour, as #RRGGBB")
+    align: str | None = spec_field(None, "The horizontal alignment", choices=ALIGNMENTS)
+    vertical: bool = spec_field(False, "Set in vertical lines (竖排)")
 
 
 @dataclass(frozen=True, slots=True)
 class Spec:
     """Everything a designer asked for. Paths in ``references`` are absolute once loaded."""
 
-    description: str = ""
-    style: str = ""
-    texts: tuple[TextBlock, ...] = ()
-    ratio: str | None = None
-    tier: str = "1k"
-    size: str | None = None
-    quality: str = "medium"
-    n: int = 1
-    background: str = "auto"
-    output_format: str = "png"
-    output_compression: int | None = None
-    model: str = DEFAULT_MODEL
-    references: tuple[str, ...] = field(default=())
-    version: int = SPEC_VERSION
+    description: str = spec_field("", "The image in words (English recommended)")
+    style: str = spec_field("", "Free text added to the description")
+    texts: tuple[TextBlock, ...] = spec_field((), "The required texts, each exactly as given")
+    ratio: str | None = spec_field(
+        None,
+        "The canvas shape W:H, with tier (not with size)",
+        pattern=RATIO_PATTERN,
+        pattern_hint="W:H, for example 3:4 or 2.35:1",
+    )
+    tier: str = spec_field("1k", "The long edge with a ratio: 1024, 2048, 3840", choices=TIERS)
+    size: str | None = spec_field(
+        None,
+        "WIDTHxHEIGHT or auto (not with ratio)",
+        pattern=SIZE_PATTERN,
+        pattern_hint="WIDTHxHEIGHT, for example 1024x1024, or auto",
+    )
+    quality: str = spec_field(
+        "medium", "The rendering quality", choices=QUALITIES, check=_not_dalle_quality
+    )
+    n: int = spec_field(1, "How many images", minimum=1, maximum=MAX_IMAGES_PER_REQUEST)
+    background: str = spec_field("auto", "The background", choices=BACKGROUNDS)
+    output_format: str = spec_field("png", "The image file format", choices=OUTPUT_FORMATS)
+    output_compression: int | None = spec_field(
+        None, "Compression for webp and jpeg", minimum=0, maximum=100
+    )
+    model: str = spec_field(DEFAULT_MODEL, "The image model")
+    references: tuple[str, ...] = spec_field(
+        (), "Reference images, relative to the spec file", max_items=MAX_REFERENCES
+    )
+    version: int = spec_field(
+        SPEC_VERSION, "The spec format", choices=(SPEC_VERSION,), check=_supported_version
+    )
+
+
+ONE_OF_REQUIRED: Final = ("description", "texts")
+"""A spec says what to make: a description that is not blank, or at least one text."""
+EXCLUSIVE: Final = ("ratio", "size")
+"""Keys that cannot be given together (a null counts as not given)."""

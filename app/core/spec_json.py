@@ -5,37 +5,18 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-from app.core.params import DALLE_QUALITIES, validate_params
-from app.core.spec import (
-    ALIGNMENTS,
-    BACKGROUNDS,
-    MAX_IMAGES_PER_REQUEST,
-    MAX_REFERENCES,
-    OUTPUT_FORMATS,
-    QUALITIES,
-    ROLES,
-    SPEC_VERSION,
-    TIERS,
-    Box,
-    Spec,
-    SpecError,
-    TextBlock,
-)
+from app.core.spec import EXCLUSIVE, ONE_OF_REQUIRED, Spec, SpecError, TextBlock
+from app.core.spec_fields import SpecField, declared_fields
 
-_TOP_LEVEL_KEYS: Final = frozenset(
-    {
-        "version", "description", "style", "texts", "ratio", "tier", "size", "quality", "n",
-        "background", "output_format", "output_compression", "model", "references",
-    }
-)  # fmt: skip
-_BLOCK_KEYS: Final = frozenset(
-    {"role", "text", "box", "font", "weight", "color", "align", "vertical"}
-)
+SPEC_FIELDS: Final = declared_fields(Spec)
+BLOCK_FIELDS: Final = declared_fields(TextBlock)
+_SHOWN_VALUE_CHARS: Final = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,118 +25,137 @@ class LoadedSpec:
     warnings: tuple[str, ...]
 
 
+def _shown(value: object) -> str:
+    """A value as JSON for a message, cut short: a message is one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= _SHOWN_VALUE_CHARS else text[: _SHOWN_VALUE_CHARS - 1] + "…"
+
+
 def _expect(value: object, kind: type | tuple[type, ...], where: str, what: str) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise SpecError(f"{where}: expected {what}, got {json.dumps(value, ensure_ascii=False)}")
+        raise SpecError(f"{where}: expected {what}, got {_shown(value)}")
     return value
 
 
-def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:
-    text = _expect(value, str, where, "a string")
-    if text not in allowed:
-        raise SpecError(f"{where}: {text!r} is not one of {', '.join(allowed)}")
-    return str(text)
+def _range(field: SpecField) -> str:
+    low, high = field.info.minimum, field.info.maximum
+    return f"{low:g}..{high:g}" if low is not None and high is not None else ""
 
 
-def _box(value: object, where: str) -> Box:
-    items = _expect(value, list, where, "[x, y, w, h] as fractions 0..1")
+def _what(field: SpecField) -> str:
+    """How a message names what the field takes: "a whole number 1..10", "true/false"."""
+    choices = field.info.choices
+    if field.kind == "integer":
+        if len(choices) == 1:
+            return f"the number {choices[0]}"
+        return f"a whole number {_range(field)}".strip()
+    if field.kind == "number":
+        return f"a number {_range(field)}".strip()
+    if field.kind == "boolean":
+        return "true/false"
+    if field.kind == "box":
+        return "[x, y, w, h] as fractions 0..1"
+    if field.kind == "strings":
+        return "a list of strings"
+    if field.kind == "blocks":
+        return "a list of objects"
+    return "a string"
+
+
+_TYPES: Final[dict[str, type | tuple[type, ...]]] = {
+    "string": str, "integer": int, "number": (int, float), "boolean": bool, "box": list,
+    "strings": list, "blocks": list,
+}  # fmt: skip
+
+
+def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any:
+    """``value`` checked against ``field``'s declaration, in the type the dataclass holds."""
+    if field.kind == "integer" and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 2.0 is a whole number, to JSON Schema too
+    value = _expect(value, _TYPES[field.kind], where, _what(field))
+    info = field.info
+    if field.kind == "box":
+        value = _box(value, where)
+    elif field.kind == "strings":
+        value = tuple(
+            _expect(item, str, f"{where}[{i}]", "a string") for i, item in enumerate(value)
+        )
+    elif field.kind == "blocks":
+        value = tuple(_block(item, f"{where}[{i}]", warnings) for i, item in enumerate(value))
+    if info.max_items is not None and len(value) > info.max_items:
+        raise SpecError(f"{where}: {len(value)} items, at most {info.max_items}")
+    if isinstance(value, str):
+        if info.blank_message is not None and not value.strip():
+            raise SpecError(f"{where}: empty; {info.blank_message}")
+        if info.pattern is not None and re.match(info.pattern, value) is None:
+            raise SpecError(f"{where}: {value!r} is not written as {info.pattern_hint}")
+    problem = info.check(value) if info.check is not None else None
+    if problem is not None:
+        raise SpecError(f"{where}: {problem}")
+    if info.choices and value not in info.choices:
+        raise SpecError(f"{where}: {value!r} is not one of {', '.join(map(str, info.choices))}")
+    if field.kind in ("integer", "number"):
+        if not math.isfinite(value):
+            raise SpecError(f"{where}: expected {_what(field)}, got {_shown(value)}")
+        low, high = info.minimum, info.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise SpecError(f"{where}: {value} is outside {_range(field)}")
+    return float(value) if field.kind == "number" else value
+
+
+def _box(items: list[object], where: str) -> tuple[float, ...]:
     if len(items) != 4:
         raise SpecError(f"{where}: expected [x, y, w, h] with 4 numbers, got {len(items)}")
-    x, y, w, h = (float(_expect(v, (int, float), where, "numbers 0..1")) for v in items)
-    if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in (x, y, w, h)):
+    numbers = tuple(float(_expect(v, (int, float), where, "numbers 0..1")) for v in items)
+    if not all(0.0 <= v <= 1.0 for v in numbers):  # NaN fails this too
         raise SpecError(f"{where}: every number must be between 0 and 1")
-    if w <= 0 or h <= 0 or x + w > 1.0001 or y + h > 1.0001:
-        raise SpecError(f"{where}: the box must have a size and lie inside the canvas")
-    return (x, y, w, h)
+    return numbers
 
 
-def _block(value: object, index: int, warnings: list[str]) -> TextBlock:
-    where = f"texts[{index}]"
+def _fields(
+    declared: tuple[SpecField, ...], data: dict[str, Any], where: str, warnings: list[str]
+) -> dict[str, Any]:
+    """The declared fields found in ``data``, checked; unknown keys are warned about."""
+    prefix = f"{where}: " if where else ""
+    known = {field.name for field in declared}
+    warnings.extend(f"{prefix}unknown key {key!r} ignored" for key in sorted(set(data) - known))
+    values: dict[str, Any] = {}
+    for field in declared:
+        name = f"{where}.{field.name}" if where else field.name
+        value = data.get(field.name)
+        if value is None:
+            if field.info.required:
+                raise SpecError(f"{name}: missing ({field.description})")
+            if field.name not in data or field.nullable:
+                continue  # null means "not given"
+        values[field.name] = _value(field, value, name, warnings)
+    return values
+
+
+def _given(value: object) -> bool:
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def _block(value: object, where: str, warnings: list[str]) -> TextBlock:
     data = _expect(value, dict, where, "an object with role and text")
-    for key in sorted(set(data) - _BLOCK_KEYS):
-        warnings.append(f"{where}: unknown key {key!r} ignored")
-    if "text" not in data:
-        raise SpecError(f"{where}.text: missing (the exact text to render)")
-    text = _expect(data["text"], str, f"{where}.text", "a string")
-    if not text.strip():
-        raise SpecError(f"{where}.text: empty; give the exact text or remove the block")
-    weight = data.get("weight")
-    if weight is not None:
-        weight = _expect(weight, int, f"{where}.weight", "a whole number 100..900")
-        if not 100 <= weight <= 1000:
-            raise SpecError(f"{where}.weight: {weight} is outside 100..1000")
-    return TextBlock(
-        role=_choice(data.get("role", "headline"), ROLES, f"{where}.role"),
-        text=text,
-        box=None if data.get("box") is None else _box(data["box"], f"{where}.box"),
-        font=_optional_str(data.get("font"), f"{where}.font"),
-        weight=weight,
-        color=_optional_str(data.get("color"), f"{where}.color"),
-        align=None if data.get("align") is None else _choice(data["align"], ALIGNMENTS, where),
-        vertical=bool(
-            _expect(data.get("vertical", False), bool, f"{where}.vertical", "true/false")
-        ),
-    )
-
-
-def _quality(value: object) -> str:
-    if value in DALLE_QUALITIES:  # say what to use instead, not just "not one of"
-        problems = validate_params({"quality": value, "prompt": "x"})
-        raise SpecError(f"quality: {next(p.message for p in problems if p.param == 'quality')}")
-    return _choice(value, QUALITIES, "quality")
-
-
-def _optional_str(value: object, where: str) -> str | None:
-    return None if value is None else str(_expect(value, str, where, "a string"))
+    return TextBlock(**_fields(BLOCK_FIELDS, data, where, warnings))
 
 
 def spec_from_dict(data: object, *, base_dir: Path | None = None) -> LoadedSpec:
     """A spec from parsed JSON; references are resolved against ``base_dir``."""
     top = _expect(data, dict, "spec", "a JSON object")
-    warnings = [f"unknown key {key!r} ignored" for key in sorted(set(top) - _TOP_LEVEL_KEYS)]
-    version = _expect(top.get("version", SPEC_VERSION), int, "version", "the number 1")
-    if version != SPEC_VERSION:
-        raise SpecError(f"version: {version} is not supported (this studio reads version 1)")
-    texts = tuple(
-        _block(item, i, warnings)
-        for i, item in enumerate(_expect(top.get("texts", []), list, "texts", "a list"))
-    )
-    description = _expect(top.get("description", ""), str, "description", "a string")
-    if not description.strip() and not texts:
+    warnings: list[str] = []
+    values = _fields(SPEC_FIELDS, top, "", warnings)
+    if not any(_given(values.get(name)) for name in ONE_OF_REQUIRED):
         raise SpecError("description: empty, and there are no texts: describe the image")
-    if top.get("ratio") is not None and top.get("size") is not None:
-        raise SpecError("ratio and size: give one of them, not both")
-    n = _expect(top.get("n", 1), int, "n", "a whole number 1..10")
-    if not 1 <= n <= MAX_IMAGES_PER_REQUEST:
-        raise SpecError(f"n: {n} is outside 1..{MAX_IMAGES_PER_REQUEST}")
-    compression = top.get("output_compression")
-    if compression is not None:
-        compression = _expect(compression, int, "output_compression", "a whole number 0..100")
-        if not 0 <= compression <= 100:
-            raise SpecError(f"output_compression: {compression} is outside 0..100")
-    references = _expect(top.get("references", []), list, "references", "a list of paths")
-    if len(references) > MAX_REFERENCES:
-        raise SpecError(f"references: {len(references)} images, at most {MAX_REFERENCES}")
-    resolved = tuple(
-        _reference(_expect(ref, str, f"references[{i}]", "a path"), base_dir)
-        for i, ref in enumerate(references)
-    )
-    spec = Spec(
-        description=description,
-        style=_expect(top.get("style", ""), str, "style", "a string"),
-        texts=texts,
-        ratio=_optional_str(top.get("ratio"), "ratio"),
-        tier=_choice(top.get("tier", "1k"), TIERS, "tier"),
-        size=_optional_str(top.get("size"), "size"),
-        quality=_quality(top.get("quality", "medium")),
-        n=n,
-        background=_choice(top.get("background", "auto"), BACKGROUNDS, "background"),
-        output_format=_choice(top.get("output_format", "png"), OUTPUT_FORMATS, "output_format"),
-        output_compression=compression,
-        model=_expect(top.get("model", "gpt-image-2"), str, "model", "a model name"),
-        references=resolved,
-    )
-    return LoadedSpec(spec, tuple(warnings))
+    if all(values.get(name) is not None for name in EXCLUSIVE):
+        raise SpecError(f"{' and '.join(EXCLUSIVE)}: give one of them, not both")
+    if "references" in values:
+        values["references"] = tuple(_reference(ref, base_dir) for ref in values["references"])
+    return LoadedSpec(Spec(**values), tuple(warnings))
 
 
 def _reference(path: str, base_dir: Path | None) -> str:
@@ -189,38 +189,32 @@ def load_spec(path: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> Lo
         raise SpecError(f"{path}: {error}") from None
 
 
-def _block_to_dict(block: TextBlock) -> dict[str, Any]:
-    data: dict[str, Any] = {"role": block.role, "text": block.text}
-    if block.box is not None:
-        data["box"] = list(block.box)
-    for key in ("font", "weight", "color", "align"):
-        if getattr(block, key) is not None:
-            data[key] = getattr(block, key)
-    if block.vertical:
-        data["vertical"] = True
+_ALWAYS_WRITTEN: Final = frozenset({"version", "description", "texts", "role", "text"})
+
+
+def _written(declared: tuple[SpecField, ...], value: object) -> dict[str, Any]:
+    """The fields of ``value`` for the file: those set, and a few always, so it reads well."""
+    data: dict[str, Any] = {}
+    for field in declared:
+        item = getattr(value, field.name)
+        left_out = item is None or (item == field.default and not field.default)
+        if left_out and field.name not in _ALWAYS_WRITTEN:
+            continue
+        if field.kind == "blocks":
+            item = [_written(BLOCK_FIELDS, block) for block in item]
+        elif isinstance(item, tuple):
+            item = list(item)
+        data[field.name] = item
     return data
 
 
 def spec_to_dict(spec: Spec, *, base_dir: Path | None = None) -> dict[str, Any]:
     """The JSON form of a spec; references relative to ``base_dir`` when given."""
-    data: dict[str, Any] = {
-        "version": spec.version,
-        "description": spec.description,
-        "texts": [_block_to_dict(block) for block in spec.texts],
-    }
-    if spec.style:
-        data["style"] = spec.style
-    if spec.size is not None:
-        data["size"] = spec.size
+    data = {"version": spec.version, **_written(SPEC_FIELDS, spec)}
+    if spec.size is None:
+        data.setdefault("ratio", "1:1")  # the canvas said, not left to a default
     else:
-        data["ratio"] = spec.ratio or "1:1"
-        data["tier"] = spec.tier
-    data.update(
-        quality=spec.quality, n=spec.n, background=spec.background,
-        output_format=spec.output_format, model=spec.model,
-    )  # fmt: skip
-    if spec.output_compression is not None:
-        data["output_compression"] = spec.output_compression
+        data.pop("tier", None)  # a tier only goes with a ratio
     if spec.references:
         data["references"] = [_relative(ref, base_dir) for ref in spec.references]
     return data

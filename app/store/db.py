@@ -1,9 +1,10 @@
 """A small versioned SQLite wrapper: WAL, a schema version, transactions, and readable errors.
 
-The schema version lives in ``PRAGMA user_version`` as ``major * 100 + minor``. A minor version only
-adds things older code can ignore (columns with defaults, tables, indexes), so a database with a
-newer minor version still opens; a newer major version is refused. Older versions are migrated
-step by step inside one transaction, after a backup copy of the file is made.
+A schema is a first version (format 1.0) plus numbered migration steps; the file's format is 1.N
+after step N, kept in ``PRAGMA user_version`` as ``100 + N`` (so format 1.0 is 100, as it always
+was). A new database runs the first version's statements and then every step, so a fresh file and an
+upgraded one are built by the same code. An older file is upgraded step by step inside one
+transaction, after a backup copy of it is made; a file from a newer Zi Studio is refused.
 
 Errors are split in two: what a user can meet (disk full, file damaged, library busy, read-only)
 becomes a ``StoreError`` with a message; everything else is a bug and propagates unchanged.
@@ -33,39 +34,45 @@ _SQLITE_NOTADB = 26
 Params = Sequence[Any]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class SchemaVersion:
-    major: int
-    minor: int = 0
+FIRST_VERSION: Final = 100
+"""``user_version`` of format 1.0: the first version's statements, no step applied."""
 
-    def encode(self) -> int:
-        return self.major * 100 + self.minor
 
-    @classmethod
-    def decode(cls, value: int) -> SchemaVersion:
-        return cls(value // 100, value % 100)
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}"
+def format_name(version: int) -> str:
+    """How a user reads a stored ``user_version``: ``100 + N`` is format ``1.N``."""
+    return f"1.{version - FIRST_VERSION}" if version >= FIRST_VERSION else f"0.{version}"
 
 
 @dataclass(frozen=True, slots=True)
-class Migration:
-    """One step from an older schema version to the next."""
+class MigrationStep:
+    """One numbered change of a schema; after step N the file's format is 1.N.
 
-    source: SchemaVersion
-    target: SchemaVersion
+    ``apply`` runs inside the upgrade's transaction with foreign keys off (so a table can be
+    rebuilt without cascading deletes); the references are checked before the commit.
+    """
+
+    number: int
+    summary: str
     apply: Callable[[sqlite3.Connection], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Schema:
-    """What a database should look like: its version, how to create it, how to upgrade to it."""
+    """What a database should look like: its first version and the steps taken since."""
 
     name: str  # how the user knows this file, for messages: "library"
-    version: SchemaVersion
-    create: tuple[str, ...]
-    migrations: tuple[Migration, ...] = ()
+    create: tuple[str, ...]  # format 1.0
+    steps: tuple[MigrationStep, ...] = ()
+
+    def __post_init__(self) -> None:
+        numbers = [step.number for step in self.steps]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"{self.name} migration steps must be numbered 1, 2, ...: {numbers}")
+
+    @property
+    def version(self) -> int:
+        """The ``user_version`` this schema writes: ``100 +`` the number of steps."""
+        return FIRST_VERSION + len(self.steps)
 
 
 class Database:
@@ -102,11 +109,11 @@ class Database:
         return database
 
     @property
-    def version(self) -> SchemaVersion:
-        """The version stored in the file (may be a newer minor version than ours)."""
+    def version(self) -> int:
+        """The ``user_version`` stored in the file."""
         row = self.query_one("PRAGMA user_version")
         assert row is not None
-        return SchemaVersion.decode(int(row[0]))
+        return int(row[0])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -173,21 +180,26 @@ class Database:
 
     def _prepare(self) -> None:
         schema = self.schema
-        if self.version.encode() == 0:
+        if self.version == 0:
             self._create()
         stored = self.version
-        if stored.major > schema.version.major:
+        if stored > schema.version:
             raise StoreError(
                 f"The {schema.name} at {self.path} was made by a newer Zi Studio (format "
-                f"{stored}; this version reads format {schema.version.major}.x). Update Zi Studio "
-                "to open it."
+                f"{format_name(stored)}; this version reads up to format "
+                f"{format_name(schema.version)}). Update Zi Studio to open it."
+            )
+        if stored < FIRST_VERSION:
+            raise StoreError(
+                f"The {schema.name} format {format_name(stored)} is too old for this Zi Studio to "
+                "upgrade: open it once with an older Zi Studio release first."
             )
         if stored < schema.version:
             self._migrate(stored)
 
     def _create(self) -> None:
         with self.transaction() as connection:
-            if self.version.encode() != 0:
+            if self.version != 0:
                 return  # another process created it while this one waited for the write lock
             if self.query("SELECT name FROM sqlite_master WHERE type = 'table'"):
                 raise StoreError(
@@ -196,22 +208,33 @@ class Database:
                 )
             for statement in self.schema.create:
                 connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {self.schema.version.encode()}")
-
-    def _migrate(self, stored: SchemaVersion) -> None:
-        steps = _migration_path(self.schema, stored)
-        self._backup(stored)
-        with self.transaction() as connection:
-            if self.version != stored:
-                return  # another process upgraded it while this one waited for the write lock
-            for step in steps:
-                log.info("%s: upgrading from format %s to %s", self.path, step.source, step.target)
+            for step in self.schema.steps:
                 step.apply(connection)
-            connection.execute(f"PRAGMA user_version = {self.schema.version.encode()}")
+            connection.execute(f"PRAGMA user_version = {self.schema.version}")
 
-    def _backup(self, stored: SchemaVersion) -> None:
+    def _migrate(self, stored: int) -> None:
+        self._backup(stored)
+        # Off outside the transaction (SQLite ignores the switch inside one): a step that rebuilds
+        # a table must not cascade its DROP into the rows that refer to it.
+        self._connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction() as connection:
+                current = self.version
+                if current != stored:
+                    return  # another process upgraded it while this one waited for the write lock
+                for step in self.schema.steps[current - FIRST_VERSION :]:
+                    log.info("%s: format 1.%d: %s", self.path, step.number, step.summary)
+                    step.apply(connection)
+                broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} broken reference(s)")
+                connection.execute(f"PRAGMA user_version = {self.schema.version}")
+        finally:
+            self._connection.execute("PRAGMA foreign_keys=ON")
+
+    def _backup(self, stored: int) -> None:
         """A copy of the file as it was, kept next to it, before a migration changes it."""
-        copy_path = self.path.with_name(f"{self.path.name}.v{stored.major}.{stored.minor}.bak")
+        copy_path = self.path.with_name(f"{self.path.name}.v{format_name(stored)}.bak")
         copy = sqlite3.connect(copy_path)
         try:
             self._connection.backup(copy)
@@ -227,22 +250,6 @@ class Database:
             if known is None:
                 raise
             raise known from error
-
-
-def _migration_path(schema: Schema, stored: SchemaVersion) -> list[Migration]:
-    steps: list[Migration] = []
-    current = stored
-    by_source = {step.source: step for step in schema.migrations}
-    while current < schema.version:
-        step = by_source.get(current)
-        if step is None:
-            raise StoreError(
-                f"The {schema.name} format {current} is too old for this Zi Studio to upgrade: "
-                "open it once with an older Zi Studio release first."
-            )
-        steps.append(step)
-        current = step.target
-    return steps
 
 
 def _known_error(error: sqlite3.Error, path: Path, name: str) -> StoreError | None:

@@ -20,8 +20,9 @@ from typing import Any, Final, cast, get_args
 
 from app.core.redaction import redact
 from app.core.request import ImageRequest
-from app.store.db import Database, Schema, SchemaVersion
+from app.store.db import Database
 from app.store.files import ProcessLock, StoreError, remove_stale_temp_files, write_atomic
+from app.store.migrations import LIBRARY_SCHEMA
 from app.store.paths import StudioPaths
 from app.store.records import (
     ACTIVE,
@@ -52,49 +53,6 @@ log = logging.getLogger(__name__)
 
 _EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
 _UNFINISHED: Final = "status IN ('queued', 'running')"
-
-LIBRARY_SCHEMA: Final = Schema(
-    name="library",
-    version=SchemaVersion(1, 0),
-    create=(
-        """CREATE TABLE jobs (
-            id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL CHECK (kind IN ('generate', 'edit')),
-            request_json TEXT NOT NULL,
-            spec_json TEXT,
-            engine TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN
-                ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
-            owner TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            started_at TEXT,
-            finished_at TEXT,
-            usage_json TEXT,
-            estimated_usd REAL,
-            actual_usd REAL,
-            error_message TEXT
-        )""",
-        "CREATE INDEX jobs_by_status ON jobs (status)",
-        "CREATE INDEX jobs_by_created ON jobs (created_at)",
-        """CREATE TABLE images (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
-            index_in_job INTEGER NOT NULL CHECK (index_in_job >= 0),
-            path TEXT NOT NULL UNIQUE,
-            width INTEGER NOT NULL CHECK (width > 0),
-            height INTEGER NOT NULL CHECK (height > 0),
-            sha256 TEXT NOT NULL,
-            parent_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,
-            favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1)),
-            output_format TEXT NOT NULL CHECK (output_format IN ('png', 'webp', 'jpeg')),
-            created_at TEXT NOT NULL,
-            UNIQUE (job_id, index_in_job)
-        )""",
-        "CREATE INDEX images_by_job ON images (job_id)",
-        "CREATE INDEX images_by_sha256 ON images (sha256)",
-        "CREATE INDEX images_by_parent ON images (parent_image_id)",
-    ),
-)
 
 
 class Library:

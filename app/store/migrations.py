@@ -1,0 +1,61 @@
+"""The library's schema: its first version (format 1.0) and every numbered step since.
+
+To change the schema, append a step at the end of ``LIBRARY_STEPS`` with the next number; never edit
+the first version or an earlier step (files out there were made by them). A new library runs the
+first version and then every step; an existing one runs the steps it has not had yet, after a
+backup copy (``library.sqlite.v1.N.bak``). ``tests/test_store_migrations.py`` opens a library made
+at every earlier version with the current code.
+
+A step is a function of an open connection inside the upgrade's transaction. Foreign keys are off
+while it runs: to rebuild a table, create the new one, copy the rows, drop the old one and rename
+the new one (SQLite's ALTER TABLE procedure); the references are checked before the commit.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from app.store.db import MigrationStep, Schema
+
+LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
+    """CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('generate', 'edit')),
+            request_json TEXT NOT NULL,
+            spec_json TEXT,
+            engine TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+            owner TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            usage_json TEXT,
+            estimated_usd REAL,
+            actual_usd REAL,
+            error_message TEXT
+        )""",
+    "CREATE INDEX jobs_by_status ON jobs (status)",
+    "CREATE INDEX jobs_by_created ON jobs (created_at)",
+    """CREATE TABLE images (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            index_in_job INTEGER NOT NULL CHECK (index_in_job >= 0),
+            path TEXT NOT NULL UNIQUE,
+            width INTEGER NOT NULL CHECK (width > 0),
+            height INTEGER NOT NULL CHECK (height > 0),
+            sha256 TEXT NOT NULL,
+            parent_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,
+            favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1)),
+            output_format TEXT NOT NULL CHECK (output_format IN ('png', 'webp', 'jpeg')),
+            created_at TEXT NOT NULL,
+            UNIQUE (job_id, index_in_job)
+        )""",
+    "CREATE INDEX images_by_job ON images (job_id)",
+    "CREATE INDEX images_by_sha256 ON images (sha256)",
+    "CREATE INDEX images_by_parent ON images (parent_image_id)",
+)
+
+LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = ()
+
+LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)
