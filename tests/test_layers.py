@@ -34,6 +34,9 @@ def _layer_imports(layer: str) -> dict[Path, set[str]]:
         ("typeset", ("PySide6.QtWidgets", "app.engine", "app.store", "app.model", "app.ui")),
         ("engine", ("PySide6.QtWidgets", "app.store", "app.model", "app.ui")),
         ("store", ("PySide6", "app.engine", "app.model", "app.ui", "app.typeset")),
+        ("model", ("PySide6.QtWidgets", "app.ui", "app.cli", "openai", "httpx2")),
+        ("ui", ("app.engine", "app.store", "app.jobs", "app.cli", "openai", "httpx2", "sqlite3",
+                "keyring", "PySide6.QtNetwork")),
     ],
 )  # fmt: skip
 def test_layers_import_only_downwards(layer: str, forbidden: tuple[str, ...]) -> None:
@@ -44,6 +47,27 @@ def test_layers_import_only_downwards(layer: str, forbidden: tuple[str, ...]) ->
         if any(name == bad or name.startswith(bad + ".") for bad in forbidden)
     ]
     assert offenders == []
+
+
+def test_the_layer_check_catches_a_widget_importing_the_store(tmp_path: Path) -> None:
+    """The check above must fail on the imports it forbids, written either way."""
+    module = tmp_path / "widget.py"
+    module.write_text("import app.store.library\nfrom app.engine.runner import EngineRunner\n")
+    assert {"app.store.library", "app.engine.runner"} <= _imports(module)
+
+
+def test_the_window_loads_the_sdk_only_after_it_is_shown() -> None:
+    """Building every window module must not import openai (~0.7 s): DESIGN §2."""
+    code = (
+        "import sys\n"
+        "import app.main, app.ui.main_window, app.model.generation\n"
+        "print('openai' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_core_runs_without_pyside6_installed() -> None:

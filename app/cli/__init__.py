@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from app.cli.errors import CommandError, Exit, say_error
 
@@ -14,6 +15,8 @@ Handler = Callable[[argparse.Namespace], int]
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad flag as one line and exit code 2."""
+
+    command_names: frozenset[str] = frozenset()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise CommandError(f"{message} (see '{self.prog} --help')")
@@ -26,7 +29,7 @@ def studio_version() -> str:
         return "0+unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     from app.cli import generate, info, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
@@ -35,13 +38,34 @@ def build_parser() -> argparse.ArgumentParser:
     info.register(commands)
     generate.register(commands)
     serve.register(commands)
+    parser.command_names = frozenset(commands.choices)
     return parser
+
+
+def _opens_window(arguments: list[str], parser: _Parser) -> bool:
+    """No arguments, or one that is a file rather than a command or a flag (CONTRACTS §2)."""
+    if not arguments:
+        return True
+    first = arguments[0]
+    return len(arguments) == 1 and not first.startswith("-") and first not in parser.command_names
+
+
+def _open_window(arguments: list[str]) -> int:
+    path = Path(arguments[0]) if arguments else None
+    if path is not None and not path.is_file():
+        raise CommandError(f"{path}: no such file (give a spec .json or a studio image)")
+    from app.main import run  # Qt widgets load only for the window
+
+    return run(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(arguments)
+        parser = build_parser()
+        if _opens_window(arguments, parser):
+            return _open_window(arguments)
+        args = parser.parse_args(arguments)
         handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             raise CommandError(

@@ -154,14 +154,19 @@ def compile_edit_prompt(instruction: str, blocks: Sequence[TextBlock]) -> Compil
     return compile_blocks(_sentence(instruction), blocks)
 
 
+def long_blocks(blocks: Sequence[TextBlock]) -> list[tuple[int, int]]:
+    """(index, characters) of each block over ``LONG_SEGMENT_CHARS``: long segments come out
+    wrong more often, so the builder warns on the block itself."""
+    lengths = (len(block.text.replace("\n", "")) for block in blocks)
+    return [(i, length) for i, length in enumerate(lengths) if length > LONG_SEGMENT_CHARS]
+
+
 def _warnings(text: str, blocks: Sequence[TextBlock]) -> Iterator[str]:
-    for number, block in enumerate(blocks, start=1):
-        length = len(block.text.replace("\n", ""))
-        if length > LONG_SEGMENT_CHARS:
-            yield (
-                f"text {number} ({block.role}) has {length} characters: long segments come out "
-                "wrong more often; split it into shorter blocks"
-            )
+    for index, length in long_blocks(blocks):
+        yield (
+            f"text {index + 1} ({blocks[index].role}) has {length} characters: long segments "
+            "come out wrong more often; split it into shorter blocks"
+        )
     if len(text) > MAX_PROMPT_CHARS:
         yield (
             f"the prompt has {len(text):,} characters, over the limit of {MAX_PROMPT_CHARS:,}: "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -222,26 +223,45 @@ def nearest_valid_sizes(width: int, height: int) -> list[Size]:
     return sorted(chosen, key=lambda s: (s.pixels, s.width))
 
 
-def _problems(width: int, height: int) -> list[str]:
-    """What is wrong with a size, in words that complete "... is not a valid size: "."""
+def size_problems(width: int, height: int) -> list[tuple[str, dict[str, int | float]]]:
+    """What is wrong with a size, as codes with values, for messages worded where they are shown:
+    ``positive``, ``step``, ``ratio`` (``ratio``: width/height), ``long_edge``, ``few_pixels`` and
+    ``many_pixels`` (``pixels``). Empty for a valid size."""
     if width <= 0 or height <= 0:
-        return ["both sides must be positive"]
-    problems: list[str] = []
+        return [("positive", {})]
+    problems: list[tuple[str, dict[str, int | float]]] = []
     if width % STEP or height % STEP:
-        problems.append("both sides must be multiples of 16")
+        problems.append(("step", {"step": STEP}))
     long, short = max(width, height), min(width, height)
     if long > MAX_RATIO * short:
-        problems.append(
-            f"the ratio must be between 1:3 and 3:1 (this is {_ratio_text(width / height)})"
-        )
+        problems.append(("ratio", {"ratio": width / height}))
     if long > MAX_EDGE:
-        problems.append(f"the long edge must be at most {MAX_EDGE} pixels")
+        problems.append(("long_edge", {"max": MAX_EDGE}))
     pixels = width * height
     if pixels < MIN_PIXELS:
-        problems.append(f"it must have at least {MIN_PIXELS:,} pixels (this has {pixels:,})")
+        problems.append(("few_pixels", {"pixels": pixels, "min": MIN_PIXELS}))
     elif pixels > MAX_PIXELS:
-        problems.append(f"it must have at most {MAX_PIXELS:,} pixels (this has {pixels:,})")
+        problems.append(("many_pixels", {"pixels": pixels, "max": MAX_PIXELS}))
     return problems
+
+
+def _problems(width: int, height: int) -> list[str]:
+    """What is wrong with a size, in words that complete "... is not a valid size: "."""
+    words: dict[str, Callable[[dict[str, int | float]], str]] = {
+        "positive": lambda v: "both sides must be positive",
+        "step": lambda v: f"both sides must be multiples of {STEP}",
+        "ratio": lambda v: (
+            f"the ratio must be between 1:3 and 3:1 (this is {_ratio_text(v['ratio'])})"
+        ),
+        "long_edge": lambda v: f"the long edge must be at most {MAX_EDGE} pixels",
+        "few_pixels": lambda v: (
+            f"it must have at least {MIN_PIXELS:,} pixels (this has {v['pixels']:,})"
+        ),
+        "many_pixels": lambda v: (
+            f"it must have at most {MAX_PIXELS:,} pixels (this has {v['pixels']:,})"
+        ),
+    }
+    return [words[code](values) for code, values in size_problems(width, height)]
 
 
 def _checked_ratio(value: float, shown: str | None = None) -> float:

@@ -1,0 +1,218 @@
+"""Generate: queue a job, run it with ``JobRunner`` on the engine's loop, stream into the gallery.
+
+Jobs run one at a time in the order they were asked for. The spending cap is checked before a job
+is queued, so a job over it is never sent. The runner's callbacks arrive on the engine's thread
+and are relayed to the GUI thread by queued signals; every image is in the library before its
+tile shows it (``JobRunner`` keeps it first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.messages import MessageBridge
+from app.core.plan import Plan
+from app.engine.errors import (
+    AuthenticationFailedError,
+    ModerationBlockedError,
+    RateLimitedError,
+    RefusedError,
+    ServiceError,
+    TimedOutError,
+    UnreachableError,
+)
+from app.model.gallery import GalleryModel
+from app.model.job_queue import JobEntry, JobQueueModel
+from app.model.properties import Observable
+from app.model.tasks import TaskFunnel
+from app.store.files import StoreError
+
+if TYPE_CHECKING:  # the SDK loads with these: only once the window is shown (DESIGN §2)
+    from app.engine.service import PartialImage
+    from app.jobs.run import JobOutcome, JobRunner, SavedImage
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """Where jobs go: ``kind`` is local, openai or custom (``host`` names a custom service)."""
+
+    kind: str
+    host: str = ""
+
+    @property
+    def local(self) -> bool:
+        return self.kind == "local"
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; emitted from the engine's thread, so delivery is queued."""
+
+    partial = Signal(int, object)
+    image = Signal(int, object)
+    note = Signal(int, str)
+
+
+def failure_of(error: ServiceError) -> tuple[str, str | None]:
+    """A message code for a service error, and the action that helps (for the banner)."""
+    if isinstance(error, AuthenticationFailedError):
+        return "service.auth", "settings"
+    if isinstance(error, ModerationBlockedError):
+        return "service.moderation", None
+    if isinstance(error, RateLimitedError):
+        return "service.rate_limited", "retry"
+    if isinstance(error, RefusedError):
+        return "service.refused", None
+    if isinstance(error, TimedOutError):
+        return "service.timeout", "retry"
+    if isinstance(error, UnreachableError):
+        return "service.unreachable", "retry"
+    return "service.failed", "retry"
+
+
+class Generator(QObject):
+    engine_changed = Signal(object)
+    engine: Observable[EngineInfo | None] = Observable(None)
+
+    def __init__(
+        self,
+        funnel: TaskFunnel,
+        messages: MessageBridge,
+        queue: JobQueueModel,
+        gallery: GalleryModel,
+        *,
+        spending_cap_usd: float | None = None,
+    ) -> None:
+        super().__init__()
+        self._funnel = funnel
+        self._messages = messages
+        self.queue = queue
+        self.gallery = gallery
+        self.spending_cap_usd = spending_cap_usd
+        self._runner: JobRunner | None = None
+        self._plans: dict[int, tuple[Plan, Mapping[str, Any]]] = {}
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._relay = _Relay()
+        self._relay.partial.connect(self._partial)
+        self._relay.image.connect(self._image)
+        self._relay.note.connect(lambda _, note: messages.info("job.note", note=note))
+
+    def set_engine(self, runner: JobRunner, info: EngineInfo) -> None:
+        self._runner = runner
+        self.engine = info
+        self._pump()
+
+    def generate(self, plan: Plan, spec_json: Mapping[str, Any]) -> JobEntry | None:
+        """Queue a job for ``plan``; None (and a message saying why) when the cap refuses it."""
+        local = self.engine.local if self.engine is not None else True
+        usd = plan.cost.usd
+        cap = self.spending_cap_usd
+        if not local and cap is not None:
+            if usd is None:
+                self._messages.error("cap.unpriced", action="settings", model=plan.request.model)
+                return None
+            if usd > cap:
+                self._messages.error("cap.exceeded", action="settings", usd=usd, cap=cap)
+                return None
+        request = plan.request
+        entry = self.queue.add(
+            n=request.n, size=request.size, quality=request.quality, model=request.model,
+            local=local, estimated_usd=None if local else usd,
+        )  # fmt: skip
+        self._plans[entry.id] = (plan, spec_json)
+        self.gallery.add_job(entry.id, request.n, quality=request.quality, local=local)
+        self._pump()
+        return entry
+
+    def retry(self, entry_id: int) -> JobEntry | None:
+        planned = self._plans.get(entry_id)
+        return None if planned is None else self.generate(*planned)
+
+    def cancel(self, entry_id: int) -> None:
+        entry = self.queue.entry(entry_id)
+        if entry is None or not entry.active:
+            return
+        task = self._running.get(entry_id)
+        if task is not None:
+            task.cancel()  # the job's end marks it and its tiles
+        else:
+            self._end(entry_id, "cancelled", ("job.cancelled", {}))
+
+    def cancel_all(self) -> None:
+        """Stop every running and queued job; images that arrived are kept."""
+        for entry in self.queue.entries():
+            self.cancel(entry.id)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def _pump(self) -> None:
+        if self._runner is None or self._running:
+            return
+        entry = self.queue.next_queued()
+        if entry is None:
+            return
+        self.queue.update(entry.id, state="running")
+        self._running[entry.id] = self._funnel.run_task(
+            self._run(self._runner, entry.id), failure_code="job.crashed"
+        )
+
+    async def _run(self, runner: JobRunner, entry_id: int) -> None:
+        from app.jobs.run import JobCallbacks  # loaded with the engine, after the window shows
+
+        plan, spec_json = self._plans[entry_id]
+        relay = self._relay
+        callbacks = JobCallbacks(
+            on_image=lambda image: relay.image.emit(entry_id, image),
+            on_partial=lambda partial: relay.partial.emit(entry_id, partial),
+            on_note=lambda note: relay.note.emit(entry_id, note),
+        )
+        try:
+            outcome = await self._funnel.on_engine(
+                runner.run(plan, spec_json=spec_json, callbacks=callbacks)
+            )
+        except asyncio.CancelledError:
+            self._end(entry_id, "cancelled", ("job.cancelled", {}))
+        except StoreError as error:
+            self._messages.error("store.failed", reason=str(error))
+            self._end(entry_id, "failed", ("store.failed", {"reason": str(error)}))
+        else:
+            self._finished(entry_id, outcome)
+        finally:
+            self._running.pop(entry_id, None)
+            self._pump()
+
+    def _finished(self, entry_id: int, outcome: JobOutcome) -> None:
+        self.queue.update(entry_id, job_id=outcome.job_id, actual_usd=outcome.actual_usd)
+        if outcome.error is None:
+            self._end(entry_id, "finished", ("job.incomplete", {}))
+            return
+        code, action = failure_of(outcome.error)
+        values = {"detail": outcome.error.message, "entry": entry_id}
+        self._messages.error(code, action=action, **values)
+        self._end(entry_id, "failed", (code, values))
+
+    def _end(self, entry_id: int, state: str, reason: tuple[str, dict[str, Any]]) -> None:
+        self.queue.update(entry_id, state=state, reason=None if state == "finished" else reason)
+        self.gallery.end_job(entry_id, "failed" if state == "finished" else state, reason)
+
+    def _partial(self, entry_id: int, partial: PartialImage) -> None:
+        self.gallery.show_partial((entry_id, partial.image_index), partial.data)
+
+    def _image(self, entry_id: int, saved: SavedImage) -> None:
+        entry = self.queue.entry(entry_id)
+        record = saved.record
+        actual = None
+        if self._runner is not None and entry is not None:
+            actual = self._runner.cost_of(entry.model, saved.usage)
+        self.gallery.finish(
+            (entry_id, saved.index), path=record.path, image_id=record.id, width=record.width,
+            height=record.height, actual_usd=actual,
+        )  # fmt: skip
+        if entry is not None:
+            self.queue.update(entry_id, received=entry.received + 1)

@@ -1,0 +1,84 @@
+"""The one task funnel: coroutines on the GUI's loop, work on the engine's loop or a worker thread.
+
+Widgets never create tasks. Models call ``run_task``: the funnel keeps a reference to every task
+(asyncio keeps only weak ones), and turns an exception into a message on the bridge instead of a
+traceback. ``on_engine`` runs a coroutine on the engine's own loop (``EngineRunner``) and
+``in_thread`` runs a plain function on a worker thread; both are awaited from the GUI's loop and
+hand back plain data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from app.core.messages import MessageBridge
+from app.engine.runner import EngineRunner
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class TaskFunnel:
+    def __init__(
+        self, messages: MessageBridge, engine: EngineRunner | None = None, *, workers: int = 2
+    ) -> None:
+        self.messages = messages
+        self.engine = engine
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zi-work")
+
+    def run_task(
+        self,
+        coroutine: Coroutine[Any, Any, T],
+        *,
+        on_done: Callable[[T], object] | None = None,
+        failure_code: str = "task.failed",
+    ) -> asyncio.Task[T]:
+        """Run ``coroutine`` on the GUI's loop; its result goes to ``on_done``; an exception
+        becomes an error message with ``failure_code``."""
+        task = asyncio.get_event_loop().create_task(coroutine)
+        self._tasks.add(task)
+
+        def finished(done: asyncio.Task[T]) -> None:
+            self._tasks.discard(done)
+            if done.cancelled():
+                return
+            error = done.exception()
+            if error is not None:
+                log.error("task failed", exc_info=error)
+                reason = str(error) or type(error).__name__
+                self.messages.error(failure_code, reason=reason)
+            elif on_done is not None:
+                on_done(done.result())
+
+        task.add_done_callback(finished)
+        return task
+
+    async def on_engine(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Await ``coroutine`` run on the engine's loop; cancelling this cancels it there."""
+        if self.engine is None:
+            coroutine.close()
+            raise RuntimeError("the engine is not running yet")
+        return await asyncio.wrap_future(self.engine.submit(coroutine))
+
+    async def in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function(*args)`` on a worker thread (disk writes, decoding)."""
+        return await asyncio.get_event_loop().run_in_executor(self._pool, function, *args)
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self) -> None:
+        """Wait for every running task (used on close, so saves finish)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def shutdown(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=False)

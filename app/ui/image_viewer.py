@@ -1,0 +1,104 @@
+"""One image, large: fitted to the view, or zoomed (Ctrl+wheel, +, -, 0 for fit, 1 for 100%).
+
+The image arrives decoded (off the GUI thread) as a QImage; the pixmap is made here, on the GUI
+thread. Only the image on screen is held.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QStackedLayout,
+    QWidget,
+)
+
+ZOOM_STEP = 1.25
+
+
+class ImageViewer(QWidget):
+    def __init__(self, name: str, empty_text: str) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        self._scene = QGraphicsScene(self)
+        self._item = QGraphicsPixmapItem()
+        self._item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self._scene.addItem(self._item)
+        self.view = QGraphicsView(self._scene)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.view.setAccessibleName(f"{name} image")
+        self.view.wheelEvent = self._wheel  # type: ignore[method-assign]
+        self.empty = QLabel(empty_text)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self.empty)
+        self._stack.addWidget(self.view)
+        self.fit = True
+        self.key: object = None
+
+    def show_image(self, key: object, image: QImage | None) -> None:
+        self.key = key
+        if image is None or image.isNull():
+            self._item.setPixmap(QPixmap())
+            self._stack.setCurrentWidget(self.empty)
+            return
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(1.0)
+        self._item.setPixmap(pixmap)
+        self._scene.setSceneRect(self._item.boundingRect())
+        self._stack.setCurrentWidget(self.view)
+        if self.fit:
+            self.fit_to_view()
+
+    def clear(self) -> None:
+        self.show_image(None, None)
+
+    @property
+    def has_image(self) -> bool:
+        return not self._item.pixmap().isNull()
+
+    def fit_to_view(self) -> None:
+        self.fit = True
+        if self.has_image:
+            self.view.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def actual_size(self) -> None:
+        self.fit = False
+        self.view.resetTransform()
+
+    def zoom(self, factor: float) -> None:
+        self.fit = False
+        self.view.scale(factor, factor)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.fit:
+            self.fit_to_view()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(ZOOM_STEP)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(1 / ZOOM_STEP)
+        elif key == Qt.Key.Key_0:
+            self.fit_to_view()
+        else:
+            super().keyPressEvent(event)
+
+    def _wheel(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+            event.accept()
+        else:
+            QGraphicsView.wheelEvent(self.view, event)

@@ -1,0 +1,140 @@
+"""How a gallery tile is drawn: its picture, number, favourite mark, and one or two lines below.
+
+The picture is a QImage decoded off the GUI thread (a partial image while it streams in); a tile
+with no picture yet shows its state. Finished tiles say size, quality and cost ("local draft" for
+the embedded engine); failed or cancelled tiles say why.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QPainter, QPainterPath, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
+
+from app.model.gallery import TILE_ROLE, Tile
+from app.ui.wording import choice_text, problem_text, state_text, usd
+
+TILE_WIDTH = 176
+PICTURE_HEIGHT = 150
+CAPTION_LINES = 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def caption(tile: Tile) -> tuple[str, str]:
+    """The tile's two lines of text."""
+    if tile.state == "done":
+        local = QCoreApplication.translate("TileDelegate", "local draft")
+        cost = local if tile.local else usd(tile.actual_usd)
+        return f"{tile.width}x{tile.height}, {choice_text(tile.quality)}", cost
+    if tile.state in ("failed", "cancelled"):
+        reason = problem_text(*tile.reason) if tile.reason else state_text(tile.state)
+        return state_text(tile.state), reason
+    if tile.state == "streaming":
+        text = QCoreApplication.translate("TileDelegate", "arriving… preview {count}")
+        return text.format(count=tile.partials), ""
+    waiting = QCoreApplication.translate("TileDelegate", "Variation {number}")
+    return waiting.format(number=tile.number), state_text(tile.state)
+
+
+class TileDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        lines = option.fontMetrics.lineSpacing() * CAPTION_LINES
+        return QSize(TILE_WIDTH, PICTURE_HEIGHT + lines + 16)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        tile = index.data(TILE_ROLE)
+        if not isinstance(tile, Tile):
+            return
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state = option.state
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        card = QRectF(rect).adjusted(4, 4, -4, -4)
+        path = QPainterPath()
+        path.addRoundedRect(card, 6, 6)
+        painter.fillPath(path, palette.color(QPalette.ColorRole.Base))
+        border = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Mid)
+        painter.setPen(border)
+        painter.drawPath(path)
+        if selected:
+            painter.setPen(border)
+            painter.drawRoundedRect(card.adjusted(1, 1, -1, -1), 5, 5)
+
+        picture_box = QRectF(card.left() + 6, card.top() + 6, card.width() - 12, PICTURE_HEIGHT - 8)
+        picture = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(picture, QImage) and not picture.isNull():
+            size = QSize(picture.width(), picture.height()).scaled(
+                picture_box.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio
+            )
+            target = QRectF(0, 0, size.width(), size.height())
+            target.moveCenter(picture_box.center())
+            painter.drawImage(target, picture)
+        else:
+            painter.fillRect(picture_box, palette.color(QPalette.ColorRole.AlternateBase))
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(picture_box, Qt.AlignmentFlag.AlignCenter, state_text(tile.state))
+
+        badge = QRectF(picture_box.left() + 4, picture_box.top() + 4, 22, 20)
+        badge_path = QPainterPath()
+        badge_path.addRoundedRect(badge, 4, 4)
+        painter.fillPath(badge_path, QColor(0, 0, 0, 150))
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(tile.number))
+        if tile.favourite:
+            star = QRectF(picture_box.right() - 26, picture_box.top() + 4, 22, 20)
+            painter.setPen(QColor("#f59e0b"))
+            painter.drawText(star, Qt.AlignmentFlag.AlignCenter, "★")
+
+        first, second = caption(tile)
+        metrics = painter.fontMetrics()
+        line = metrics.lineSpacing()
+        text_box = QRectF(card.left() + 8, picture_box.bottom() + 4, card.width() - 16, line)
+        failed = tile.state in ("failed", "cancelled")
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(
+            text_box,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(first, Qt.TextElideMode.ElideRight, int(text_box.width())),
+        )
+        text_box.translate(0, line)
+        colour = QColor("#dc2626") if failed else palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(colour)
+        painter.drawText(
+            text_box,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(second, Qt.TextElideMode.ElideRight, int(text_box.width())),
+        )
+        painter.restore()
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        tile = index.data(TILE_ROLE)
+        if isinstance(tile, Tile) and event.type() == QEvent.Type.ToolTip:
+            text = "\n".join(part for part in caption(tile) if part)
+            QToolTip.showText(event.globalPos(), text, view)
+            return True
+        return super().helpEvent(event, view, option, index)
