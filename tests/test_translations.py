@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core.models import known_models
 from app.model.api_key_model import ApiKeyModel
 from app.model.connection_test import ConnectionTester
 from app.model.settings_model import SettingsModel
@@ -132,3 +133,50 @@ def test_the_settings_dialog_in_chinese_shows_no_english_string(
     texts = [text for _, text in visible_texts(dialog)]
     assert "测试连接" in texts and "确定" in texts  # ours, and Qt's own button box
     assert dialog.engine_button("custom").accessibleName() == "Engine: custom"  # never translated
+
+
+# Names and codes that stay as they are in Chinese text.
+_KEPT_WORDS = {
+    "Zi", "Studio", "OpenAI", "API", "URL", "PNG", "WEBP", "WebP", "JPEG", "Ctrl", "Shift", "Alt",
+    "Enter", "Esc", "Delete", "Up", "Down", "token", "https", "host", "English",
+}  # fmt: skip
+
+
+def _english_words(text: str) -> list[str]:
+    """English words in a shown text (model names aside), where the zh_CN UI should have none."""
+    if text in known_models():
+        return []
+    return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in _KEPT_WORDS]
+
+
+ACCESSIBLE_NAMES = (
+    "Description", "Add text", "Compiled prompt", "Size", "Variations", "Quality", "Estimate",
+    "Generate", "Cancel", "Gallery",
+)  # fmt: skip
+
+
+@pytest.mark.gui
+def test_the_window_in_chinese_shows_no_english_string_and_keeps_its_accessible_names(
+    qtbot: QtBot, chinese: None, tmp_path: Path
+) -> None:
+    from app.main import Studio
+    from app.store.paths import StudioPaths
+
+    studio = Studio(StudioPaths.under(tmp_path))
+    window = studio.window
+    window._confirmed_close = True  # closing asks nothing at teardown, even after a failure
+    qtbot.addWidget(window)
+    studio.builder.blocks.add("headline", "春日限定")
+    studio.open_settings()
+    assert studio.settings_dialog is not None
+
+    assert untranslated(window, SHIPPED / "zh_CN.ts") == []
+    texts = {text for _, text in visible_texts(window)}
+    assert [text for text in texts if _english_words(text)] == []
+    assert {"生成", "取消", "添加文字"} <= texts
+    names = {widget.accessibleName() for widget in window.findChildren(QWidget)}
+    assert set(ACCESSIBLE_NAMES) | {"Text 1", "Role 1"} <= names
+    studio.settings_dialog.close()
+    studio.decoder.shutdown()
+    studio.settings_model.close()
+    studio.api_key.close()

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QObject,
+    QThread,
     QTimer,
     Signal,
     SignalInstance,
@@ -62,7 +63,7 @@ class SettingsModel(QObject):
     check_text_after_generation_changed = Signal(object)
 
     saved = Signal()
-    save_failed = Signal(str)  # a sentence for the user, in the window's language
+    save_failed = Signal(str)  # why, from the system (the window words the message around it)
     _save_finished = Signal(object)  # from the worker thread: None, or the OSError's text
 
     def __init__(
@@ -106,21 +107,28 @@ class SettingsModel(QObject):
         instance: SignalInstance = getattr(self, f"{name}_changed")
         return instance
 
+    def reload(self, settings: Settings) -> None:
+        """Take settings read from the file: the signals fire, nothing is written back."""
+        self._replace(settings)
+
     def set_value(self, name: str, value: Any) -> None:
         """Change one setting; ``SettingsError`` (nothing changes) when it is not allowed."""
         self.apply({name: value})
 
     def apply(self, values: Mapping[str, Any]) -> None:
         """Change several settings together; ``SettingsError`` (nothing changes) on a problem."""
-        updated = self._settings.with_values(values)
+        if self._replace(self._settings.with_values(values)):
+            self._timer.start()
+
+    def _replace(self, updated: Settings) -> bool:
         differing = [s.name for s in SCHEMA if updated.value(s.name) != self.value(s.name)]
         if not differing:
-            return
+            return False
         self._settings = updated
         for name in differing:
             self.signal(name).emit(updated.value(name))
         self.changed.emit()
-        self._timer.start()
+        return True
 
     def problems(self, values: Mapping[str, Any]) -> dict[str, SettingsError]:
         """Every problem ``values`` would meet, by setting name (empty when all are fine)."""
@@ -137,15 +145,21 @@ class SettingsModel(QObject):
                 found[error.name] = error
         return found
 
-    def flush(self, timeout: float = 10.0) -> None:
-        """Write a pending change now and wait for it (on exit)."""
+    def save_now(self) -> None:
+        """Start writing a pending change at once, without waiting (on the GUI thread)."""
         if self._timer.isActive():
             self._timer.stop()
             self._save_now()
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Write a pending change now and wait for it (on exit)."""
+        if QThread.currentThread() is self.thread():
+            self.save_now()
         if self._pending is not None:
             self._pending.result(timeout)
 
     def close(self) -> None:
+        """Flush, then stop the worker. From another thread, call ``save_now`` first."""
         self.flush()
         self._saver.shutdown(wait=True)
 
@@ -165,12 +179,7 @@ class SettingsModel(QObject):
         if problem is None:
             self.saved.emit()
         else:
-            self.save_failed.emit(
-                self.tr(
-                    "The settings could not be saved ({0}). They stay in use until Zi Studio "
-                    "closes: free some disk space, then change a setting to save again."
-                ).format(problem)
-            )
+            self.save_failed.emit(problem)
 
 
 # Worded here, in the window's language; app.store.settings words the same codes in English.

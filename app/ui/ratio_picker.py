@@ -27,7 +27,7 @@ from app.core.sizes import PRESETS
 from app.model.builder import BuilderModel
 from app.model.preview import PreviewModel
 from app.model.size_status import SizeStatus
-from app.ui.wording import size_problem_text
+from app.ui.wording import preset_text, size_problem_text
 
 COMMON_RATIOS = ("1:1", "3:4", "4:3", "2:3", "3:2", "9:16", "16:9")
 TIERS = ("1k", "2k", "4k")
@@ -86,13 +86,13 @@ class RatioPicker(QWidget):
         self._chips = QButtonGroup(self)
         self._chips.setExclusive(False)
         self._chip_ratio: dict[QToolButton, str] = {}
-        entries = [(ratio, ratio) for ratio in COMMON_RATIOS]
-        entries += [(p.label, p.ratio) for p in PRESETS]
-        for i, (label, ratio) in enumerate(entries):
+        entries = [(ratio, ratio, ratio) for ratio in COMMON_RATIOS]
+        entries += [(preset_text(p.key, p.label), p.label, p.ratio) for p in PRESETS]
+        for i, (label, name, ratio) in enumerate(entries):
             chip = QToolButton()
             chip.setText(label)
             chip.setCheckable(True)
-            chip.setAccessibleName(f"Ratio {label}")
+            chip.setAccessibleName(f"Ratio {name}")
             chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             chip.clicked.connect(lambda _=False, r=ratio: builder.use_ratio(r))

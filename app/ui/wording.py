@@ -76,6 +76,14 @@ def problem_text(code: str, values: Mapping[str, Any]) -> str:
             "Messages", "Jobs interrupted earlier were found; their images are kept."
         ),
         "image.missing": translate("Messages", "The image file is missing."),
+        "settings.reset": translate(
+            "Messages", "Some settings could not be read and went back to their defaults."
+        ),
+        "settings.save_failed": translate(
+            "Messages",
+            "The settings could not be saved. They stay in use until the studio closes: free "
+            "some disk space, then change a setting to save again.",
+        ),
     }
     if code == "cap.exceeded":
         return translate(
@@ -131,6 +139,15 @@ def block_warning_text(code: str, values: Mapping[str, Any]) -> str:
     if code == "empty":
         return translate("Messages", "Empty: type the exact text, or remove this block.")
     return ""
+
+
+def preset_text(key: str, label: str) -> str:
+    """A platform preset's chip label; the Chinese platforms' names are the same in any language."""
+    return {
+        "landscape": translate("Messages", "Landscape 16:9"),
+        "banner": translate("Messages", "Banner 3:1"),
+        "a4-poster": translate("Messages", "A4 poster 1:1.414"),
+    }.get(key, label)
 
 
 def role_text(role: str) -> str:
