@@ -34,6 +34,7 @@ GLYPHS: Final = {
     "zoom-in": "mdi6.magnify-plus-outline",
     "zoom-out": "mdi6.magnify-minus-outline",
     "zoom-fit": "mdi6.fit-to-screen-outline",
+    "zoom-actual": "mdi6.image-size-select-actual",
     "undo": "mdi6.undo",
     "redo": "mdi6.redo",
     "add": "mdi6.plus",

@@ -36,7 +36,7 @@ from app.model.api_key_model import ApiKeyModel
 from app.model.connection_test import ConnectionTester
 from app.model.settings_model import SettingsModel, describe_problem
 from app.ui.icons import icon
-from app.ui.theme import is_dark
+from app.ui.theme import notice_colours
 
 _ENGINES = ("local", "openai", "custom")
 
@@ -356,7 +356,7 @@ class SettingsDialog(QDialog):
             self._colour_problems()
 
     def _colour_problems(self) -> None:
-        colour = QColor("#ff8a80" if is_dark(self.palette()) else "#b3261e")
+        colour = QColor(notice_colours(self.palette())[0])
         for label in self._problems.values():
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, colour)

@@ -88,6 +88,11 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(_Role.Window).lightness() < 128
 
 
+def notice_colours(palette: QPalette) -> tuple[str, str]:
+    """Text colours for a refusal and a caution that read well on the palette's window."""
+    return ("#ff8a80", "#fbbf24") if is_dark(palette) else ("#b3261e", "#9a5b00")
+
+
 class Theme(QObject):
     """Applies the chosen theme to the application and keeps following the system's."""
 
