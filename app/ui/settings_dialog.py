@@ -194,7 +194,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Language:"), self._language)
         hint = QLabel(self.tr("A new language is used the next time Zi Studio starts."))
         hint.setWordWrap(True)
-        hint.setEnabled(False)
+        self._hint = hint
         form.addRow("", _named(hint, "Language hint"))
         self._theme = _named(QComboBox(), "Theme")
         for text, value in (
@@ -361,6 +361,11 @@ class SettingsDialog(QDialog):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, colour)
             label.setPalette(palette)
+        palette = self._hint.palette()  # quieter than the fields, still easy to read
+        palette.setColor(
+            QPalette.ColorRole.WindowText, self.palette().color(QPalette.ColorRole.PlaceholderText)
+        )
+        self._hint.setPalette(palette)
 
     def engine_button(self, engine: str) -> QAbstractButton:
         return self._engine_buttons.button(_ENGINES.index(engine))
