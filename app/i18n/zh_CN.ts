@@ -365,6 +365,11 @@
 <context>
     <name>Messages</name>
     <message>
+        <source>, </source>
+        <comment>between the items of a list</comment>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>price unknown</source>
         <translation>价格未知</translation>
     </message>

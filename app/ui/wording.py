@@ -18,6 +18,11 @@ from app.core.messages import Message
 translate = QCoreApplication.translate
 
 
+def separator() -> str:
+    """What goes between the items of a short list: ", " in English, "，" in Chinese."""
+    return translate("Messages", ", ", "between the items of a list")
+
+
 def usd(value: float | None) -> str:
     if value is None:
         return translate("Messages", "price unknown")
