@@ -221,6 +221,8 @@ class Studio:
         if old is not None:
             await self.funnel.on_engine(old.close())
         info = _engine_info(choice.engine, choice.base_url)
+        if info.local and (local or chosen_local):
+            info = EngineInfo("local", chosen=True)
         self.generator.set_engine(runner, info)
         if info.local and not (local or chosen_local):
             self.messages.info("engine.local")

@@ -64,6 +64,7 @@ def test_ctrl_comma_opens_the_settings_and_the_engine_follows_them(
             lambda: generator.engine is not None and generator.engine.kind == "local",
             generator.engine_changed,
         )
+        assert studio.window.status.engine.text() == "Engine: local drafts"  # asked for, no key
 
     run(qloop, scenario())
     run(qloop, studio.stop())  # stopping writes the pending save

@@ -886,6 +886,10 @@
         <translation>引擎：正在启动…</translation>
     </message>
     <message>
+        <source>Engine: local drafts</source>
+        <translation>引擎：本地草稿</translation>
+    </message>
+    <message>
         <source>Engine: local drafts (no API key)</source>
         <translation>引擎：本地草稿（无 API 密钥）</translation>
     </message>
