@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from PIL import Image
 
 from app.core.metadata import read_metadata
+from app.store.library import Library
+from app.store.paths import StudioPaths
 from tests import fake_service as fake
 from tests.cli_process import run_cli
 
@@ -144,3 +147,24 @@ def test_http_base_url_off_this_machine_is_refused(tmp_path: Path) -> None:
     result = generate(tmp_path, "http://example.com/v1")
     assert result.returncode == 2
     assert "https" in result.stderr
+
+
+def test_an_answer_in_another_format_is_exit_4_and_keeps_what_came_before(tmp_path: Path) -> None:
+    body = fake.image_body(n=2)
+    gif = io.BytesIO()
+    Image.new("RGB", (1024, 1024), "#c0d8c0").save(gif, "GIF")
+    body["data"][1] = {"b64_json": base64.b64encode(gif.getvalue()).decode()}
+    with fake.fake_service([fake.Answer(200, body)]) as service:
+        result = generate(tmp_path, service.base_url, "-n", "2", "--json")
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "zi-studio: The service sent a GIF image, not PNG, WebP or JPEG: the images received "
+        "before it are kept. Try again, or use another service."
+    ]
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        (job,) = library.jobs()
+        kept = library.images(job.id)
+    assert job.status == "failed"
+    assert [image.index_in_job for image in kept] == [0]
+    assert kept[0].path.is_file()

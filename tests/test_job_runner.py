@@ -25,7 +25,6 @@ from app.jobs.run import (
     JobRunner,
     merge_usage,
 )
-from app.store.files import StoreError
 from app.store.library import Library
 from app.store.paths import StudioPaths
 from tests.fake_service import png_bytes
@@ -178,12 +177,14 @@ def test_a_full_disk_stops_the_job_with_a_clear_message(
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", write)
-    with pytest.raises(StoreError, match="The disk is full"):
-        run(ScriptedService([completed(0), completed(1), completed(2)]), library)
+    outcome = run(ScriptedService([completed(0), completed(1), completed(2)]), library)
     monkeypatch.undo()
+    assert outcome.not_saved is not None and outcome.not_saved.startswith("The disk is full")
+    assert len(outcome.images) == 1 and outcome.error is None
     (job,) = library.jobs()
     assert job.status == "failed"
-    assert job.error_message is not None and "disk is full" in job.error_message
+    assert job.error_message == outcome.not_saved
+    assert job.actual_usd == outcome.actual_usd and outcome.actual_usd is not None
     kept = library.images(job.id)
     assert len(kept) == 1 and kept[0].path.is_file()
     leftovers = [p for p in library.paths.images_dir.rglob("*") if p.name.endswith(".tmp")]

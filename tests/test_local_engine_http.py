@@ -217,6 +217,21 @@ def test_bad_masks_are_refused(engine: Starlette, mask: tuple[str, bytes, str], 
     assert (error["param"], error["code"]) == ("mask", code)
 
 
+def test_an_rgb_mask_that_looks_grey_is_refused_as_the_api_does(engine: Starlette) -> None:
+    mask = png("m.png", mode="RGB", colour=(128, 128, 128))
+    error = refused(edit(engine, [("image", png()), ("mask", mask)]))
+    assert (error["param"], error["code"]) == ("mask", "invalid_image_format")
+
+
+def test_an_image_of_12000_pixels_square_is_refused_with_the_limit(engine: Starlette) -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, "PNG")
+    huge = ("huge.png", buffer.getvalue(), "image/png")
+    error = refused(edit(engine, [("image", huge)]))
+    assert (error["param"], error["code"]) == ("image", "image_too_large")
+    assert "12000x12000" in error["message"] and "(8192x8192)" in error["message"]
+
+
 def test_a_grey_mask_is_accepted(engine: Starlette) -> None:
     mask = png("m.png", mode="L", colour=0)
     assert edit(engine, [("image", png()), ("mask", mask)]).status_code == 200

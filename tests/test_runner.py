@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -69,3 +70,37 @@ def test_stop_cancels_what_is_still_running() -> None:
     engine.submit(forever())
     engine.stop()
     assert cancelled.is_set()
+
+
+def test_call_from_the_engine_thread_raises_instead_of_deadlocking(runner: EngineRunner) -> None:
+    async def inner() -> int:
+        return 1
+
+    async def calls_back() -> str:
+        try:
+            runner.call(inner, timeout=2)
+        except RuntimeError as error:
+            return str(error)
+        return "no error"
+
+    message = runner.submit(calls_back()).result(5)
+    assert "cannot run on the engine's own thread" in message
+
+
+def test_stop_waits_for_the_loops_worker_threads() -> None:
+    engine = EngineRunner().start()
+    started = threading.Event()
+    workers: list[threading.Thread] = []
+
+    def blocking() -> None:
+        workers.append(threading.current_thread())
+        started.set()
+        time.sleep(0.3)
+
+    async def offload() -> None:
+        await asyncio.get_running_loop().run_in_executor(None, blocking)
+
+    engine.submit(offload())
+    assert started.wait(5)
+    engine.stop()
+    assert not workers[0].is_alive()  # the default executor was shut down with the loop

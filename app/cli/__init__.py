@@ -30,13 +30,14 @@ def studio_version() -> str:
 
 
 def build_parser() -> _Parser:
-    from app.cli import generate, info, serve
+    from app.cli import generate, info, resume, serve
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     info.register(commands)
     generate.register(commands)
+    resume.register(commands)
     serve.register(commands)
     parser.command_names = frozenset(commands.choices)
     return parser
@@ -59,8 +60,17 @@ def _open_window(arguments: list[str]) -> int:
     return run(path)
 
 
+def _never_fail_to_print() -> None:
+    """Text that cannot be encoded (a file name's stray bytes) is escaped, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    _never_fail_to_print()
     try:
         parser = build_parser()
         if _opens_window(arguments, parser):

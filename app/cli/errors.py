@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from enum import IntEnum
 
+from app.core.text_check import printable
+
 
 class Exit(IntEnum):
     DONE = 0
@@ -24,10 +26,13 @@ class CommandError(Exception):
 
 
 def say_error(message: str) -> None:
-    """One line on stderr, whatever the message held."""
-    line = " ".join(message.split())
-    print(f"zi-studio: {line}", file=sys.stderr)
+    """One line on stderr, whatever the message held (a user's text cannot drive the terminal)."""
+    print(f"zi-studio: {_one_line(message)}", file=sys.stderr)
 
 
 def say_warning(message: str) -> None:
-    print(f"zi-studio: warning: {' '.join(message.split())}", file=sys.stderr)
+    print(f"zi-studio: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _one_line(message: str) -> str:
+    return printable(" ".join(message.split()))

@@ -10,25 +10,27 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.spec_flags import add_spec_flags
+from app.cli.spec_flags import add_spec_flags, flag_text
 
 
 def register(commands: Any) -> None:
     generate = commands.add_parser("generate", help="make images from a spec")
     add_spec_flags(generate)
-    _add_output_flags(generate)
+    add_output_flags(generate)
     generate.set_defaults(handler=run_generate)
 
     edit = commands.add_parser("edit", help="edit an image with an instruction")
     edit.add_argument("image", type=Path, metavar="IMAGE")
-    edit.add_argument("--instruction", required=True, metavar="TEXT")
+    edit.add_argument(
+        "--instruction", required=True, metavar="TEXT", type=flag_text("--instruction")
+    )
     edit.add_argument("--mask", type=Path, metavar="PNG")
     add_spec_flags(edit, spec_file=False)
-    _add_output_flags(edit)
+    add_output_flags(edit)
     edit.set_defaults(handler=run_edit)
 
 
-def _add_output_flags(parser: argparse.ArgumentParser) -> None:
+def add_output_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("service flags")
     group.add_argument("--engine", choices=("local", "remote"), help="default: remote with a key")
     group.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible service")

@@ -10,6 +10,7 @@ from app.cli.errors import CommandError, Exit, say_warning
 from app.cli.spec_flags import add_spec_flags, spec_from_args
 from app.core.cost import format_usd
 from app.core.plan import Plan, PlanError, plan_generation
+from app.core.text_check import printable
 
 
 def register(commands: Any) -> None:
@@ -34,7 +35,7 @@ def checked_plan(args: argparse.Namespace) -> Plan:
 
 
 def run_prompt(args: argparse.Namespace) -> int:
-    print(checked_plan(args).prompt.text)
+    print(printable(checked_plan(args).prompt.text))
     return int(Exit.DONE)
 
 

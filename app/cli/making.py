@@ -11,7 +11,10 @@ import dataclasses
 import json
 import os
 import signal
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.cli.errors import CommandError, Exit, say_error, say_warning
 from app.cli.inputs import EditSource, image_sizes, read_edit_source
@@ -23,6 +26,7 @@ from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.engine.errors import ServiceError
+from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
 from app.store.files import StoreError, make_dirs, write_unique
 from app.store.library import Library
@@ -35,14 +39,27 @@ def exit_code_for(error: ServiceError) -> Exit:
     return Exit.SERVICE_ERROR if error.answered else Exit.NO_ANSWER
 
 
-def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a job asks for, as the cap and the messages need it."""
+
+    model: str
+    estimated_usd: float | None
+
+
+StartJob = Callable[[JobRunner, JobCallbacks], Awaitable[JobOutcome]]
+Prepare = Callable[[Library, argparse.Namespace], tuple[_Asked, StartJob]]
+"""With the library open: what the job asks for, and how to start it (it may set flags)."""
+
+
+def _check_cap(asked: _Asked, settings: Settings, local: bool) -> None:
     cap = settings.spending_cap_usd
-    usd = plan.cost.usd
+    usd = asked.estimated_usd
     if local or cap is None:
         return
     if usd is None:
         raise CommandError(
-            f"no price is known for {plan.request.model}, so the spending cap of ${cap:.2f} cannot "
+            f"no price is known for {asked.model}, so the spending cap of ${cap:.2f} cannot "
             "be checked: remove the cap or choose a priced model"
         )
     if usd > cap:
@@ -53,18 +70,31 @@ def _check_cap(plan: Plan, settings: Settings, local: bool) -> None:
 
 
 class _Printer:
-    """Prints each image as it is kept, and copies it to ``--out``."""
+    """Prints each image as it is kept, and copies it to ``--out``.
 
-    def __init__(self, args: argparse.Namespace, plan: Plan, runner: JobRunner) -> None:
+    A copy that cannot be written (a full disk) does not stop the job: the image is in the library,
+    its line gives the library's path, and the end of the run says which copies are missing.
+    """
+
+    def __init__(self, args: argparse.Namespace, asked: _Asked, runner: JobRunner) -> None:
         self.args = args
-        self.plan = plan
+        self.asked = asked
         self.runner = runner
+        self.copies_failed = 0
+        self.copy_error = ""
 
     def image(self, image: SavedImage) -> None:
         path = image.record.path
         if self.args.out is not None:
             stem = f"zi-{image.record.job_id[:8]}-{image.index + 1}"
-            path = write_unique(self.args.out, stem, path.suffix, image.record.path.read_bytes())
+            try:
+                path = write_unique(self.args.out, stem, path.suffix, path.read_bytes())
+            except StoreError as error:
+                self.copies_failed += 1
+                self.copy_error = error.reason
+            except OSError as error:
+                self.copies_failed += 1
+                self.copy_error = error.strerror or str(error)
         if self.args.json:
             line = {
                 "job_id": image.record.job_id,
@@ -73,7 +103,7 @@ class _Printer:
                 "library_path": str(image.record.path),
                 "width": image.record.width,
                 "height": image.record.height,
-                "estimated_usd": self.plan.cost.usd,
+                "estimated_usd": self.asked.estimated_usd,
                 "actual_usd": self.actual_usd(image),
                 "usage": image.usage,
             }
@@ -82,48 +112,44 @@ class _Printer:
             print(f"{path}  {image.record.width}x{image.record.height}", flush=True)
 
     def actual_usd(self, image: SavedImage) -> float | None:
-        return self.runner.cost_of(self.plan.request.model, image.usage)
+        return self.runner.cost_of(self.asked.model, image.usage)
 
 
-async def _run(
-    args: argparse.Namespace,
-    plan: Plan,
-    spec: Spec,
-    settings: Settings,
-    parent_sha256: str | None,
-) -> int:
-    opened = opened_service(args, settings)
-    local = opened.choice.engine == "local"
-    try:
-        _check_cap(plan, settings, local)  # inside: a refused job still closes its client
-        with Library.open(StudioPaths.from_environment()) as library:
-            for job in library.recovered:
-                say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
-            parent_image_id = _library_id(library, parent_sha256)
+async def _run(args: argparse.Namespace, settings: Settings, prepare: Prepare) -> int:
+    with Library.open(StudioPaths.from_environment()) as library:
+        for job in library.recovered:
+            say_warning(f"job {job.id[:8]} was interrupted earlier; its images are kept")
+        asked, start = prepare(library, args)
+        opened = opened_service(args, settings)
+        local = opened.choice.engine == "local"
+        try:
+            _check_cap(asked, settings, local)  # inside: a refused job still closes its client
             runner = JobRunner(
                 service=opened.service,
                 library=library,
                 engine_label=engine_label(opened.choice.engine, opened.choice.base_url),
                 billed=not local,
             )
-            printer = _Printer(args, plan, runner)
-            outcome = await runner.run(
-                plan,
-                spec_json=spec_to_dict(spec),
-                parent_image_id=parent_image_id,
-                callbacks=JobCallbacks(on_image=printer.image, on_note=say_warning),
-            )
-    finally:
-        await opened.service.close()
-    return _report(outcome, plan, json_lines=args.json, local=local)
+            printer = _Printer(args, asked, runner)
+            outcome = await start(runner, JobCallbacks(on_image=printer.image, on_note=say_warning))
+        finally:
+            await opened.service.close()
+    code = _report(outcome, asked, json_lines=args.json, local=local)
+    if printer.copies_failed and code == Exit.DONE:
+        say_error(
+            f"{printer.copies_failed} of the images could not be copied to {args.out}: "
+            f"{printer.copy_error}. They are kept in the library (the paths printed above)."
+        )
+        return int(Exit.NO_ANSWER)
+    return code
 
 
-def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -> int:
+def _report(outcome: JobOutcome, asked: _Asked, *, json_lines: bool, local: bool) -> int:
     if json_lines:
         summary = {
             "job_id": outcome.job_id,
             "images": len(outcome.images),
-            "estimated_usd": plan.cost.usd,
+            "estimated_usd": asked.estimated_usd,
             "actual_usd": outcome.actual_usd,
             "usage": outcome.usage,
         }
@@ -131,16 +157,19 @@ def _report(outcome: JobOutcome, plan: Plan, *, json_lines: bool, local: bool) -
     if outcome.error is not None:
         say_error(outcome.error.message)
         return int(exit_code_for(outcome.error))
+    if outcome.not_saved is not None:
+        say_error(outcome.not_saved)
+        return int(Exit.NO_ANSWER)  # sent and answered, but not all kept: not "bad input"
     if not json_lines:
         count = f"job {outcome.job_id[:8]}: {len(outcome.images)} image(s)"
         if local:
             print(
-                f"{count}; local drafts, no cost (on {plan.request.model} about "
-                f"{format_usd(plan.cost.usd)})"
+                f"{count}; local drafts, no cost (on {asked.model} about "
+                f"{format_usd(asked.estimated_usd)})"
             )
         else:
             print(
-                f"{count}; estimated {format_usd(plan.cost.usd)}, "
+                f"{count}; estimated {format_usd(asked.estimated_usd)}, "
                 f"actual {format_usd(outcome.actual_usd)}"
             )
     return int(Exit.DONE)
@@ -167,27 +196,85 @@ def _check_out_dir(out: Path | None) -> None:
 
 
 def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
-    _check_out_dir(args.out)
-    settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
     for warning in plan.warnings:
         say_warning(warning)
+
+    def prepare(library: Library, args: argparse.Namespace) -> tuple[_Asked, StartJob]:
+        parent_image_id = _library_id(library, parent)
+
+        def start(runner: JobRunner, callbacks: JobCallbacks) -> Awaitable[JobOutcome]:
+            return runner.run(
+                plan,
+                spec_json=spec_to_dict(spec),
+                parent_image_id=parent_image_id,
+                callbacks=callbacks,
+            )
+
+        return _Asked(plan.request.model, plan.cost.usd), start
+
+    return _run_command(args, prepare)
+
+
+def _run_command(args: argparse.Namespace, prepare: Prepare) -> int:
+    _check_out_dir(args.out)
+    settings = SettingsFile(StudioPaths.from_environment().settings_file).load()
+    return run_cancellable(_run(args, settings, prepare))
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    """``zi-studio resume JOB_ID``: the job's missing images, with its own request."""
+
+    def prepare(library: Library, args: argparse.Namespace) -> tuple[_Asked, StartJob]:
+        try:
+            resumption = plan_resume(library, args.job_id)
+        except ResumeRefused as error:
+            raise CommandError(str(error)) from None
+        if args.engine is None and args.base_url is None:
+            # Drafts never fill a paid job's gaps, nor paid images a draft's, unless asked.
+            args.engine = "local" if resumption.job.engine == "local" else "remote"
+        estimate = resumption.estimate
+        asked = _Asked(resumption.request.model, None if estimate is None else estimate.usd)
+
+        def start(runner: JobRunner, callbacks: JobCallbacks) -> Awaitable[JobOutcome]:
+            return resume_job(runner, resumption, callbacks)
+
+        return asked, start
+
+    return _run_command(args, prepare)
+
+
+def run_cancellable(job: Coroutine[Any, Any, int]) -> int:
+    """Run a job's coroutine to its exit code; Ctrl+C and SIGTERM cancel it the same way.
+
+    Both signals cancel the task (never a KeyboardInterrupt raised at a random point), so the job
+    ends "cancelled" with the images that arrived kept, and the command exits 130.
+    """
     loop = asyncio.new_event_loop()
-    task = loop.create_task(_run(args, plan, spec, settings, parent))
-    # SIGTERM ends the job like Ctrl+C: the job is marked cancelled, what arrived is kept.
-    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    task = loop.create_task(job)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
     try:
         return loop.run_until_complete(task)
     except (KeyboardInterrupt, asyncio.CancelledError):
         task.cancel()
         loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-        raise CommandError(
-            "interrupted; images received so far are kept", Exit.INTERRUPTED
-        ) from None
+        raise CommandError("cancelled; images received so far are kept", Exit.INTERRUPTED) from None
     except StoreError as error:
         raise CommandError(str(error)) from None
     finally:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
+        _close_loop(loop)
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """End what is left (as ``asyncio.run`` does), then wait for the worker threads."""
+    leftovers = asyncio.all_tasks(loop)
+    for task in leftovers:
+        task.cancel()
+    if leftovers:
+        loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
 
 
 def run_generate(args: argparse.Namespace) -> int:

@@ -30,10 +30,11 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
     if retries < 0:
         raise CommandError(f"--max-retries {retries}: give 0 or more")
-    key = load_key(os.environ)
     asked = args.engine
     if asked is None and args.base_url is None and settings.engine == "local":
         asked = "local"  # the settings ask for it; a flag still wins
+    # The keyring takes most of a second to load its backends: not for the local engine.
+    key = None if asked == "local" else load_key(os.environ)
     choice = choose_engine(
         asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
     )

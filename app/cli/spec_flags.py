@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from app.cli.errors import CommandError, say_warning
 from app.core.spec import ROLES, Spec, SpecError, TextBlock
 from app.core.spec_json import LoadedSpec, load_spec, with_overrides
+from app.core.text_check import TextError, check_text
+
+
+def flag_text(flag: str) -> Callable[[str], str]:
+    """An argparse ``type`` for a flag whose text goes into the prompt: checked like a spec's."""
+
+    def checked(value: str) -> str:
+        try:
+            result = check_text(value, flag)
+        except TextError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{flag}: ")) from None
+        for warning in result.warnings:
+            say_warning(warning)
+        return result.text
+
+    return checked
 
 
 def add_spec_flags(parser: argparse.ArgumentParser, *, spec_file: bool = True) -> None:
     if spec_file:
         parser.add_argument("spec_file", nargs="?", metavar="SPEC.json", type=Path)
     group = parser.add_argument_group("spec flags (over the spec file)")
-    group.add_argument("--description", metavar="TEXT")
-    group.add_argument("--style", metavar="TEXT")
+    group.add_argument("--description", metavar="TEXT", type=flag_text("--description"))
+    group.add_argument("--style", metavar="TEXT", type=flag_text("--style"))
     group.add_argument(
         "--text",
         action="append",
+        type=flag_text("--text"),
         metavar="ROLE=TEXT",
         help=f"a required text (repeatable; replaces the spec's texts); ROLE: {', '.join(ROLES)}",
     )
@@ -61,7 +80,7 @@ def spec_from_args(
     if args.n is not None and not 1 <= args.n <= 10:
         raise CommandError(f"-n {args.n}: the number of variations must be 1..10")
     texts = None if args.text is None else tuple(parse_text_flag(t) for t in args.text)
-    refs = None if args.ref is None else tuple(str(p.resolve()) for p in args.ref)
+    refs = None if args.ref is None else tuple(os.path.abspath(p) for p in args.ref)
     spec = with_overrides(
         loaded.spec,
         description=args.description,

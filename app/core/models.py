@@ -19,6 +19,10 @@ DEFAULT_MODEL: Final = "gpt-image-2"
 MAX_N: Final = 10
 MAX_PROMPT_CHARS: Final = 32_000
 MAX_INPUT_IMAGES: Final = 16
+MAX_INPUT_EDGE: Final = 8192
+MAX_INPUT_PIXELS: Final = MAX_INPUT_EDGE * MAX_INPUT_EDGE
+"""The most pixels an input image (edit source, reference, mask) may have: what the studio's own
+engine decodes (Qt's image reader at four bytes a pixel) and a 45-megapixel camera's photo fits."""
 MAX_PARTIAL_IMAGES: Final = 3
 MODERATIONS: Final = ("low", "auto")
 INPUT_FIDELITIES: Final = ("high", "low")

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from app.core.spec import EXCLUSIVE, ONE_OF_REQUIRED, Spec, SpecError, TextBlock
 from app.core.spec_fields import SpecField, declared_fields
+from app.core.text_check import TextError, check_text
 
 SPEC_FIELDS: Final = declared_fields(Spec)
 BLOCK_FIELDS: Final = declared_fields(TextBlock)
@@ -81,17 +82,19 @@ def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any
         value = _box(value, where)
     elif field.kind == "strings":
         value = tuple(
-            _expect(item, str, f"{where}[{i}]", "a string") for i, item in enumerate(value)
+            _text(_expect(item, str, f"{where}[{i}]", "a string"), f"{where}[{i}]", warnings)
+            for i, item in enumerate(value)
         )
     elif field.kind == "blocks":
         value = tuple(_block(item, f"{where}[{i}]", warnings) for i, item in enumerate(value))
     if info.max_items is not None and len(value) > info.max_items:
         raise SpecError(f"{where}: {len(value)} items, at most {info.max_items}")
     if isinstance(value, str):
+        written, value = value, _text(value, where, warnings)
         if info.blank_message is not None and not value.strip():
             raise SpecError(f"{where}: empty; {info.blank_message}")
-        if info.pattern is not None and re.match(info.pattern, value) is None:
-            raise SpecError(f"{where}: {value!r} is not written as {info.pattern_hint}")
+        if info.pattern is not None and re.match(info.pattern, written) is None:
+            raise SpecError(f"{where}: {written!r} is not written as {info.pattern_hint}")
     problem = info.check(value) if info.check is not None else None
     if problem is not None:
         raise SpecError(f"{where}: {problem}")
@@ -104,6 +107,16 @@ def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any
         if (low is not None and value < low) or (high is not None and value > high):
             raise SpecError(f"{where}: {value} is outside {_range(field)}")
     return float(value) if field.kind == "number" else value
+
+
+def _text(value: str, where: str, warnings: list[str]) -> str:
+    """Every string of a spec: nothing invisible goes on into a prompt (app.core.text_check)."""
+    try:
+        checked = check_text(value, where)
+    except TextError as error:
+        raise SpecError(str(error)) from None
+    warnings.extend(checked.warnings)
+    return checked.text
 
 
 def _box(items: list[object], where: str) -> tuple[float, ...]:
@@ -165,20 +178,48 @@ def _reference(path: str, base_dir: Path | None) -> str:
     return os.path.normpath(candidate)
 
 
+def _no_constant(name: str) -> None:
+    raise SpecError(f"not valid JSON: {name} is not a JSON number; write a number")
+
+
 def spec_from_json(text: str, *, base_dir: Path | None = None) -> LoadedSpec:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise SpecError(
             f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
+    except SpecError:
+        raise
+    except RecursionError:
+        raise SpecError("not a usable spec: nested too deeply; check the file") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise SpecError("not a usable spec: a number in it has thousands of digits") from None
     return spec_from_dict(data, base_dir=base_dir)
 
 
-def load_spec(path: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> LoadedSpec:
+MAX_SPEC_BYTES: Final = 4 * 1024 * 1024
+"""Far above any spec (a prompt is at most 32,000 characters); /dev/zero stops here."""
+
+
+def _read_spec_file(path: Path) -> bytes:
+    """At most ``MAX_SPEC_BYTES`` + 1 bytes, whatever ``path`` is (a device, an endless pipe)."""
+    with open(path, "rb") as file:
+        return file.read(MAX_SPEC_BYTES + 1)
+
+
+def load_spec(path: Path, read: Callable[[Path], bytes] = _read_spec_file) -> LoadedSpec:
     """Read a spec file. Errors name the file and the field."""
     try:
-        text = read(path).decode("utf-8")
+        data = read(path)
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecError(
+                f"{path}: larger than {MAX_SPEC_BYTES // 1_048_576} MB, too large to be a spec; "
+                "give the spec's JSON file"
+            )
+        text = data.decode("utf-8")
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a folder; give the spec's JSON file") from None
     except OSError as error:
         raise SpecError(f"{path}: cannot read the spec ({error.strerror or error})") from None
     except UnicodeDecodeError:

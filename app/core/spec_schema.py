@@ -13,8 +13,11 @@ from typing import Any, Final
 
 from app.core.spec import EXCLUSIVE, ONE_OF_REQUIRED, Spec
 from app.core.spec_fields import SpecField, declared_fields
+from app.core.text_check import REFUSED_CHARACTERS, VISIBLE_CHARACTER
 
-_NOT_BLANK: Final = r"\S"
+_NOT_BLANK: Final = VISIBLE_CHARACTER
+_TEXT_DEF: Final = "text"
+_TEXT: Final = {"$ref": f"#/$defs/{_TEXT_DEF}"}
 _JSON_TYPES: Final = {
     "string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
     "box": "array", "strings": "array", "blocks": "array",
@@ -42,7 +45,7 @@ def _property(field: SpecField) -> dict[str, Any]:
         number = {"type": "number", "minimum": info.minimum, "maximum": info.maximum}
         schema.update(items=number, minItems=4, maxItems=4)
     elif field.kind == "strings":
-        schema["items"] = {"type": "string"}
+        schema["items"] = {"type": "string", **_TEXT}
     elif field.kind == "blocks":
         assert field.block_type is not None
         schema["items"] = _object(declared_fields(field.block_type))
@@ -52,6 +55,8 @@ def _property(field: SpecField) -> dict[str, Any]:
         schema["pattern"] = info.pattern
     if info.blank_message is not None:
         schema.update(minLength=1, pattern=_NOT_BLANK)
+    if field.kind == "string":
+        schema.update(_TEXT)
     return schema
 
 
@@ -91,6 +96,12 @@ def spec_schema() -> dict[str, Any]:
             "required": list(EXCLUSIVE),
         },
         "anyOf": [_given(name, by_name[name]) for name in ONE_OF_REQUIRED],
+        "$defs": {
+            _TEXT_DEF: {
+                "description": "No control, direction-control or lone surrogate characters.",
+                "not": {"type": "string", "pattern": REFUSED_CHARACTERS},
+            }
+        },
     }
     return schema
 

@@ -30,6 +30,8 @@ class EngineRunner:
         self._loop.call_soon(self._started.set)
         self._loop.run_forever()
         self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        # The worker threads of to_thread and run_in_executor end with the loop, not after it.
+        self._loop.run_until_complete(self._loop.shutdown_default_executor())
         self._loop.close()
 
     def start(self) -> EngineRunner:
@@ -59,7 +61,11 @@ class EngineRunner:
         return self.submit(consume())
 
     def call(self, function: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
-        """Run a coroutine function on the engine loop and wait for its result (not from it)."""
+        """Run a coroutine function on the engine loop and wait for its result.
+
+        From the engine's own thread this would wait for a loop it is blocking: it raises instead.
+        """
+        self._refuse_own_thread("call()")
 
         async def wrapper() -> T:
             return await function()
@@ -67,8 +73,10 @@ class EngineRunner:
         return self.submit(wrapper()).result(timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Cancel what runs on the loop, wait for its worker threads, and end the thread."""
         if not self._thread.is_alive():
             return
+        self._refuse_own_thread("stop()")
 
         async def cancel_all() -> None:
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -82,3 +90,10 @@ class EngineRunner:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout)
+
+    def _refuse_own_thread(self, what: str) -> None:
+        if threading.current_thread() is self._thread:
+            raise RuntimeError(
+                f"EngineRunner.{what} waits for the engine loop, so it cannot run on the engine's "
+                "own thread: await the coroutine there instead"
+            )

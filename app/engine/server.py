@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import ipaddress
 import os
 import signal
 import socket
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from app.engine.local.faults import FaultPlan
 
 DEFAULT_HOST: Final = "127.0.0.1"
 _GRACEFUL_SHUTDOWN_SECONDS: Final = 5
@@ -29,6 +34,9 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
+    except (TypeError, UnicodeError):  # a name with bytes that are not text
+        sock.close()
+        raise OSError(errno.EINVAL, "not a host name or address") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
@@ -41,13 +49,13 @@ def _url_host(host: str) -> str:
 _stop_requested: list[int] = []
 
 
-async def _serve(sock: socket.socket, host: str) -> None:
+async def _serve(sock: socket.socket, host: str, faults: FaultPlan | None) -> None:
     import uvicorn
 
     from app.engine.local import create_app
 
     config = uvicorn.Config(
-        create_app(),
+        create_app(faults=faults),
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -70,7 +78,7 @@ def _remember(signum: int, frame: FrameType | None) -> None:
     _stop_requested.append(signum)
 
 
-def serve(host: str = DEFAULT_HOST, port: int = 0) -> None:
+def serve(host: str = DEFAULT_HOST, port: int = 0, *, faults: FaultPlan | None = None) -> None:
     """Serves the engine until SIGTERM or Ctrl+C; ``OSError`` if the address cannot be bound."""
     from app.typeset.fonts import ensure_gui_application
 
@@ -82,26 +90,46 @@ def serve(host: str = DEFAULT_HOST, port: int = 0) -> None:
     _stop_requested.clear()
     previous = {sig: signal.signal(sig, _remember) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        asyncio.run(_serve(sock, host))
+        asyncio.run(_serve(sock, host, faults))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         sock.close()
 
 
-def run_serve_local(host: str, port: int) -> int:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (a name other than localhost may
+    stand for any address)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) -> int:
     """What ``zi-studio serve-local`` runs: 0 once stopped, 2 when the address cannot be used."""
     if not 0 <= port <= 65535:
         print(
             f"zi-studio: {port} is not a port: use 0 to 65535 (0 picks a free one)", file=sys.stderr
         )
         return 2
-    try:
-        serve(host, port)
-    except OSError as error:
+    shown = ascii(host)[1:-1]  # a host name as typed, even with bytes that are not UTF-8
+    if not is_loopback(host):
         print(
-            f"zi-studio: cannot serve on {host}:{port}: {error.strerror or error}; "
-            "pick another port (--port 0 picks a free one)",
+            f"zi-studio: warning: {shown} is reachable from other machines: anyone who can reach "
+            "this port can use the engine; use --host 127.0.0.1 to keep it to this computer",
+            file=sys.stderr,
+            flush=True,
+        )
+    try:
+        serve(host, port, faults=faults)
+    except (OSError, UnicodeError, ValueError) as error:  # a name that cannot be resolved or read
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(
+            f"zi-studio: cannot serve on {shown}:{port}: {reason}; use an address of this "
+            "computer and another port (--port 0 picks a free one)",
             file=sys.stderr,
         )
         return 2

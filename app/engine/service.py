@@ -42,6 +42,8 @@ from app.engine.errors import (
 
 DEFAULT_TIMEOUT_SECONDS = 600.0  # high quality calls can take over 2 minutes
 DEFAULT_MAX_RETRIES = 2
+KEPT_FORMATS = frozenset({"png", "webp", "jpeg"})
+"""What the library keeps; the API answers in these only."""
 _TIMED_OUT = "The service did not answer in time. Try again, or raise the timeout."
 
 
@@ -104,6 +106,11 @@ def _decode_image(b64: str | None) -> tuple[bytes, int, int, str]:
         raise MalformedAnswerError(
             "The service sent data that is not a readable image. Try again."
         ) from None
+    if fmt not in KEPT_FORMATS:
+        raise MalformedAnswerError(
+            f"The service sent a {fmt.upper() or 'strange'} image, not PNG, WebP or JPEG: the "
+            "images received before it are kept. Try again, or use another service."
+        )
     return data, width, height, fmt
 
 
@@ -168,10 +175,13 @@ class OpenAIImageService:
                 call: Any = images.edit if request.kind == "edit" else images.generate
                 if stream:
                     params["partial_images"] = request.partial_images
-                    async for event in self._streamed(call, params, request):
-                        if isinstance(event, CompletedImage):
-                            completed += 1
-                        yield event
+                    # Closed explicitly: a consumer that stops early (a full disk) must end the
+                    # request now, not leave it to the loop's shutdown.
+                    async with contextlib.aclosing(self._streamed(call, params, request)) as events:
+                        async for event in events:
+                            if isinstance(event, CompletedImage):
+                                completed += 1
+                            yield event
                 else:
                     response = await call(**params)
                     usage = _usage_dict(getattr(response, "usage", None))
@@ -205,6 +215,11 @@ class OpenAIImageService:
         image_index = 0
         events = await call(stream=True, **params)
         async with events:
+            if _is_json(events.response):
+                # A gateway that does not stream answered with the whole body: take it as it is.
+                async for image in _json_images(events.response, request):
+                    yield image
+                return
             async for event in events:
                 kind = getattr(event, "type", "")
                 if kind.endswith(".partial_image"):
@@ -219,6 +234,32 @@ class OpenAIImageService:
                     image_index += 1
         if image_index == 0:
             raise MalformedAnswerError("The stream ended without an image. Try again.")
+        if image_index < request.n:
+            raise MalformedAnswerError(
+                f"The stream ended after {image_index} of {request.n} images; those are kept. "
+                "Try again for the rest."
+            )
+
+
+def _is_json(response: httpx2.Response) -> bool:
+    return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
+
+
+async def _json_images(
+    response: httpx2.Response, request: ImageRequest
+) -> AsyncGenerator[CompletedImage, None]:
+    """The images of a plain JSON answer (``json.JSONDecodeError`` when it is not JSON)."""
+    body = json.loads(await response.aread())
+    items = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(items, list) or not items:
+        raise MalformedAnswerError("The service answered without images. Try again.")
+    usage = _usage_dict(body.get("usage"))
+    for index, item in enumerate(items):
+        b64 = item.get("b64_json") if isinstance(item, Mapping) else None
+        data, width, height, fmt = await decode_image(b64)
+        yield CompletedImage(
+            index, data, width, height, fmt or request.output_format, usage if index == 0 else None
+        )
 
 
 def _dropped(error: Exception, completed: int) -> ServiceError:
@@ -284,12 +325,12 @@ def service_error(
         retry_after = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
         wait = f" Try again in {retry_after:g} s." if retry_after else " Try again later."
         return RateLimitedError(
-            f"The service is rate-limiting requests: {reason}.{wait}".replace("..", "."),
+            f"The service is rate-limiting requests: {reason.rstrip('.!')}.{wait}",
             retry_after=retry_after,
         )
     if status >= 500:
         return ServerFailedError(
-            f"The service failed ({status}) after retries: {reason}. Try again later.",
+            f"The service failed ({status}) after retries: {reason.rstrip('.!')}. Try again later.",
             status=status,
         )
     param = details.get("param")

@@ -68,18 +68,29 @@ class _Exchange:
         self._messages.put_nowait(message)
 
     async def next_message(self, timeout: float | None) -> Message | None:
-        """The app's next message, or None once the app has returned."""
+        """The app's next message, or None once the app has returned.
+
+        ``asyncio.timeout`` rather than ``wait_for``: on Python 3.11, ``wait_for`` returns a message
+        that arrived in the same loop step as a cancel, and the cancel is lost. Awaiting the queue
+        directly lets the cancel win and leaves the message in the queue.
+        """
         try:
-            return await asyncio.wait_for(self._messages.get(), timeout)
+            async with asyncio.timeout(timeout):
+                return await self._messages.get()
         except TimeoutError:
             raise httpx2.ReadTimeout("the local engine did not answer in time") from None
 
     async def close(self) -> None:
+        """Stop the app. The app's own cancellation is swallowed; a cancel of the caller is not."""
         self._disconnected.set()
         if not self._task.done():
             self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        # The caller's cancel may have been absorbed by the app's task ending: pass it on.
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise asyncio.CancelledError
 
 
 class _ResponseStream(httpx2.AsyncByteStream):

@@ -13,14 +13,14 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.cost import actual_cost
 from app.core.keying import remove_key_colour, with_key_colour
 from app.core.metadata import embed_metadata, make_payload
 from app.core.plan import Plan
 from app.core.request import ImageRequest
-from app.engine.errors import RefusedError, ServiceError
+from app.engine.errors import MalformedAnswerError, RefusedError, ServiceError
 from app.engine.service import (
     CompletedImage,
     ImageFailed,
@@ -30,6 +30,8 @@ from app.engine.service import (
 from app.store.files import StoreError
 from app.store.library import Library
 from app.store.records import ImageRecord
+
+T = TypeVar("T")
 
 TRANSPARENCY_FALLBACK_NOTE = (
     "The service refused a transparent background: asked for a flat magenta backdrop instead and "
@@ -52,6 +54,8 @@ class JobOutcome:
     usage: Mapping[str, Any] | None
     actual_usd: float | None
     notes: tuple[str, ...]
+    not_saved: str | None = None
+    """Why an image that arrived could not be saved (a full disk); what was kept is said too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,36 @@ def merge_usage(usages: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     return merged
 
 
+Spent = tuple[Mapping[str, Any] | None, float | None]
+"""A job's usage and actual cost in dollars (either may be unknown)."""
+
+
+def add_usage(
+    first: Mapping[str, Any] | None, second: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """Two requests' usage together: every count added up (input is billed per request)."""
+    if first is None or second is None:
+        return None if first is None and second is None else dict(first or second or {})
+    total = dict(first)
+    for key, value in second.items():
+        mine = total.get(key)
+        if isinstance(value, Mapping):
+            total[key] = add_usage(mine if isinstance(mine, Mapping) else None, value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            total[key] = (mine if isinstance(mine, int | float) else 0) + value
+        elif key not in total:
+            total[key] = value
+    return total
+
+
+def add_spent(before: Spent | None, now: Spent) -> Spent:
+    if before is None:
+        return now
+    (usage_before, usd_before), (usage_now, usd_now) = before, now
+    usd = None if usd_before is None and usd_now is None else (usd_before or 0.0) + (usd_now or 0.0)
+    return add_usage(usage_before, usage_now), usd
+
+
 def refuses_transparency(error: ServiceError) -> bool:
     return isinstance(error, RefusedError) and (
         error.param == "background" or "transparen" in error.message.lower()
@@ -96,9 +130,19 @@ class _Job:
     spec_json: Mapping[str, Any]
     parent_image_id: int | None
     callbacks: JobCallbacks
+    indexes: tuple[int, ...] | None = None
+    """The job's index of each image the request returns (a resumed job fills its gaps)."""
+    spent_before: Spent | None = None
+    """What earlier runs of this job spent (a resumed job); the library records the sum."""
     saved: list[SavedImage] = field(default_factory=list)
     usages: list[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def index_of(self, image_index: int) -> int | None:
+        """The job's index for the request's ``image_index``-th image (None: not asked for)."""
+        if self.indexes is None:
+            return image_index
+        return self.indexes[image_index] if image_index < len(self.indexes) else None
 
 
 class JobRunner:
@@ -129,7 +173,33 @@ class JobRunner:
             estimated_usd=plan.cost.usd,
         )
         self._library.mark_running(job_id)
-        job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
+        return await self._execute(
+            _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks()), request
+        )
+
+    async def resume(
+        self,
+        job_id: str,
+        request: ImageRequest,
+        *,
+        indexes: Sequence[int],
+        spec_json: Mapping[str, Any],
+        spent_before: Spent,
+        parent_image_id: int | None = None,
+        callbacks: JobCallbacks | None = None,
+    ) -> JobOutcome:
+        """Take up an ended job again: ``request`` asks for the images it lacks, which get the
+        job's ``indexes`` in order (see ``app.jobs.resume``)."""
+        if len(indexes) != request.n:
+            raise ValueError(f"{len(indexes)} indexes for a request of n={request.n}")
+        self._library.reopen_job(job_id)
+        job = _Job(
+            job_id, spec_json, parent_image_id, callbacks or JobCallbacks(),
+            indexes=tuple(indexes), spent_before=spent_before,
+        )  # fmt: skip
+        return await self._execute(job, request)
+
+    async def _execute(self, job: _Job, request: ImageRequest) -> JobOutcome:
         try:
             error = await self._attempt(job, request, keyed=False)
             if (
@@ -142,20 +212,45 @@ class JobRunner:
                 job.callbacks.on_note(TRANSPARENCY_FALLBACK_NOTE)
                 error = await self._attempt(job, _fallback_request(request), keyed=True)
         except asyncio.CancelledError:
-            self._library.cancel_job(job_id)
+            # The cancel wins even on a full disk (the job is then found interrupted at the next
+            # start); what the images received cost is kept.
+            with contextlib.suppress(StoreError):
+                self._library.cancel_job(job.id)
+                self._library.finish_job(job.id, *self._spent(job, request))
             raise
         except StoreError as disk_error:
-            # A full or read-only disk: images kept so far stay; the job says why it stopped.
-            with contextlib.suppress(StoreError):
-                self._library.fail_job(job_id, str(disk_error))
-            raise
+            return self._not_saved(job, request, disk_error)
         usage = merge_usage(job.usages)
         cost = self.cost_of(request.model, usage)
         if error is None:
-            self._library.finish_job(job_id, usage, cost)
+            self._library.finish_job(job.id, *self._spent(job, request))
         else:
-            self._library.fail_job(job_id, error.message)
-        return JobOutcome(job_id, tuple(job.saved), error, usage, cost, tuple(job.notes))
+            total_usage, total_cost = self._spent(job, request)
+            self._library.fail_job(job.id, error.message, usage=total_usage, actual_usd=total_cost)
+        return JobOutcome(job.id, tuple(job.saved), error, usage, cost, tuple(job.notes))
+
+    def _spent(self, job: _Job, request: ImageRequest) -> Spent:
+        """What the job has spent in all: earlier runs plus this one."""
+        usage = merge_usage(job.usages)
+        return add_spent(job.spent_before, (usage, self.cost_of(request.model, usage)))
+
+    def _not_saved(self, job: _Job, request: ImageRequest, error: StoreError) -> JobOutcome:
+        """A full or read-only disk stopped the job after the request was sent: the images kept
+        stay, what was received is paid for and recorded (when the disk lets it), and the
+        message says so."""
+        usage = merge_usage(job.usages)
+        cost = self.cost_of(request.model, usage)
+        kept = len(job.saved)
+        spent = " and what it cost is recorded" if self._billed else ""
+        message = (
+            f"{error.reason}. An image that arrived could not be saved; {kept} image(s) of job "
+            f"{job.id[:8]} are kept in the library{spent}. 'zi-studio resume {job.id[:8]}' asks "
+            "for the missing ones."
+        )
+        total_usage, total_cost = self._spent(job, request)
+        with contextlib.suppress(StoreError):
+            self._library.fail_job(job.id, message, usage=total_usage, actual_usd=total_cost)
+        return JobOutcome(job.id, tuple(job.saved), None, usage, cost, tuple(job.notes), message)
 
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
@@ -172,18 +267,20 @@ class JobRunner:
                 if isinstance(event, PartialImage):
                     job.callbacks.on_partial(event)
                 elif isinstance(event, CompletedImage):
-                    image = await self._keep(job, event, request, keyed)
-                    job.saved.append(image)
-                    if event.usage:
-                        job.usages.append(event.usage)
-                    job.callbacks.on_image(image)
+                    index = job.index_of(event.image_index)
+                    if index is None:
+                        return MalformedAnswerError(
+                            "The service sent more images than were asked for; the others are kept."
+                        )
+                    await self._keep(job, event, index, request, keyed)
                 elif isinstance(event, ImageFailed):
                     return event.error
         return None
 
     async def _keep(
-        self, job: _Job, event: CompletedImage, request: ImageRequest, keyed: bool
-    ) -> SavedImage:
+        self, job: _Job, event: CompletedImage, index: int, request: ImageRequest, keyed: bool
+    ) -> None:
+        """Save ``event``'s image in the library, then tell the callbacks."""
         size = f"{event.width}x{event.height}"
         payload = make_payload(spec=job.spec_json, model=request.model, size=size, job_id=job.id)
 
@@ -192,11 +289,38 @@ class JobRunner:
             if keyed:
                 data, fmt = remove_key_colour(data), "png"
             return self._library.add_image(
-                job.id, event.image_index, embed_metadata(data, payload),
+                job.id, index, embed_metadata(data, payload),
                 width=event.width, height=event.height, output_format=fmt,
                 parent_image_id=job.parent_image_id,
             )  # fmt: skip
 
         # Encoding and the fsync'd write stay off the loop that streams the next image.
-        record = await asyncio.to_thread(prepare_and_write)
-        return SavedImage(record, event.image_index, event.usage)
+        saving = asyncio.ensure_future(asyncio.to_thread(prepare_and_write))
+        try:
+            record = await asyncio.shield(saving)
+        except asyncio.CancelledError:
+            # The thread cannot be stopped mid-write: let it finish and record the image (or fail
+            # and remove its file), keep what it saved, then let the cancel end the job.
+            with contextlib.suppress(StoreError):
+                self._kept(job, event, await _outlast_cancels(saving))
+            raise
+        except StoreError:
+            if event.usage:
+                job.usages.append(event.usage)  # received, and billed, though not kept
+            raise
+        self._kept(job, event, record)
+
+    def _kept(self, job: _Job, event: CompletedImage, record: ImageRecord) -> None:
+        image = SavedImage(record, record.index_in_job, event.usage)
+        job.saved.append(image)
+        if event.usage:
+            job.usages.append(event.usage)
+        job.callbacks.on_image(image)
+
+
+async def _outlast_cancels(future: asyncio.Future[T]) -> T:
+    """``future``'s result once it is done, however often the waiting task is cancelled."""
+    while not future.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({future})
+    return future.result()

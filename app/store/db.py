@@ -259,7 +259,8 @@ def _known_error(error: sqlite3.Error, path: Path, name: str) -> StoreError | No
         return None
     primary = int(code) & 0xFF
     if primary == _SQLITE_FULL:
-        return StoreError("The disk is full: free some space and try again; nothing was saved.")
+        reason = "The disk is full: free some space and try again"
+        return StoreError(f"{reason}; nothing was saved.", reason=reason)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return StoreError(
             f"The {name} is busy in another Zi Studio window or command: try again in a moment."

@@ -30,23 +30,42 @@ _BINARY: Final = getattr(os, "O_BINARY", 0)
 
 
 class StoreError(Exception):
-    """A failure the user can meet and act on; the message says what happened and what to do."""
+    """A failure the user can meet and act on; the message says what happened and what to do.
+
+    ``reason``, for a failed write, says what happened without the message's "nothing was saved",
+    for callers that did save other things and say so themselves.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason if reason is not None else message
+
+
+def write_error(error: OSError, path: Path) -> StoreError:
+    """The ``StoreError`` for a failed write of ``path``."""
+    reason = os_error_reason(error, path)
+    return StoreError(f"{reason}; nothing was saved.", reason=reason)
 
 
 def os_error_message(error: OSError, path: Path) -> str:
     """One sentence for a failed write of ``path``: what happened, what to do."""
+    return f"{os_error_reason(error, path)}; nothing was saved."
+
+
+def os_error_reason(error: OSError, path: Path) -> str:
+    """What went wrong writing ``path`` and what to do, without saying what was lost."""
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return "The disk is full: free some space and try again; nothing was saved."
+        return "The disk is full: free some space and try again"
     if code in (errno.EACCES, errno.EPERM):
         return (
             f"Zi Studio is not allowed to write in {path.parent}: fix the folder's permissions "
-            "or choose another folder; nothing was saved."
+            "or choose another folder"
         )
     if code == errno.EROFS:
-        return f"{path.parent} is on a read-only disk: choose another folder; nothing was saved."
+        return f"{path.parent} is on a read-only disk: choose another folder"
     reason = error.strerror or str(error)
-    return f"Could not save {path}: {reason}. Check the disk and try again; nothing was saved."
+    return f"Could not save {path}: {reason}. Check the disk and try again"
 
 
 def make_dirs(directory: Path) -> Path:
@@ -54,7 +73,7 @@ def make_dirs(directory: Path) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(os_error_message(error, directory / "-")) from error
+        raise write_error(error, directory / "-") from error
     return directory
 
 
@@ -70,7 +89,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp, path)
         temp = None
     except OSError as error:
-        raise StoreError(os_error_message(error, path)) from error
+        raise write_error(error, path) from error
     finally:
         if temp is not None:
             _remove_quietly(temp)
@@ -103,11 +122,16 @@ def write_unique(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
                 _fsync_directory(directory)
                 return candidate
     except OSError as error:
-        raise StoreError(os_error_message(error, target)) from error
+        raise write_error(error, target) from error
     finally:
         if temp is not None:
             _remove_quietly(temp)
     raise StoreError(f"{directory} has too many files named {stem}: choose another folder.")
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of the hidden temporary files ``write_atomic`` writes."""
+    return _TEMP_NAME.match(name) is not None
 
 
 def remove_stale_temp_files(

@@ -21,7 +21,8 @@ from typing import Any, Final, cast, get_args
 from app.core.redaction import redact
 from app.core.request import ImageRequest
 from app.store.db import Database
-from app.store.files import ProcessLock, StoreError, remove_stale_temp_files, write_atomic
+from app.store.files import ProcessLock, StoreError, write_atomic
+from app.store.leftovers import sweep_leftovers
 from app.store.migrations import LIBRARY_SCHEMA
 from app.store.paths import StudioPaths
 from app.store.records import (
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 _EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
 _UNFINISHED: Final = "status IN ('queued', 'running')"
+RESUMABLE: Final[tuple[JobStatus, ...]] = ("interrupted", "cancelled", "failed")
+"""A job in one of these states can be taken up again for the images it lacks."""
 
 
 class Library:
@@ -89,6 +92,7 @@ class Library:
             raise
         library = cls(paths, db, lock, owner, clock or (lambda: datetime.now(UTC)))
         library.recovered = tuple(library.recover_interrupted())
+        library.sweep_leftovers()
         return library
 
     def close(self) -> None:
@@ -103,6 +107,9 @@ class Library:
                     f"WHERE owner = ? AND {_UNFINISHED}",
                     (self._now(), self._owner),
                 )
+        except StoreError as error:
+            # A full disk: the next start finds these jobs' owner gone and marks them then.
+            log.warning("could not mark unfinished jobs interrupted: %s", error)
         finally:
             self._db.close()
             self._lock.release()
@@ -158,13 +165,34 @@ class Library:
             else:
                 self._move(job_id, ACTIVE, "done", finished_at=self._now(), **spent)
 
-    def fail_job(self, job_id: str, message: str) -> None:
-        """The job failed with ``message`` (credentials masked). A cancelled job stays cancelled."""
+    def fail_job(
+        self,
+        job_id: str,
+        message: str,
+        *,
+        usage: Mapping[str, Any] | None = None,
+        actual_usd: float | None = None,
+    ) -> None:
+        """The job failed with ``message`` (credentials masked), after spending ``usage`` (a job
+        can fail after images were made and billed). A cancelled job stays cancelled."""
+        spent = {"usage_json": json_text(usage), "actual_usd": actual_usd}
         with self._db.transaction():
-            if self._status(job_id) != "cancelled":
-                self._move(
-                    job_id, ACTIVE, "failed", finished_at=self._now(), error_message=redact(message)
-                )
+            if self._status(job_id) == "cancelled":
+                if usage is not None or actual_usd is not None:
+                    self._set(job_id, spent)
+                return
+            failed: dict[str, Any] = {"finished_at": self._now(), "error_message": redact(message)}
+            if usage is not None or actual_usd is not None:
+                failed.update(spent)
+            self._move(job_id, ACTIVE, "failed", **failed)
+
+    def reopen_job(self, job_id: str) -> None:
+        """Take up an ended job again (resume): it runs in this process, and what it spent so far
+        stays recorded until the new run adds to it."""
+        self._move(
+            job_id, RESUMABLE, "running",
+            owner=self._owner, started_at=self._now(), finished_at=None, error_message=None,
+        )  # fmt: skip
 
     def cancel_job(self, job_id: str) -> bool:
         """Cancel a queued or running job; ``False`` when it had already ended."""
@@ -207,9 +235,26 @@ class Library:
             ids += [str(row[0]) for row in found]
         if ids:
             log.info("%d interrupted job(s) recovered", len(ids))
-            # A process that died mid-write may have left a temporary file next to the images.
-            remove_stale_temp_files(self.paths.images_dir, recursive=True, min_age_seconds=60.0)
         return [record for job_id in ids if (record := self.job(job_id)) is not None]
+
+    def sweep_leftovers(self) -> list[Path]:
+        """Remove the files that dead processes left half-saved among the images (see
+        ``app.store.leftovers``); return them."""
+        recorded = {str(row[0]) for row in self._db.query("SELECT path FROM images")}
+        owners: dict[str, bool | None] = {}
+
+        def writer_alive(job_id: str) -> bool | None:
+            if job_id not in owners:
+                row = self._db.query_one("SELECT owner FROM jobs WHERE id = ?", (job_id,))
+                owner = None if row is None else str(row[0])
+                owners[job_id] = (
+                    None
+                    if owner is None
+                    else owner == self._owner or ProcessLock.is_held(self._owner_lock(owner))
+                )
+            return owners[job_id]
+
+        return sweep_leftovers(self.paths.images_dir, recorded, writer_alive)
 
     # Images
 
@@ -241,26 +286,28 @@ class Library:
         local = created.astimezone()  # folders by the user's calendar
         name = f"{job_id}-{index}-{digest[:8]}.{extension}"
         relative = PurePosixPath(f"{local:%Y}", f"{local:%m}", name)
-        write_atomic(self.paths.images_dir.joinpath(*relative.parts), data)
+        path = self.paths.images_dir.joinpath(*relative.parts)
+        write_atomic(path, data)
+        try:
+            record_id = self._record_image(
+                (job_id, index, relative.as_posix(), width, height, digest, parent_image_id,
+                 output_format, timestamp(created)),
+            )  # fmt: skip
+        except BaseException:
+            path.unlink(missing_ok=True)  # a file is never left without its row
+            raise
+        record = self.image(record_id)
+        assert record is not None
+        return record
+
+    def _record_image(self, row: tuple[Any, ...]) -> int:
         with self._db.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO images (job_id, index_in_job, path, width, height, sha256, "
                 "parent_image_id, output_format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    index,
-                    relative.as_posix(),
-                    width,
-                    height,
-                    digest,
-                    parent_image_id,
-                    output_format,
-                    timestamp(created),
-                ),
+                row,
             )
-        record = self.image(cast(int, cursor.lastrowid))
-        assert record is not None
-        return record
+        return cast(int, cursor.lastrowid)
 
     def image(self, image_id: int) -> ImageRecord | None:
         rows = self._images_where("id = ?", (image_id,))

@@ -13,6 +13,7 @@ import dataclasses
 import ipaddress
 import json
 import logging
+import math
 import os
 import types
 import typing
@@ -87,7 +88,11 @@ def base_url_problem(url: Any) -> str | None:
     """The code of what is wrong with a base URL (a key of ``PROBLEMS``), or ``None``."""
     if url == "":
         return None
-    parts = urlsplit(str(url))
+    try:
+        parts = urlsplit(str(url))
+        parts.port  # noqa: B018 (reading it checks it: a port over 65535 raises)
+    except ValueError as error:  # "http://[::1", "http://host:99999"
+        return f"The base URL cannot be read ({error}): it must look like https://host/v1."
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "url_shape"
     if parts.username or parts.password:
@@ -250,6 +255,10 @@ class Setting:
         elif isinstance(value, int) and int in self.types:
             return value
         elif isinstance(value, int | float) and float in self.types:
+            if not math.isfinite(value):  # NaN compares false with every limit: no cap at all
+                raise SettingsError(
+                    f"Setting {self.name} cannot be {value!r}: it must be a finite number."
+                )
             return float(value)
         elif isinstance(value, float) and int in self.types and value.is_integer():
             return int(value)

@@ -16,6 +16,7 @@ from typing import Final
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from app.engine.local.errors import ApiError, invalid
 from app.engine.local.faults import FaultPlan
 from app.engine.local.inputs import Upload
 from app.engine.local.job import prepare
+from app.engine.local.limits import MAX_FORM_BODY, MAX_JSON_BODY, BodyLimit
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
 from app.engine.local.wire import error_response, fault_error, json_response, sse_response
 from app.typeset.fonts import default_family, ensure_gui_application
@@ -67,14 +69,15 @@ class _Engine:
 
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
-        return await self._answer("generate", fields, [], None)
+        return await self._answer(request, "generate", fields, [], None)
 
     async def edits(self, request: Request) -> Response:
         fields, images, mask = await _edit_fields(request)
-        return await self._answer("edit", fields, images, mask)
+        return await self._answer(request, "edit", fields, images, mask)
 
     async def _answer(
         self,
+        request: Request,
         kind: Kind,
         fields: Mapping[str, object],
         images: list[Upload],
@@ -82,7 +85,8 @@ class _Engine:
     ) -> Response:
         fault = self.faults.take()
         if fault is not None and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
+            if not await _wait_unless_gone(request, fault.seconds):
+                return Response(status_code=499)  # nobody is listening any more
             fault = None
         if fault is not None:
             model = fields.get("model")
@@ -91,9 +95,21 @@ class _Engine:
                 raise error
         checked = draft_request(kind, fields)
         job = await asyncio.to_thread(prepare, checked, images, mask)
-        if checked.stream:
-            return sse_response(job.events(self.faults), fault)
+        if checked.stream and not (fault is not None and fault.kind == "plain_json"):
+            return sse_response(job.events(self.faults), fault, checked.n)
         return json_response(await job.response(), fault)
+
+
+async def _wait_unless_gone(request: Request, seconds: float) -> bool:
+    """Wait ``seconds``; ``False`` as soon as the client has disconnected (a client that timed
+    out), so a slow answer does not outlive its request."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(left, 0.2))
+    return True
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
@@ -123,9 +139,14 @@ async def _server_error(request: Request, error: Exception) -> Response:
     return Response(json.dumps(body), status_code=500, media_type="application/json")
 
 
-def create_app(*, faults: FaultPlan | None = None) -> Starlette:
+def create_app(
+    *,
+    faults: FaultPlan | None = None,
+    max_json_body: int = MAX_JSON_BODY,
+    max_form_body: int = MAX_FORM_BODY,
+) -> Starlette:
     """The engine as an ASGI app. Creates the QGuiApplication (offscreen without a display) if
-    there is none, and loads the font, on the calling thread."""
+    there is none, and loads the font, on the calling thread. Bodies over the limits get 413."""
     ensure_gui_application()
     default_family()
     engine = _Engine(faults if faults is not None else FaultPlan())
@@ -134,4 +155,5 @@ def create_app(*, faults: FaultPlan | None = None) -> Starlette:
         Route("/v1/images/edits", engine.edits, methods=["POST"]),
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
-    return Starlette(routes=routes, exception_handlers=handlers)
+    limits = Middleware(BodyLimit, json_bytes=max_json_body, form_bytes=max_form_body)
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=[limits])

@@ -13,12 +13,15 @@ from typing import Final
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QImageReader
 
-from app.core.models import MAX_INPUT_IMAGES
+from app.core.models import MAX_INPUT_EDGE, MAX_INPUT_IMAGES, MAX_INPUT_PIXELS
 from app.engine.local.errors import invalid
 
 MAX_IMAGE_BYTES: Final = 50 * 1024 * 1024
 MAX_MASK_BYTES: Final = 4 * 1024 * 1024
 IMAGE_TYPES: Final = ("png", "jpeg", "webp")
+# Room for the largest input at four bytes a pixel (Qt's default of 256 MB is just short of it).
+_ALLOCATION_LIMIT_MB: Final = MAX_INPUT_PIXELS * 4 // (1024 * 1024) + 64
+_GREY_FORMATS: Final = (QImage.Format.Format_Grayscale8, QImage.Format.Format_Grayscale16)
 _DECLARED_OK: Final = frozenset(
     {"image/png", "image/jpeg", "image/jpg", "image/webp", "application/octet-stream", ""}
 )
@@ -60,12 +63,21 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, kind: str) -> QImage | None:
+def _decode(data: bytes, kind: str, name: str, param: str) -> QImage | None:
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer, kind.encode())
     reader.setAutoTransform(True)
+    reader.setAllocationLimit(_ALLOCATION_LIMIT_MB)
+    size = reader.size()
+    if size.width() * size.height() > MAX_INPUT_PIXELS:
+        raise invalid(
+            f"Invalid file {name}: {size.width()}x{size.height()} is more than the "
+            f"{MAX_INPUT_PIXELS:,} pixels ({MAX_INPUT_EDGE}x{MAX_INPUT_EDGE}) an image may have.",
+            param,
+            "image_too_large",
+        )
     image = reader.read()
     buffer.close()
     return None if image.isNull() else image
@@ -83,7 +95,7 @@ def _image(upload: Upload, number: int, param: str, allowed: Sequence[str]) -> Q
             param,
             "invalid_image_format",
         )
-    image = _decode(upload.data, kind)
+    image = _decode(upload.data, kind, name, param)
     if image is None:
         raise invalid(
             f"Invalid file {name}: it could not be decoded as {kind}. Check the image file.",
@@ -97,7 +109,7 @@ def _mask_alpha(mask: QImage) -> QImage:
     """The mask's alpha (0 = editable) as an Alpha8 image; a grey mask's grey is its alpha."""
     if mask.hasAlphaChannel():
         return mask.convertToFormat(QImage.Format.Format_Alpha8)
-    if mask.isGrayscale():
+    if mask.format() in _GREY_FORMATS:  # a greyscale file (L), not an RGB one that looks grey
         alpha = mask.convertToFormat(QImage.Format.Format_Grayscale8)
         alpha.reinterpretAsFormat(QImage.Format.Format_Alpha8)  # both one byte per pixel
         return alpha

@@ -201,7 +201,9 @@ def json_fields(body: bytes) -> dict[str, object]:
     """The fields of a JSON request body; ``ApiError`` when it is not a JSON object."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        # A lone surrogate escape ("\ud800") parses, but is no text: strict UTF-8 says so.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
         raise ApiError(
             400,
             "We could not parse the JSON body of your request. (HINT: This likely means you "

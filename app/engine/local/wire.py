@@ -53,10 +53,12 @@ def fault_error(fault: Fault, model: str) -> ApiError | None:
         )
     if fault.kind == "server_error":
         return ApiError(
-            500,
+            fault.status,
             "The server had an error while processing your request. Sorry about that!",
             type="server_error",
         )
+    if fault.kind == "too_large":
+        return ApiError(413, "Request too large: the body is over the size limit.")
     if fault.kind == "moderation":
         details = {"moderation_stage": fault.stage, "categories": list(fault.categories)}
         return ApiError(
@@ -88,6 +90,8 @@ def error_response(error: ApiError) -> Response:
 
 def _spoiled(payload: Mapping[str, Any], fault: Fault | None) -> dict[str, Any]:
     data = dict(payload)
+    if fault is not None and fault.kind == "stream_ends" and "data" in data:
+        data["data"] = []  # the answer's equivalent of a stream that ends before any image
     if fault is not None and fault.kind == "bad_base64":
         if "b64_json" in data:
             data["b64_json"] = BAD_BASE64
@@ -117,11 +121,15 @@ def sse_event(payload: Mapping[str, Any]) -> bytes:
 
 
 async def _sse(
-    events: AsyncGenerator[dict[str, Any], None], fault: Fault | None
+    events: AsyncGenerator[dict[str, Any], None], fault: Fault | None, images: int
 ) -> AsyncIterator[bytes]:
-    sent = 0
+    sent = completed = 0
     async with contextlib.aclosing(events):
         async for payload in events:
+            if str(payload.get("type", "")).endswith(".completed"):
+                completed += 1
+                if fault is not None and fault.kind == "stream_ends" and completed == images:
+                    return  # a clean end, one image short
             chunk = sse_event(_spoiled(payload, fault))
             if fault is not None and fault.kind == "malformed_json" and sent == 0:
                 header, _, data = chunk.partition(b"data: ")
@@ -135,7 +143,9 @@ async def _sse(
         raise ConnectionDropped
 
 
-def sse_response(events: AsyncGenerator[dict[str, Any], None], fault: Fault | None) -> Response:
-    """The event stream, spoiled by ``fault`` if it is a body fault."""
+def sse_response(
+    events: AsyncGenerator[dict[str, Any], None], fault: Fault | None, images: int
+) -> Response:
+    """The event stream of ``images`` images, spoiled by ``fault`` if it is a body fault."""
     headers = {"cache-control": "no-cache"}
-    return DroppableResponse(_sse(events, fault), headers=headers, media_type=EVENT_STREAM)
+    return DroppableResponse(_sse(events, fault, images), headers=headers, media_type=EVENT_STREAM)
