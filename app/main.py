@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -33,13 +34,15 @@ from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
-from app.model.tasks import TaskFunnel
+from app.model.tasks import TaskFunnel, background_priority
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
 from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
 from app.ui.theme import Theme
 from app.ui.ui_font import install_cjk_fallback
+
+SWITCH_INTERVAL = 0.001
 
 
 def _engine_info(engine: str, base_url: str | None) -> EngineInfo:
@@ -105,6 +108,7 @@ class Studio:
         self.service: Any = None
         self.settings_dialog: Any = None
         self._opened_with: tuple[object, ...] | None = None  # what the service was opened for
+        self.local_server: Any = None
         self.gallery.favourite_changed.connect(self._favourite)
         self.window.settings_requested.connect(self.open_settings)
         self.settings_model.changed.connect(self._settings_changed)
@@ -125,6 +129,7 @@ class Studio:
         """The engine's loop thread, started on first use (a settings test may come first)."""
         if self.engine is None:
             self.engine = EngineRunner().start()
+            self.engine.loop.call_soon_threadsafe(background_priority)
             self.funnel.engine = self.engine
         return self.engine
 
@@ -189,35 +194,55 @@ class Studio:
         await self.use_engine(key=key)
 
     async def use_engine(self, *, key: str | None, local: bool = False) -> None:
-        """Open the service (local, or the one the settings and key name) on the engine's loop."""
+        """Open the service (local, or the one the settings and key name) on the engine's loop.
+
+        The embedded engine runs in a child process (``serve-local``): its drafting holds the
+        interpreter lock too long to share a process with the GUI thread."""
         settings = self.settings
         base_url = settings.service_base_url
         chosen_local = settings.engine == "local"
         asked = "local" if local or chosen_local else None
         self._opened_with = self._engine_wish(key is not None)
 
-        async def open_on_engine() -> tuple[Any, Any, Any]:
-            from app.engine.connect import choose_engine, open_service
+        async def choose() -> Any:
+            from app.engine.connect import choose_engine  # the SDK loads here, on the engine
+
+            return choose_engine(
+                asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
+            )
+
+        choice = await self.funnel.on_engine(choose())
+        service_choice = choice
+        if choice.engine == "local":
+            if self.local_server is None:
+                from app.engine.local_process import start_local_server
+
+                self.local_server = await self.funnel.in_thread(start_local_server)
+            service_choice = dataclasses.replace(
+                choice, engine="remote", base_url=self.local_server.base_url
+            )
+
+        async def open_on_engine() -> tuple[Any, Any]:
+            from app.engine.connect import open_service
             from app.jobs.run import JobRunner
             from app.store.records import engine_label
 
-            choice = choose_engine(
-                asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
-            )
             service = open_service(
-                choice, key=key, timeout=settings.timeout_seconds, max_retries=settings.max_retries
+                service_choice,
+                key=None if choice.engine == "local" else key,  # the child needs no real key
+                timeout=settings.timeout_seconds,
+                max_retries=settings.max_retries,
             )
-            label = engine_label(choice.engine, choice.base_url)
             runner = JobRunner(
                 service=service,
                 library=self.library,
-                engine_label=label,
+                engine_label=engine_label(choice.engine, choice.base_url),
                 billed=choice.engine != "local",
             )
-            return choice, service, runner
+            return service, runner
 
         old = self.service
-        choice, self.service, runner = await self.funnel.on_engine(open_on_engine())
+        self.service, runner = await self.funnel.on_engine(open_on_engine())
         if old is not None:
             await self.funnel.on_engine(old.close())
         info = _engine_info(choice.engine, choice.base_url)
@@ -243,6 +268,9 @@ class Studio:
             await self.funnel.on_engine(self.service.close())
         if self.engine is not None:
             await self.funnel.in_thread(self.engine.stop)
+        if self.local_server is not None:
+            await self.funnel.in_thread(self.local_server.stop)
+            self.local_server = None
         if self.library is not None:
             await self.funnel.in_thread(self.library.close)
         self.settings_model.save_now()  # a pending change is written, off this thread
@@ -267,12 +295,16 @@ def run(path: Path | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    # Threads running Python code hand the interpreter lock over every 1 ms instead of 5 ms,
+    # so the GUI thread waits less for it while the engine streams (bench_window.py).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     paths = StudioPaths.from_environment()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="zi-start") as pool:
         reading = pool.submit(load_settings_file, paths.settings_file)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         loaded = reading.result()
     assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # the loop ends once the studio has stopped cleanly
     app.setApplicationName("Zi Studio")
     app.setOrganizationName("zi-studio")
     theme, translators = set_up_look(app, loaded.settings)

@@ -26,3 +26,5 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()  # while the QApplication lives: closing later fails on deleted signals
+    asyncio.set_event_loop(None)

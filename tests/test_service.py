@@ -124,3 +124,17 @@ def test_cancelling_stops_the_request() -> None:
             await image_service.close()
 
     asyncio.run(run())
+
+
+def test_chunked_base64_decoding_matches_one_call() -> None:
+    import base64
+    import os
+
+    from app.engine.service import b64decode_chunked
+
+    for size in (0, 1, 1 << 20, 3 * (1 << 20) + 7):
+        data = os.urandom(size)
+        text = base64.b64encode(data).decode()
+        assert b64decode_chunked(text) == data
+    with pytest.raises(ValueError):
+        b64decode_chunked("A" * (1 << 20) + "!!!!" + "A" * 8)

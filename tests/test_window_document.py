@@ -116,3 +116,24 @@ def test_an_image_carrying_a_spec_restores_the_builder(
         assert "no studio spec" in studio.window.banner.text.text()
     finally:
         close(studio, qloop)
+
+
+def test_docks_and_geometry_come_back_on_the_next_start(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    first = make_studio(tmp_path)
+    first.window.show()
+    first.window.resize(760, 560)
+    first.window.jobs_dock.hide()
+    first.window.close()  # a clean spec: no question asked; the state is saved
+    run(qloop, first.stop())
+    assert (tmp_path / "config" / "window.ini").is_file()
+
+    second = make_studio(tmp_path)
+    try:
+        second.window.show()
+        assert second.window.jobs_dock.isHidden()
+        assert not second.window.builder_dock.isHidden()
+        assert (second.window.width(), second.window.height()) == (760, 560)
+    finally:
+        close(second, qloop)

@@ -249,3 +249,61 @@ def test_pictures_are_decoded_off_the_gui_thread_into_a_bounded_cache(
         cache.put(index, image)
     assert len(cache) == 3 and cache.size_in_bytes <= cache.budget
     assert 9 in cache and 0 not in cache
+
+
+def test_a_rate_limited_remote_job_offers_the_local_engine(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    from app.engine.errors import RateLimitedError
+    from app.engine.service import ImageFailed
+
+    class Limited(ScriptedService):
+        async def _events(self, request):  # type: ignore[no-untyped-def]
+            self.requests.append(request)
+            yield ImageFailed(RateLimitedError("quota", retry_after=None))
+
+    studio.builder.n = 1
+    asked: list[bool] = []
+    studio.window.use_local_requested.connect(lambda: asked.append(True))
+
+    async def scenario() -> None:
+        await attach(studio, Limited())
+        studio.window.generate()
+        await until(lambda: states(studio) == ["failed"], studio.gallery.dataChanged)
+
+    run(qloop, scenario())
+    banner = studio.window.banner
+    assert banner.action.text() == "Use the local engine"
+    banner.action.click()
+    assert asked == [True]
+
+
+def test_compare_shows_two_selected_images_side_by_side(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    service = ScriptedService(free=True)
+    studio.builder.n = 2
+    page, compare = studio.window.gallery_page, studio.window.compare_page
+
+    async def scenario() -> None:
+        await attach(studio, service)
+        studio.window.generate()
+        await until(lambda: states(studio) == ["done", "done"], studio.gallery.dataChanged)
+        page.select_row(0)
+        selection = page.list.selectionModel()
+        selection.select(studio.gallery.index(1), QItemSelectionModel.SelectionFlag.Select)
+        studio.window.tabs.setCurrentWidget(compare)
+        await until(
+            lambda: compare.left.has_image and compare.right.has_image,
+            studio.gallery.image_ready,
+        )
+
+    run(qloop, scenario())
+    assert (compare.left.key, compare.right.key) == (
+        studio.gallery.tile(0).key,
+        studio.gallery.tile(1).key,
+    )
+    studio.window.tabs.setCurrentWidget(page)
+    assert not compare.left.has_image  # only the images on screen are held

@@ -149,8 +149,8 @@
         <translation>100%</translation>
     </message>
     <message>
-        <source>Undo discard</source>
-        <translation>撤销丢弃</translation>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Unfavourite</source>
@@ -338,12 +338,20 @@
         <translation>主工具栏</translation>
     </message>
     <message>
+        <source>Zi Studio spec (*.json);;Studio image (*.png *.webp *.jpg *.jpeg)</source>
+        <translation>Zi Studio 设计文件 (*.json);;Studio 图片 (*.png *.webp *.jpg *.jpeg)</translation>
+    </message>
+    <message>
         <source>Open spec</source>
         <translation>打开设计文件</translation>
     </message>
     <message>
         <source>Save spec</source>
         <translation>保存设计文件</translation>
+    </message>
+    <message>
+        <source>Zi Studio spec (*.json)</source>
+        <translation>Zi Studio 设计文件 (*.json)</translation>
     </message>
     <message>
         <source>Untitled</source>
@@ -648,6 +656,10 @@
 </context>
 <context>
     <name>RatioPicker</name>
+    <message>
+        <source>Canvas ratio {ratio}</source>
+        <translation>画布比例 {ratio}</translation>
+    </message>
     <message>
         <source>W:H</source>
         <translation>宽:高</translation>

@@ -17,7 +17,6 @@ from typing import Any, Final
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.messages import MessageBridge
-from app.core.metadata import MetadataError, read_metadata
 from app.core.spec import Spec, SpecError
 from app.core.spec_json import load_spec, spec_from_dict, spec_to_dict, spec_to_json
 from app.model.builder import BuilderModel
@@ -42,6 +41,8 @@ class Restored:
 
 def read_spec_file(path: Path) -> Spec:
     """A spec from a spec file, or from an image that carries one. Raises ``OpenError``."""
+    from app.core.metadata import MetadataError, read_metadata  # its XML support loads slowly
+
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         try:
             return load_spec(path).spec

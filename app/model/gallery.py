@@ -92,7 +92,9 @@ class GalleryModel(QAbstractListModel):
         image = self._cache.get(key)
         if image is None and tile.path is not None and key not in self._asked:
             self._asked.add(key)
-            self._decoder.submit(key, tile.path, QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+            self._decoder.submit(
+                key, tile.path, QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE), group=tile.key
+            )
         return image
 
     def request_image(self, purpose: str, row: int, fit: QSize | None = None) -> bool:
@@ -114,10 +116,16 @@ class GalleryModel(QAbstractListModel):
         self._reindex()
 
     def show_partial(self, key: TileKey, data: bytes) -> None:
+        row = self._rows.get(key)
+        if row is None or self._tiles[row].state not in ("waiting", "streaming"):
+            return  # a preview that arrives after its job ended changes nothing
         tile = self._update(key, state="streaming", bump=True)
         if tile is not None and tile.state == "streaming":
             self._decoder.submit(
-                (key, tile.picture_version), data, QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+                (key, tile.picture_version),
+                data,
+                QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE),
+                group=key,
             )
 
     def finish(self, key: TileKey, **values: Any) -> None:

@@ -66,7 +66,7 @@ def failure_of(error: ServiceError) -> tuple[str, str | None]:
     if isinstance(error, ModerationBlockedError):
         return "service.moderation", None
     if isinstance(error, RateLimitedError):
-        return "service.rate_limited", "retry"
+        return "service.rate_limited", "local"  # drafts on this computer need no quota
     if isinstance(error, RefusedError):
         return "service.refused", None
     if isinstance(error, TimedOutError):
@@ -195,6 +195,8 @@ class Generator(QObject):
             self._end(entry_id, "finished", ("job.incomplete", {}))
             return
         code, action = failure_of(outcome.error)
+        if action == "local" and self.engine is not None and self.engine.local:
+            action = "retry"
         values = {"detail": outcome.error.message, "entry": entry_id}
         self._messages.error(code, action=action, **values)
         self._end(entry_id, "failed", (code, values))

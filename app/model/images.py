@@ -18,6 +18,8 @@ from typing import Final
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
 
+from app.model.tasks import background_priority
+
 THUMBNAIL_SIDE: Final = 320  # tiles are drawn up to 160 px wide, twice that on a HiDPI screen
 CACHE_BYTES: Final = 64 * 1024 * 1024
 
@@ -48,18 +50,36 @@ class ImageDecoder(QObject):
 
     decoded = Signal(object, QImage)
 
-    def __init__(self, *, workers: int = 2) -> None:
+    def __init__(self, *, workers: int = 1) -> None:
         super().__init__()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zi-decode")
+        # One worker: decoding a 4K PNG takes a core for ~100 ms, and the GUI thread needs one.
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="zi-decode", initializer=background_priority
+        )
         self._closed = False
+        self._latest: dict[Hashable, Hashable] = {}
 
-    def submit(self, key: Hashable, source: bytes | Path, fit: QSize | None) -> None:
-        """Safe from any thread: the engine's callbacks hand partial images straight here."""
+    def submit(
+        self,
+        key: Hashable,
+        source: bytes | Path,
+        fit: QSize | None,
+        *,
+        group: Hashable | None = None,
+    ) -> None:
+        """Decode ``source`` for ``key``. Within a ``group`` (a tile) only the newest request is
+        decoded: a partial image superseded before its turn is skipped."""
         if self._closed:
             return
-        self._pool.submit(self._decode, key, source, fit)
+        if group is not None:
+            self._latest[group] = key
+        self._pool.submit(self._decode, key, source, fit, group)
 
-    def _decode(self, key: Hashable, source: bytes | Path, fit: QSize | None) -> None:
+    def _decode(
+        self, key: Hashable, source: bytes | Path, fit: QSize | None, group: Hashable | None
+    ) -> None:
+        if group is not None and self._latest.get(group) != key:
+            return
         image = read_image(source, fit)
         if not self._closed:
             self.decoded.emit(key, image)  # queued: the receiver lives on the GUI thread

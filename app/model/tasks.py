@@ -10,7 +10,11 @@ hand back plain data.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -19,7 +23,16 @@ from app.core.messages import MessageBridge
 from app.engine.runner import EngineRunner
 
 T = TypeVar("T")
+BACKGROUND_NICENESS = 10
 log = logging.getLogger(__name__)
+
+
+def background_priority() -> None:
+    """Lower the calling thread's scheduling priority (Linux: threads have their own niceness),
+    so that on a busy machine the GUI thread gets a core before decoding or the engine does."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
 class TaskFunnel:
@@ -29,7 +42,9 @@ class TaskFunnel:
         self.messages = messages
         self.engine = engine
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zi-work")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="zi-work", initializer=background_priority
+        )
 
     def run_task(
         self,

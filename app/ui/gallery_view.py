@@ -33,7 +33,7 @@ from app.ui.image_viewer import ImageViewer
 from app.ui.tile_delegate import TileDelegate
 
 TILE_ROW_HEIGHT = 215
-LARGE_SIDE = 2560  # the large view decodes up to this: 4K images would take 33 MB each
+LARGE_SIDE = 3840  # zoomed in, the large view decodes up to this; fitted, only what it shows
 
 
 _GLYPH_OF = {
@@ -74,6 +74,7 @@ class GalleryPage(QWidget):
         )
         self._previous: int | None = None
         self._current: TileKey | None = None
+        self._detailed = False  # the large view holds the image at full resolution
 
         self.bar = QToolBar()
         self.bar.setAccessibleName("Image actions")
@@ -96,7 +97,7 @@ class GalleryPage(QWidget):
             self.addAction(action)
             self.bar.addAction(action)
             self.actions_by_name[name] = action
-        undo = gallery.undo_stack.createUndoAction(self, self.tr("Undo discard"))
+        undo = gallery.undo_stack.createUndoAction(self, self.tr("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(undo)
@@ -126,6 +127,7 @@ class GalleryPage(QWidget):
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._emit_compare())
         gallery.image_ready.connect(self._image_ready)
         gallery.dataChanged.connect(self._tile_changed)
+        self.viewer.detail_wanted.connect(self._full_detail)
         gallery.rowsRemoved.connect(lambda *_: self._refresh_current())
         self._update_actions()
 
@@ -159,9 +161,10 @@ class GalleryPage(QWidget):
             self.viewer.show_image(key, None)
         elif key != self._current or not self.viewer.has_image:
             self._current = key
+            self._detailed = False
             row = self.current_row()
             if row is not None:
-                self.gallery.request_image("large", row, QSize(LARGE_SIDE, LARGE_SIDE))
+                self.gallery.request_image("large", row, self.viewer.fitting_size())
         self._update_actions()
         self._emit_compare()
 
@@ -172,6 +175,12 @@ class GalleryPage(QWidget):
             if tile.path is not None and not self.viewer.has_image:
                 self._refresh_current()
             self._update_actions()
+
+    def _full_detail(self) -> None:
+        row = self.current_row()
+        if row is not None and not self._detailed:
+            self._detailed = True
+            self.gallery.request_image("large", row, QSize(LARGE_SIDE, LARGE_SIDE))
 
     def _image_ready(self, purpose: str, key: object, image: QImage) -> None:
         if purpose == "large" and key == self._current:
@@ -272,7 +281,7 @@ class ComparePage(QWidget):
             if tile is None or not isinstance(row, int) or tile.path is None:
                 viewer.clear()
             elif self.isVisible():
-                self.gallery.request_image(purpose, row, QSize(LARGE_SIDE, LARGE_SIDE))
+                self.gallery.request_image(purpose, row, viewer.fitting_size())
 
     def _image_ready(self, purpose: str, key: object, image: QImage) -> None:
         viewer = {"compare-left": self.left, "compare-right": self.right}.get(purpose)

@@ -6,7 +6,7 @@ thread. Only the image on screen is held.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +22,8 @@ ZOOM_STEP = 1.25
 
 
 class ImageViewer(QWidget):
+    detail_wanted = Signal()  # zoomed in: the caller may send the image at full resolution
+
     def __init__(self, name: str, empty_text: str) -> None:
         super().__init__()
         self.setAccessibleName(name)
@@ -47,13 +49,18 @@ class ImageViewer(QWidget):
         self.key: object = None
 
     def show_image(self, key: object, image: QImage | None) -> None:
-        self.key = key
+        previous_key, self.key = self.key, key
         if image is None or image.isNull():
             self._item.setPixmap(QPixmap())
             self._stack.setCurrentWidget(self.empty)
             return
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(1.0)
+        old = self._item.pixmap()
+        if not self.fit and not old.isNull() and key == previous_key and pixmap.width():
+            # The same image in more detail: keep what is on screen the same size.
+            factor = old.width() / pixmap.width()
+            self.view.scale(factor, factor)
         self._item.setPixmap(pixmap)
         self._scene.setSceneRect(self._item.boundingRect())
         self._stack.setCurrentWidget(self.view)
@@ -75,10 +82,19 @@ class ImageViewer(QWidget):
     def actual_size(self) -> None:
         self.fit = False
         self.view.resetTransform()
+        self.detail_wanted.emit()
 
     def zoom(self, factor: float) -> None:
         self.fit = False
         self.view.scale(factor, factor)
+        if factor > 1:
+            self.detail_wanted.emit()
+
+    def fitting_size(self) -> QSize:
+        """The pixels the image needs to fill the view when fitted (HiDPI included)."""
+        ratio = self.devicePixelRatioF()
+        side = max(512, int(max(self.width(), self.height()) * ratio))
+        return QSize(side, side)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

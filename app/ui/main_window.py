@@ -35,8 +35,6 @@ from app.ui.icons import GLYPHS, icon
 from app.ui.jobs_panel import JobsPanel
 from app.ui.status import Banner, StudioStatusBar
 
-SPEC_FILTER = "Zi Studio spec (*.json);;Studio image (*.png *.webp *.jpg *.jpeg)"
-
 
 class MainWindow(QMainWindow):
     settings_requested = Signal()
@@ -211,7 +209,8 @@ class MainWindow(QMainWindow):
     def open_spec(self) -> None:
         if not self._confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open spec"), "", SPEC_FILTER)
+        filters = self.tr("Zi Studio spec (*.json);;Studio image (*.png *.webp *.jpg *.jpeg)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open spec"), "", filters)
         if path:
             self.document.open_file(Path(path))
 
@@ -223,7 +222,7 @@ class MainWindow(QMainWindow):
 
     def save_spec_as(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save spec"), "", "Zi Studio spec (*.json)"
+            self, self.tr("Save spec"), "", self.tr("Zi Studio spec (*.json)")
         )
         if path:
             target = Path(path if path.endswith(".json") else f"{path}.json")

@@ -93,6 +93,7 @@ class RatioPicker(QWidget):
         self._chips = QButtonGroup(self)
         self._chips.setExclusive(False)
         self._chip_ratio: dict[QToolButton, str] = {}
+        # Accessible names stay in English in every language (CONTRACTS §5).
         entries = [(ratio, ratio, ratio) for ratio in COMMON_RATIOS]
         entries += [(preset_text(p.key, p.label), p.label, p.ratio) for p in PRESETS]
         for i, (label, name, ratio) in enumerate(entries):
@@ -100,6 +101,7 @@ class RatioPicker(QWidget):
             chip.setText(label)
             chip.setCheckable(True)
             chip.setAccessibleName(f"Ratio {name}")
+            chip.setToolTip(self.tr("Canvas ratio {ratio}").format(ratio=ratio))
             chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             # The chosen chip must stand out in light and dark alike: the palette's highlight.

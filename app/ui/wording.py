@@ -146,15 +146,6 @@ def block_warning_text(code: str, values: Mapping[str, Any]) -> str:
     return ""
 
 
-def preset_text(key: str, label: str) -> str:
-    """A platform preset's chip label; the Chinese platforms' names are the same in any language."""
-    return {
-        "landscape": translate("Messages", "Landscape 16:9"),
-        "banner": translate("Messages", "Banner 3:1"),
-        "a4-poster": translate("Messages", "A4 poster 1:1.414"),
-    }.get(key, label)
-
-
 def role_text(role: str) -> str:
     return {
         "headline": translate("Messages", "Headline"),
@@ -193,3 +184,12 @@ def choice_text(value: str) -> str:
         "opaque": translate("Messages", "opaque"),
         "transparent": translate("Messages", "transparent"),
     }.get(value, value)
+
+
+def preset_text(key: str, label: str) -> str:
+    """A platform preset's chip; Chinese platform names stay as they are in every language."""
+    return {
+        "landscape": translate("Messages", "Landscape 16:9"),
+        "banner": translate("Messages", "Banner 3:1"),
+        "a4-poster": translate("Messages", "A4 poster 1:1.414"),
+    }.get(key, label)
