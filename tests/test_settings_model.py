@@ -138,6 +138,10 @@ def test_an_invalid_value_is_refused_with_a_message_and_changes_nothing(
     assert describe_problem(model.problems({"engine": "custom"})["base_url"]) == (
         "Enter the base URL of the custom service."
     )
+    unreadable = model.problems({"base_url": "http://[::1"})["base_url"]
+    assert describe_problem(unreadable) == (
+        "This base URL cannot be read: enter one like https://host/v1."
+    )
     model.close()
 
 

@@ -879,6 +879,10 @@
         <translation>请输入类似 https://host/v1 的基础 URL。</translation>
     </message>
     <message>
+        <source>This base URL cannot be read: enter one like https://host/v1.</source>
+        <translation>无法识别此基础 URL：请输入类似 https://host/v1 的地址。</translation>
+    </message>
+    <message>
         <source>Leave the user name and password out of the URL: enter the API key below instead.</source>
         <translation>请不要在 URL 中包含用户名和密码：请在下方填写 API 密钥。</translation>
     </message>

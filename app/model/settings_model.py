@@ -190,6 +190,9 @@ _PROBLEM_WORDS: Final[dict[str, object]] = {
     "maximum": QT_TRANSLATE_NOOP("SettingsProblem", "Enter at most {0}."),
     "empty": QT_TRANSLATE_NOOP("SettingsProblem", "This cannot be empty."),
     "url_shape": QT_TRANSLATE_NOOP("SettingsProblem", "Enter a base URL like https://host/v1."),
+    "url_unreadable": QT_TRANSLATE_NOOP(
+        "SettingsProblem", "This base URL cannot be read: enter one like https://host/v1."
+    ),
     "url_credentials": QT_TRANSLATE_NOOP(
         "SettingsProblem",
         "Leave the user name and password out of the URL: enter the API key below instead.",

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from app.core.redaction import is_credential_name
 from app.core.spec import DEFAULT_MODEL, QUALITIES, TIERS
@@ -49,6 +49,7 @@ PROBLEMS: Final[Mapping[str, str]] = {
     "maximum": "it must be at most {limit}.",
     "empty": "it cannot be empty.",
     "url_shape": "the base URL must look like https://host/v1.",
+    "url_unreadable": "the base URL cannot be read: it must look like https://host/v1.",
     "url_credentials": (
         "the base URL must not contain a user name or password: enter the API key instead."
     ),
@@ -84,15 +85,23 @@ def _problem(name: str, value: Any, code: str, limit: Any = None) -> SettingsErr
     )
 
 
+def _read_base_url(url: Any) -> tuple[SplitResult | None, str]:
+    """The URL's parts, or None and why it cannot be read ("http://[::1", "http://host:99999")."""
+    try:
+        parts = urlsplit(str(url))
+        parts.port  # noqa: B018 (reading it checks it: a port over 65535 raises)
+    except ValueError as error:
+        return None, str(error)
+    return parts, ""
+
+
 def base_url_problem(url: Any) -> str | None:
     """The code of what is wrong with a base URL (a key of ``PROBLEMS``), or ``None``."""
     if url == "":
         return None
-    try:
-        parts = urlsplit(str(url))
-        parts.port  # noqa: B018 (reading it checks it: a port over 65535 raises)
-    except ValueError as error:  # "http://[::1", "http://host:99999"
-        return f"The base URL cannot be read ({error}): it must look like https://host/v1."
+    parts, _ = _read_base_url(url)
+    if parts is None:
+        return "url_unreadable"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "url_shape"
     if parts.username or parts.password:
@@ -110,6 +119,9 @@ def check_base_url(url: Any) -> str | None:
     code = base_url_problem(url)
     if code is None:
         return None
+    if code == "url_unreadable":
+        reason = _read_base_url(url)[1]
+        return f"The base URL cannot be read ({reason}): it must look like https://host/v1."
     why = PROBLEMS[code]
     return why[0].upper() + why[1:]
 
