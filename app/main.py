@@ -1,25 +1,30 @@
 """The composition root: the one QApplication, the qasync loop, the models, the window, the engine.
 
-The window is shown first; then, off the GUI thread, the settings, the key (keyring), the library
-and the engine are loaded, and the SDK is imported on the engine's own thread (it takes most of a
-second). Nothing else in the studio builds these objects or reads the environment for them.
+The settings are read on a worker thread while the QApplication is made (the language, theme and
+UI font must be set before the first widget); the window is shown next; then, off the GUI thread,
+the key (keyring), the library and the engine are loaded, and the SDK is imported on the engine's
+own thread (it takes most of a second). Nothing else in the studio builds these objects or reads
+the environment for them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.messages import MessageBridge
 from app.engine.runner import EngineRunner
+from app.model.api_key_model import ApiKeyModel
 from app.model.builder import BuilderModel
+from app.model.connection_test import ConnectionTester
 from app.model.document import SpecDocument
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
@@ -27,10 +32,15 @@ from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
+from app.model.settings_model import SettingsModel
+from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
+from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
+from app.ui.theme import Theme
+from app.ui.ui_font import install_cjk_fallback
 
 SWITCH_INTERVAL = 0.001
 
@@ -50,7 +60,11 @@ class Studio:
 
     def __init__(self, paths: StudioPaths, *, settings: Settings | None = None) -> None:
         self.paths = paths
-        self.settings = settings or Settings()
+        self.settings_model = SettingsModel(
+            settings or Settings(), SettingsFile(paths.settings_file)
+        )
+        self.api_key = ApiKeyModel()
+        self.tester = ConnectionTester(lambda coroutine: self.ensure_engine().submit(coroutine))
         self.messages = MessageBridge()
         self.funnel = TaskFunnel(self.messages)
         self.builder = BuilderModel()
@@ -92,8 +106,68 @@ class Studio:
         self.engine: EngineRunner | None = None
         self.library: Any = None
         self.service: Any = None
+        self.settings_dialog: Any = None
+        self._opened_with: tuple[object, ...] | None = None  # what the service was opened for
         self.local_server: Any = None
         self.gallery.favourite_changed.connect(self._favourite)
+        self.window.settings_requested.connect(self.open_settings)
+        self.settings_model.changed.connect(self._settings_changed)
+        self.settings_model.save_failed.connect(
+            lambda reason: self.messages.error("settings.save_failed", detail=reason)
+        )
+        self.api_key.source_changed.connect(self._key_changed)
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_model.settings
+
+    def follow_theme(self, theme: Theme) -> None:
+        """Switch ``theme`` whenever the settings' theme changes."""
+        self.settings_model.theme_changed.connect(theme.set_choice)
+
+    def ensure_engine(self) -> EngineRunner:
+        """The engine's loop thread, started on first use (a settings test may come first)."""
+        if self.engine is None:
+            self.engine = EngineRunner().start()
+            self.engine.loop.call_soon_threadsafe(background_priority)
+            self.funnel.engine = self.engine
+        return self.engine
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the settings dialog, over the window, not blocking it."""
+        from app.core.models import known_models
+        from app.ui.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is None:
+            models = tuple(name for name in known_models() if not name.endswith("*"))
+            self.settings_dialog = SettingsDialog(
+                self.settings_model, self.api_key, self.tester, models=models, parent=self.window
+            )
+        self.settings_dialog.load()
+        self.api_key.refresh()
+        self.settings_dialog.open()
+
+    def _engine_wish(self, key_present: bool) -> tuple[object, ...]:
+        s = self.settings
+        return (s.engine, s.service_base_url, s.timeout_seconds, s.max_retries, key_present)
+
+    def _settings_changed(self) -> None:
+        self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.preview.partial_images = self.settings.partial_images
+        if self._opened_with is not None:
+            key_present = bool(self._opened_with[-1])
+            if self._engine_wish(key_present) != self._opened_with:
+                self.funnel.run_task(self._reopen_engine(), failure_code="engine.failed")
+
+    def _key_changed(self, source: str) -> None:
+        known = source in ("keyring", "environment", "none")
+        if known and self._opened_with not in (None, self._engine_wish(source != "none")):
+            self.funnel.run_task(self._reopen_engine(), failure_code="engine.failed")
+
+    async def _reopen_engine(self) -> None:
+        from app.store.secrets import load_key
+
+        await self.use_engine(key=await self.funnel.in_thread(load_key))
 
     def defaults(self) -> dict[str, str]:
         s = self.settings
@@ -103,7 +177,10 @@ class Studio:
         """After the window is shown: restore the spec, then load the engine off the GUI thread."""
         await self.document.start(open_path=open_path)
         if load_settings:
-            self.settings = await self.funnel.in_thread(SettingsFile(self.paths.settings_file).load)
+            loaded = await self.funnel.in_thread(load_settings_file, self.paths.settings_file)
+            self.settings_model.reload(loaded.settings)
+            for warning in loaded.warnings:
+                self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.preview.partial_images = self.settings.partial_images
         from app.store.library import Library
@@ -113,9 +190,7 @@ class Studio:
         self.library = await self.funnel.in_thread(Library.open, self.paths)
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
-        self.engine = EngineRunner().start()
-        self.engine.loop.call_soon_threadsafe(background_priority)
-        self.funnel.engine = self.engine
+        self.ensure_engine()
         await self.use_engine(key=key)
 
     async def use_engine(self, *, key: str | None, local: bool = False) -> None:
@@ -124,12 +199,17 @@ class Studio:
         The embedded engine runs in a child process (``serve-local``): its drafting holds the
         interpreter lock too long to share a process with the GUI thread."""
         settings = self.settings
-        base_url = settings.base_url or None
+        base_url = settings.service_base_url
+        chosen_local = settings.engine == "local"
+        asked = "local" if local or chosen_local else None
+        self._opened_with = self._engine_wish(key is not None)
 
         async def choose() -> Any:
             from app.engine.connect import choose_engine  # the SDK loads here, on the engine
 
-            return choose_engine(asked="local" if local else None, key=key, base_url=base_url)
+            return choose_engine(
+                asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
+            )
 
         choice = await self.funnel.on_engine(choose())
         service_choice = choice
@@ -149,7 +229,7 @@ class Studio:
 
             service = open_service(
                 service_choice,
-                key=key,
+                key=None if choice.engine == "local" else key,  # the child needs no real key
                 timeout=settings.timeout_seconds,
                 max_retries=settings.max_retries,
             )
@@ -166,8 +246,10 @@ class Studio:
         if old is not None:
             await self.funnel.on_engine(old.close())
         info = _engine_info(choice.engine, choice.base_url)
+        if info.local and (local or chosen_local):
+            info = EngineInfo("local", chosen=True)
         self.generator.set_engine(runner, info)
-        if info.local:
+        if info.local and not (local or chosen_local):
             self.messages.info("engine.local")
 
     def _favourite(self, image_id: int, favourite: bool) -> None:
@@ -191,6 +273,9 @@ class Studio:
             self.local_server = None
         if self.library is not None:
             await self.funnel.in_thread(self.library.close)
+        self.settings_model.save_now()  # a pending change is written, off this thread
+        await self.funnel.in_thread(self.settings_model.close)
+        await self.funnel.in_thread(self.api_key.close)
         self.decoder.shutdown()
 
 
@@ -213,14 +298,22 @@ def run(path: Path | None = None) -> int:
     # Threads running Python code hand the interpreter lock over every 1 ms instead of 5 ms,
     # so the GUI thread waits less for it while the engine streams (bench_window.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    paths = StudioPaths.from_environment()
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="zi-start") as pool:
+        reading = pool.submit(load_settings_file, paths.settings_file)
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        loaded = reading.result()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # the loop ends once the studio has stopped cleanly
     app.setApplicationName("Zi Studio")
     app.setOrganizationName("zi-studio")
+    theme, translators = set_up_look(app, loaded.settings)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    studio = Studio(StudioPaths.from_environment())
+    studio = Studio(paths, settings=loaded.settings)
+    for warning in loaded.warnings:
+        studio.messages.warning("settings.reset", detail=warning)
+    studio.follow_theme(theme)
     done = loop.create_future()
 
     async def close() -> None:
@@ -234,8 +327,20 @@ def run(path: Path | None = None) -> int:
     studio.window.use_local_requested.connect(
         lambda: studio.funnel.run_task(studio.use_engine(key=None, local=True))
     )
-    # The Settings dialog connects here: studio.window.settings_requested.
     studio.window.show()
-    QTimer.singleShot(0, lambda: studio.funnel.run_task(studio.start(open_path=path)))
+    QTimer.singleShot(
+        0, lambda: studio.funnel.run_task(studio.start(open_path=path, load_settings=False))
+    )
     with loop:
-        return int(loop.run_until_complete(done))
+        code = int(loop.run_until_complete(done))
+    del translators  # kept alive until here
+    return code
+
+
+def set_up_look(app: QApplication, settings: Settings) -> tuple[Theme, list[QTranslator]]:
+    """Before the first widget: the UI font's CJK fallback, the language and the theme."""
+    from app.typeset.fonts import packaged_font_path
+
+    install_cjk_fallback(app, packaged_font_path())
+    translators = install_translators(app, ui_language(settings.language))
+    return Theme(app, settings.theme), translators

@@ -21,24 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
-
-
-def cjk_fallback(app: QApplication) -> None:
-    """The bundled CJK font behind the UI font, as the studio does where the system has none."""
-    from app.typeset.fonts import packaged_font_path
-
-    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
-        return
-    path = packaged_font_path()
-    if path is None:
-        return
-    QFontDatabase.addApplicationFont(str(path))
-    font = app.font()
-    font.setFamilies([*font.families(), "Noto Sans CJK SC"])
-    font.setVariableAxis(QFont.Tag("wght"), 400.0)
-    app.setFont(font)
 
 
 class HeldBack:
@@ -66,7 +49,9 @@ class HeldBack:
             yield event
 
 
-async def scenes(studio: object, out: Path, suffix: str, empty_only: bool) -> None:
+async def scenes(
+    studio: object, out: Path, suffix: str, empty_only: bool, settings_too: bool = False
+) -> None:
     from app.main import Studio
     from tests.gui_support import until
 
@@ -80,6 +65,13 @@ async def scenes(studio: object, out: Path, suffix: str, empty_only: bool) -> No
         print(out / f"{name}{suffix}.png")
 
     await shot("window-empty")
+    if settings_too:
+        studio.open_settings()
+        await asyncio.sleep(0.5)
+        dialog = studio.settings_dialog
+        dialog.grab().save(str(out / f"settings{suffix}.png"))
+        print(out / f"settings{suffix}.png")
+        dialog.reject()
     if empty_only:
         return
     builder = studio.builder
@@ -123,6 +115,9 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--suffix", default="-1280")
     parser.add_argument("--empty-only", action="store_true")
+    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--settings", action="store_true", help="also the settings dialog")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
@@ -132,20 +127,25 @@ def main() -> int:
     import qasync
 
     app = QApplication(sys.argv[:1])
-    cjk_fallback(app)
+    from app.main import Studio, set_up_look
+    from app.store.paths import StudioPaths
+    from app.store.settings import Settings
+
+    settings = Settings(language=args.language, theme=args.theme)
+    theme, translators = set_up_look(app, settings)  # as the studio starts: font, language, theme
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from app.main import Studio
-    from app.store.paths import StudioPaths
-
-    studio = Studio(StudioPaths.from_environment())
+    studio = Studio(StudioPaths.from_environment(), settings=settings)
     studio.window.resize(1280, 800)
     studio.window.show()
     try:
-        loop.run_until_complete(scenes(studio, args.out, args.suffix, args.empty_only))
+        loop.run_until_complete(
+            scenes(studio, args.out, args.suffix, args.empty_only, args.settings)
+        )
     finally:
         studio.window._confirmed_close = True
         loop.run_until_complete(studio.stop())
+    del theme, translators
     return 0
 
 

@@ -16,26 +16,9 @@ from app.core.redaction import redact
 from app.store import secrets
 from app.store.files import StoreError
 from app.store.settings import Settings, SettingsFile
+from tests.memory_keyring import MemoryKeyring
 
 KEY = "sk-proj-SECRETsecretSECRETsecret0123456789"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
 
 
 class BrokenKeyring(MemoryKeyring):

@@ -14,6 +14,7 @@ import pytest
 
 from app.store.files import StoreError
 from app.store.settings import (
+    MIGRATIONS,
     SCHEMA,
     SETTINGS_VERSION,
     Settings,
@@ -37,9 +38,9 @@ def test_the_schema_declares_each_setting_once_with_a_description() -> None:
     names = [setting.name for setting in SCHEMA]
     assert names == [field.name for field in dataclasses.fields(Settings)]
     assert set(names) == {
-        "base_url", "model", "default_quality", "default_tier", "spending_cap_usd",
-        "monthly_budget_usd", "timeout_seconds", "max_retries", "partial_images", "engine",
-        "prices",
+        "engine", "base_url", "model", "default_quality", "default_tier", "spending_cap_usd",
+        "monthly_budget_usd", "timeout_seconds", "max_retries", "partial_images", "prices",
+        "concurrency", "language", "theme", "check_text_after_generation",
     }  # fmt: skip
     assert all(setting.description.endswith(".") for setting in SCHEMA)
     defaults = Settings()
@@ -49,6 +50,10 @@ def test_the_schema_declares_each_setting_once_with_a_description() -> None:
     )  # fmt: skip
     assert (defaults.spending_cap_usd, defaults.timeout_seconds) == (None, 600.0)
     assert (defaults.max_retries, defaults.partial_images, defaults.base_url) == (2, 2, "")
+    assert (defaults.engine, defaults.concurrency, defaults.language, defaults.theme) == (
+        "openai", 1, "system", "system",
+    )  # fmt: skip
+    assert defaults.check_text_after_generation is True
 
 
 def test_a_missing_file_gives_the_defaults_and_creates_nothing(tmp_path: Path) -> None:
@@ -63,7 +68,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "config" / "settings.json"
     changed = (
         Settings()
-        .with_value("base_url", "https://images.example.com/v1")
+        .with_values({"engine": "custom", "base_url": "https://images.example.com/v1"})
         .with_value("spending_cap_usd", 5)
         .with_value("timeout_seconds", 120)
         .with_value("default_quality", "high")
@@ -168,7 +173,7 @@ def test_an_older_file_is_migrated(tmp_path: Path) -> None:
     def from_0(values: dict[str, Any]) -> dict[str, Any]:
         return {"default_quality": values.pop("quality"), "max_retries": values.pop("retries")}
 
-    file = SettingsFile(path, migrations={0: from_0})
+    file = SettingsFile(path, migrations={**MIGRATIONS, 0: from_0})
     settings = file.load()
 
     assert (settings.default_quality, settings.max_retries) == ("high", 5)
@@ -219,3 +224,60 @@ def test_a_failed_save_keeps_the_previous_file(
 
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_problems_carry_a_code_and_the_limit_for_a_window_to_word() -> None:
+    with pytest.raises(SettingsError) as too_many:
+        Settings().with_value("concurrency", 5)
+    assert (too_many.value.name, too_many.value.code, too_many.value.limit) == (
+        "concurrency", "maximum", 4,
+    )  # fmt: skip
+    assert "at most 4" in str(too_many.value)
+    with pytest.raises(SettingsError) as bad_theme:
+        Settings().with_value("theme", "blue")
+    assert (bad_theme.value.code, bad_theme.value.limit) == ("choice", ("system", "light", "dark"))
+    with pytest.raises(SettingsError) as not_https:
+        Settings().with_value("base_url", "http://images.example.com/v1")
+    assert not_https.value.code == "url_not_https"
+    with pytest.raises(SettingsError) as flag:
+        Settings().with_value("check_text_after_generation", "yes")
+    assert flag.value.code == "type"
+
+
+def test_a_custom_engine_needs_a_base_url_and_only_it_sends_there() -> None:
+    with pytest.raises(SettingsError) as missing:
+        Settings().with_value("engine", "custom")
+    assert (missing.value.name, missing.value.code) == ("base_url", "custom_needs_url")
+    url = "https://images.example.com/v1"
+    custom = Settings().with_values({"engine": "custom", "base_url": url})
+    assert custom.service_base_url == url
+    assert custom.with_value("engine", "openai").service_base_url is None
+    assert custom.with_value("engine", "openai").base_url == url  # kept for switching back
+
+
+def test_a_version_1_file_with_a_base_url_becomes_a_custom_engine(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    _write(path, {"version": 1, "values": {"base_url": "http://127.0.0.1:8765/v1"}})
+    file = SettingsFile(path)
+
+    settings = file.load()
+    file.save(settings)
+
+    assert (settings.engine, settings.service_base_url) == ("custom", "http://127.0.0.1:8765/v1")
+    assert file.warnings == ()
+    assert _document(path)["version"] == SETTINGS_VERSION == 2
+    _write(path, {"version": 1, "values": {"base_url": ""}})
+    assert SettingsFile(path).load().engine == "openai"
+
+
+def test_a_custom_engine_whose_url_was_refused_falls_back_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    values = {"engine": "custom", "base_url": "ftp://images.example.com"}
+    _write(path, {"version": 2, "values": values})
+    file = SettingsFile(path)
+
+    settings = file.load()
+
+    assert (settings.engine, settings.base_url) == ("openai", "")
+    assert len(file.warnings) == 2
+    assert "engine was reset" in file.warnings[1]

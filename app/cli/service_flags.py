@@ -7,7 +7,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.cli.errors import CommandError, say_warning
 from app.engine.connect import EngineChoice, choose_engine, open_service
@@ -26,13 +26,19 @@ class OpenedService:
     choice: EngineChoice
 
 
+def _asked_engine(args: argparse.Namespace, settings: Settings) -> str | None:
+    """The engine the flags ask for, else the local one when the settings ask for it."""
+    if args.engine is None and args.base_url is None and settings.engine == "local":
+        return "local"  # the settings ask for it; a flag still wins
+    return cast(str | None, args.engine)
+
+
 def makes_one_image_per_request(args: argparse.Namespace, settings: Settings) -> bool:
     """Whether the service these flags and settings point at is known to make one image per
     request (so n images are n requests, each billed for its input)."""
-    asked = args.engine or settings.engine
-    if asked == "local":
+    if _asked_engine(args, settings) == "local":
         return False
-    base_url = args.base_url or settings.base_url or None
+    base_url = args.base_url or settings.service_base_url
     if base_url is not None and check_base_url(base_url):
         return False  # refused with its reason when the service is opened
     profiles = ServiceProfiles(profiles_file(StudioPaths.from_environment()))
@@ -45,7 +51,7 @@ def opened_service(
     """The service the flags, the settings and the key ask for; says so when it picks local.
 
     ``spec`` goes to the embedded engine only (its drafts then honour the typography)."""
-    base_url = args.base_url or settings.base_url or None
+    base_url = args.base_url or settings.service_base_url
     if base_url is not None and (problem := check_base_url(base_url)):
         raise CommandError(f"--base-url {base_url}: {problem}")
     timeout = args.timeout if args.timeout is not None else settings.timeout_seconds
@@ -54,10 +60,12 @@ def opened_service(
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
     if not 0 <= retries <= MAX_RETRIES:
         raise CommandError(f"--max-retries {retries}: give 0 to {MAX_RETRIES}")
-    asked = args.engine or (None if settings.engine == "auto" else settings.engine)
+    asked = _asked_engine(args, settings)
     # The keyring takes most of a second to load its backends: not for the local engine.
     key = None if asked == "local" else load_key(os.environ)
-    choice = choose_engine(asked=asked, key=key, base_url=base_url, base_url_flag=bool(base_url))
+    choice = choose_engine(
+        asked=asked, key=key, base_url=base_url, base_url_flag=base_url is not None
+    )
     if choice.engine == "remote" and choice.base_url is None and not key:
         raise CommandError(
             "no API key: set OPENAI_API_KEY or store one in the studio, or use --engine local"

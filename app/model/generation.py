@@ -39,10 +39,12 @@ if TYPE_CHECKING:  # the SDK loads with these: only once the window is shown (DE
 
 @dataclass(frozen=True, slots=True)
 class EngineInfo:
-    """Where jobs go: ``kind`` is local, openai or custom (``host`` names a custom service)."""
+    """Where jobs go: ``kind`` is local, openai or custom (``host`` names a custom service);
+    ``chosen`` when the local engine was asked for, not taken for want of a key."""
 
     kind: str
     host: str = ""
+    chosen: bool = False
 
     @property
     def local(self) -> bool:

@@ -28,6 +28,15 @@ ENV_VARIABLE: Final = "OPENAI_API_KEY"
 KeySource = Literal["environment", "keyring", "none"]
 
 
+class KeyStoreError(StoreError):
+    """The key could not be stored or removed; ``code`` (empty, no_keyring, locked) lets a
+    window word it in its own language."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def load_key(env: Mapping[str, str] = os.environ) -> str | None:
     """The key to use: the environment variable first, then the keyring; ``None`` when neither."""
     from_env = env.get(ENV_VARIABLE, "").strip()
@@ -53,7 +62,9 @@ def store_key(key: str) -> None:
     """Keep ``key`` in the system keyring; ``StoreError`` when there is no keyring to keep it in."""
     key = key.strip()
     if not key:
-        raise StoreError("The API key is empty: paste the whole key and try again.")
+        raise KeyStoreError(
+            "The API key is empty: paste the whole key and try again.", code="empty"
+        )
     if not keyring_available():
         raise _no_keyring()
     try:
@@ -61,9 +72,10 @@ def store_key(key: str) -> None:
     except keyring.errors.NoKeyringError as error:
         raise _no_keyring() from error
     except keyring.errors.KeyringError as error:
-        raise StoreError(
+        raise KeyStoreError(
             "The system keyring refused to store the API key (is it locked?): unlock it and try "
-            f"again, or set {ENV_VARIABLE} instead."
+            f"again, or set {ENV_VARIABLE} instead.",
+            code="locked",
         ) from error
 
 
@@ -76,9 +88,10 @@ def delete_key() -> bool:
     except keyring.errors.NoKeyringError:
         return False
     except keyring.errors.KeyringError as error:
-        raise StoreError(
+        raise KeyStoreError(
             "The system keyring refused to remove the API key (is it locked?): unlock it and "
-            "try again."
+            "try again.",
+            code="locked",
         ) from error
     return True
 
@@ -98,7 +111,8 @@ def _stored_key() -> str | None:
     return stored.strip()
 
 
-def _no_keyring() -> StoreError:
-    return StoreError(
-        f"This computer has no system keyring to keep the API key in: set {ENV_VARIABLE} instead."
+def _no_keyring() -> KeyStoreError:
+    return KeyStoreError(
+        f"This computer has no system keyring to keep the API key in: set {ENV_VARIABLE} instead.",
+        code="no_keyring",
     )

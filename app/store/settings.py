@@ -2,7 +2,7 @@
 
 Each setting is one field of ``Settings`` (name, type, default and description in one place);
 ``SCHEMA`` lists them for anything that needs to walk them (a settings page, a Qt model). The file
-is ``{"version": 1, "values": {...}}``. Reading never fails: a value of the wrong type or out of
+is ``{"version": 2, "values": {...}}``. Reading never fails: a value of the wrong type or out of
 range goes back to its default with a warning, settings this release does not know are kept (and
 written back) but ignored, and a file from an older release is migrated.
 """
@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from app.core.prices import parse_price_overrides
 from app.core.redaction import is_credential_name
@@ -30,41 +30,117 @@ from app.store.files import remove_stale_temp_files, write_atomic
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION: Final = 1
+SETTINGS_VERSION: Final = 2
 
 Check = Callable[[Any], str | None]
-"""Extra validation: a problem to show the user, or ``None`` when the value is fine."""
+"""Extra validation: the code of a problem (a key of ``PROBLEMS``), or ``None`` when fine."""
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the values of file version N into those of version N + 1."""
 
-MIGRATIONS: Final[Mapping[int, Migration]] = {}
-"""Keyed by the version a step starts from; empty while there is only version 1."""
+ENGINES: Final = ("local", "openai", "custom")
+LANGUAGES: Final = ("system", "zh_CN", "en")
+THEMES: Final = ("system", "light", "dark")
+
+# Problems are codes with their English wording here; the window words the same codes in the
+# user's language (GUI.md §4). ``{limit}`` is the bound that was crossed.
+PROBLEMS: Final[Mapping[str, str]] = {
+    "type": "it must be {limit}.",
+    "choice": "it must be one of {limit}.",
+    "minimum": "it must be at least {limit}.",
+    "maximum": "it must be at most {limit}.",
+    "empty": "it cannot be empty.",
+    "url_shape": "the base URL must look like https://host/v1.",
+    "url_unreadable": "the base URL cannot be read: it must look like https://host/v1.",
+    "url_credentials": (
+        "the base URL must not contain a user name or password: enter the API key instead."
+    ),
+    "url_not_https": (
+        "a base URL on another computer must use https:// so the API key is not sent openly."
+    ),
+    "custom_needs_url": "a custom service needs its base URL.",
+}
 
 
 class SettingsError(ValueError):
-    """A value a setting cannot take; the message says which and why."""
+    """A value a setting cannot take; the message says which and why.
+
+    ``name`` is the setting, ``code`` a key of ``PROBLEMS`` and ``limit`` the bound or the
+    choices, so that a window can word the problem in its own language.
+    """
+
+    def __init__(self, message: str, *, name: str = "", code: str = "", limit: Any = None) -> None:
+        super().__init__(message)
+        self.name, self.code, self.limit = name, code, limit
 
 
-def check_base_url(url: Any) -> str | None:
-    """Empty (the official service), or an http(s) URL without credentials, https unless local."""
-    if url == "":
-        return None
+def _problem(name: str, value: Any, code: str, limit: Any = None) -> SettingsError:
+    shown = ", ".join(map(str, limit)) if isinstance(limit, tuple) else limit
+    if isinstance(shown, float):
+        shown = f"{shown:g}"
+    why = PROBLEMS[code].format(limit=shown)
+    return SettingsError(
+        f"Setting {name} cannot be {value!r}: {why[0].upper()}{why[1:]}",
+        name=name,
+        code=code,
+        limit=limit,
+    )
+
+
+def _read_base_url(url: Any) -> tuple[SplitResult | None, str]:
+    """The URL's parts, or None and why it cannot be read ("http://[::1", "http://host:99999")."""
     try:
         parts = urlsplit(str(url))
         parts.port  # noqa: B018 (reading it checks it: a port over 65535 raises)
-    except ValueError as error:  # "http://[::1", "http://host:99999"
-        return f"The base URL cannot be read ({error}): it must look like https://host/v1."
+    except ValueError as error:
+        return None, str(error)
+    return parts, ""
+
+
+def base_url_problem(url: Any) -> str | None:
+    """The code of what is wrong with a base URL (a key of ``PROBLEMS``), or ``None``."""
+    if url == "":
+        return None
+    parts, _ = _read_base_url(url)
+    if parts is None:
+        return "url_unreadable"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "The base URL must look like https://host/v1."
+        return "url_shape"
     if parts.username or parts.password:
-        return "The base URL must not contain a user name or password: enter the API key instead."
+        return "url_credentials"
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        return "A base URL on another computer must use https:// so the API key is not sent openly."
+        return "url_not_https"
     return None
 
 
+def check_base_url(url: Any) -> str | None:
+    """Empty (the official service), or an http(s) URL without credentials, https unless local.
+
+    Returns the problem as an English sentence, or ``None``.
+    """
+    code = base_url_problem(url)
+    if code is None:
+        return None
+    if code == "url_unreadable":
+        reason = _read_base_url(url)[1]
+        return f"The base URL cannot be read ({reason}): it must look like https://host/v1."
+    why = PROBLEMS[code]
+    return why[0].upper() + why[1:]
+
+
 def _not_empty(value: Any) -> str | None:
-    return None if str(value).strip() else "It cannot be empty."
+    return None if str(value).strip() else "empty"
+
+
+def _engine_from_base_url(values: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 sent every request to a non-empty base URL; version 2 says so with ``engine``."""
+    url = values.get("base_url")
+    if isinstance(url, str) and url and base_url_problem(url) is None:
+        values.setdefault("engine", "custom")
+    return values
+
+
+MIGRATIONS: Final[Mapping[int, Migration]] = {1: _engine_from_base_url}
+"""Keyed by the version a step starts from."""
 
 
 def _check_prices(value: Any) -> str | None:
@@ -95,10 +171,17 @@ def _setting(
 class Settings:
     """All settings with their values; change one with ``with_value`` (it validates)."""
 
+    engine: str = _setting(
+        "openai",
+        "Where images are made: the embedded local engine (layout drafts, no cost), OpenAI's "
+        "service (the local engine while there is no API key), or a custom OpenAI-compatible "
+        "service at the base URL.",
+        choices=ENGINES,
+    )
     base_url: str = _setting(
         "",
-        "The image service's base URL; empty means OpenAI's own service.",
-        check=check_base_url,
+        "The custom service's base URL, used when the engine is custom.",
+        check=base_url_problem,
     )
     model: str = _setting(DEFAULT_MODEL, "The image model new specs start with.", check=_not_empty)
     default_quality: str = _setting(
@@ -125,30 +208,46 @@ class Settings:
     partial_images: int = _setting(
         2, "How many partial images to stream while an image is made.", minimum=0, maximum=3
     )
-    engine: str = _setting(
-        "auto",
-        "Which engine makes images: auto (the service with a key or a base URL, else the local "
-        "engine), local or remote.",
-        choices=("auto", "local", "remote"),
-    )
     prices: dict[str, Any] = _setting(  # noqa: RUF009 (a field with a fresh dict each time)
         {},
         "Your own prices in US dollars per 1M tokens, by model or family, over the built-in "
         'table: {"gpt-image-2": {"image_out": 30, "text_in": 5}}.',
         check=_check_prices,
     )
+    concurrency: int = _setting(1, "How many jobs the window runs at once.", minimum=1, maximum=4)
+    language: str = _setting(
+        "system", "The window's language; system follows the computer's.", choices=LANGUAGES
+    )
+    theme: str = _setting(
+        "system", "Light or dark colours; system follows the computer's.", choices=THEMES
+    )
+    check_text_after_generation: bool = _setting(
+        True, "Whether finished images are read back to check their text."
+    )
 
     def __post_init__(self) -> None:
         for setting in SCHEMA:
             object.__setattr__(self, setting.name, setting.validate(getattr(self, setting.name)))
+        if self.engine == "custom" and not self.base_url:
+            raise _problem("base_url", self.base_url, "custom_needs_url")
+
+    @property
+    def service_base_url(self) -> str | None:
+        """The base URL requests go to: the custom service's, or ``None`` for OpenAI's own."""
+        return self.base_url if self.engine == "custom" else None
 
     def value(self, name: str) -> Any:
         return getattr(self, _setting_named(name).name)
 
     def with_value(self, name: str, value: Any) -> Settings:
         """A copy with one setting changed; ``SettingsError`` when the value is not allowed."""
-        setting = _setting_named(name)
-        return dataclasses.replace(self, **{setting.name: setting.validate(value)})
+        return self.with_values({name: value})
+
+    def with_values(self, values: Mapping[str, Any]) -> Settings:
+        """A copy with several settings changed at once (they may depend on each other)."""
+        checked = {_setting_named(name).name: value for name, value in values.items()}
+        checked = {name: _BY_NAME[name].validate(value) for name, value in checked.items()}
+        return dataclasses.replace(self, **checked)
 
     def to_values(self) -> dict[str, Any]:
         return {setting.name: getattr(self, setting.name) for setting in SCHEMA}
@@ -172,17 +271,15 @@ class Setting:
         coerced = self._coerce(value)
         if coerced is None:
             return None
-        problem: str | None = None
         if self.choices and coerced not in self.choices:
-            problem = "It must be one of " + ", ".join(map(str, self.choices)) + "."
-        elif self.minimum is not None and coerced < self.minimum:
-            problem = f"It must be at least {self.minimum:g}."
-        elif self.maximum is not None and coerced > self.maximum:
-            problem = f"It must be at most {self.maximum:g}."
-        elif self.check is not None:
-            problem = self.check(coerced)
+            raise _problem(self.name, value, "choice", self.choices)
+        if self.minimum is not None and coerced < self.minimum:
+            raise _problem(self.name, value, "minimum", self.minimum)
+        if self.maximum is not None and coerced > self.maximum:
+            raise _problem(self.name, value, "maximum", self.maximum)
+        problem = self.check(coerced) if self.check is not None else None
         if problem:
-            raise SettingsError(f"Setting {self.name} cannot be {value!r}: {problem}")
+            raise _problem(self.name, value, problem)
         return coerced
 
     def _coerce(self, value: Any) -> Any:
@@ -206,7 +303,7 @@ class Setting:
         ):
             return value
         names = " or ".join("empty" if t is type(None) else t.__name__ for t in self.types)
-        raise SettingsError(f"Setting {self.name} cannot be {value!r}: it must be {names}.")
+        raise _problem(self.name, value, "type", names)
 
 
 def _declared() -> tuple[Setting, ...]:
@@ -343,7 +440,12 @@ class SettingsFile:
                 )
             else:
                 self._extra[name] = value
-        return Settings(**accepted)
+        try:
+            return Settings(**accepted)
+        except SettingsError as error:  # values that are fine alone but not together
+            warnings.append(f"{error} The engine was reset to {Settings().engine!r}.")
+            accepted.pop("engine", None)
+            return Settings(**accepted)
 
 
 def _is_loopback(host: str) -> bool:

@@ -28,11 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.gallery import GalleryModel, Tile, TileKey
+from app.ui.icons import icon
 from app.ui.image_viewer import ImageViewer
 from app.ui.tile_delegate import TileDelegate
 
 TILE_ROW_HEIGHT = 215
 LARGE_SIDE = 3840  # zoomed in, the large view decodes up to this; fitted, only what it shows
+
+
+_GLYPH_OF = {
+    "favourite": "favourite", "discard": "delete", "copy": "copy", "open": "open-external",
+    "folder": "folder", "fit": "zoom-fit", "actual": "zoom-actual",
+}  # fmt: skip
 
 
 class GalleryView(QListView):
@@ -71,6 +78,7 @@ class GalleryPage(QWidget):
 
         self.bar = QToolBar()
         self.bar.setAccessibleName("Image actions")
+        self.bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, keys, slot in (
             ("favourite", self.tr("Favourite"), "F", self.toggle_favourite),
@@ -81,7 +89,7 @@ class GalleryPage(QWidget):
             ("fit", self.tr("Fit"), None, self.viewer.fit_to_view),
             ("actual", self.tr("100%"), None, self.viewer.actual_size),
         ):
-            action = QAction(text, self)
+            action = QAction(icon(_GLYPH_OF[name]), text, self)
             if keys is not None:
                 action.setShortcut(QKeySequence(keys))
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

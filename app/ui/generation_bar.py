@@ -10,6 +10,7 @@ from app.core.models import ModelError, known_models, model_info
 from app.core.spec import BACKGROUNDS, OUTPUT_FORMATS
 from app.model.builder import BuilderModel
 from app.model.preview import Estimate, PreviewModel
+from app.ui.icons import icon
 from app.ui.wording import choice_text, usd
 
 COMPRESSIBLE = ("webp", "jpeg")
@@ -66,11 +67,11 @@ class GenerationBar(QWidget):
         self.estimate.setAccessibleName("Estimate")
         self.estimate.setMinimumWidth(70)
         self.estimate.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.generate = QPushButton(self.tr("Generate"))
+        self.generate = QPushButton(icon("generate"), self.tr("Generate"))
         self.generate.setAccessibleName("Generate")
         self.generate.setToolTip(self.tr("Generate (Ctrl+Enter)"))
         self.generate.setDefault(True)
-        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel = QPushButton(icon("cancel"), self.tr("Cancel"))
         self.cancel.setAccessibleName("Cancel")
         self.cancel.setToolTip(self.tr("Stop the running jobs; images that arrived are kept (Esc)"))
         self.cancel.setEnabled(False)

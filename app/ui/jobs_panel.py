@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.job_queue import ENTRY_ROLE, JobEntry, JobQueueModel
-from app.ui.wording import choice_text, problem_text, state_text, usd
+from app.ui.wording import choice_text, problem_text, separator, state_text, usd
 
 
 def entry_text(entry: JobEntry) -> str:
@@ -35,7 +35,7 @@ def entry_text(entry: JobEntry) -> str:
         parts.append(f"≈ {usd(entry.estimated_usd)}")
     if entry.reason is not None and entry.state == "failed":
         parts.append(problem_text(*entry.reason))
-    return ", ".join(parts)
+    return separator().join(parts)
 
 
 class _EntryDelegate(QStyledItemDelegate):

@@ -31,6 +31,7 @@ from app.model.preview import PreviewModel
 from app.ui.builder_panel import BuilderPanel
 from app.ui.gallery_view import ComparePage, GalleryPage
 from app.ui.generation_bar import GenerationBar
+from app.ui.icons import GLYPHS, icon
 from app.ui.jobs_panel import JobsPanel
 from app.ui.status import Banner, StudioStatusBar
 
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
         action.setObjectName(name)
+        if name in GLYPHS:
+            action.setIcon(icon(name))
         self.addAction(action)
         return action
 
@@ -165,7 +168,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.new_action, self.open_action, self.save_action])
         toolbar.addSeparator()
         toolbar.addWidget(self.generation)

@@ -27,12 +27,19 @@ from app.core.sizes import PRESETS
 from app.model.builder import BuilderModel
 from app.model.preview import PreviewModel
 from app.model.size_status import SizeStatus
+from app.ui.theme import notice_colours
 from app.ui.wording import preset_text, size_problem_text
 
 COMMON_RATIOS = ("1:1", "3:4", "4:3", "2:3", "3:2", "9:16", "16:9")
 TIERS = ("1k", "2k", "4k")
 EXACT = "exact"
 CHIP_COLUMNS = 4
+
+
+CHECKED_CHIP = (
+    "QToolButton:checked { background-color: palette(highlight); color: palette(highlighted-text);"
+    " border: 1px solid palette(highlight); border-radius: 3px; padding: 3px; }"
+)
 
 
 class CanvasPreview(QWidget):
@@ -97,6 +104,8 @@ class RatioPicker(QWidget):
             chip.setToolTip(self.tr("Canvas ratio {ratio}").format(ratio=ratio))
             chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # The chosen chip must stand out in light and dark alike: the palette's highlight.
+            chip.setStyleSheet(CHECKED_CHIP)
             chip.clicked.connect(lambda _=False, r=ratio: builder.use_ratio(r))
             self._chips.addButton(chip)
             self._chip_ratio[chip] = ratio
@@ -221,7 +230,8 @@ class RatioPicker(QWidget):
                 if status.experimental
                 else ""
             )
-        self.note.setStyleSheet("color: #dc2626;" if status.refused else "color: #b45309;")
+        refused, caution = notice_colours(self.palette())
+        self.note.setStyleSheet(f"color: {refused if status.refused else caution};")
         self.note.setVisible(bool(self.note.text()))
         fix = status.nearest_ratio or (str(status.nearest_size) if status.nearest_size else None)
         if status.refused and fix:

@@ -34,6 +34,8 @@ class StudioStatusBar(QStatusBar):
     def show_engine(self, info: object) -> None:
         if not isinstance(info, EngineInfo):
             self.engine.setText(self.tr("Engine: starting…"))
+        elif info.local and info.chosen:
+            self.engine.setText(self.tr("Engine: local drafts"))
         elif info.local:
             self.engine.setText(self.tr("Engine: local drafts (no API key)"))
         elif info.kind == "openai":

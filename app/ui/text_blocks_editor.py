@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.spec import ROLES
 from app.model.preview import PreviewModel
 from app.model.text_blocks import TextBlocksModel
+from app.ui.icons import icon
 from app.ui.wording import block_warning_text, role_text
 
 TEXT_LINES = 2  # a block's editor starts two lines high and grows with its text, up to five
@@ -128,7 +129,7 @@ class TextBlocksEditor(QWidget):
         self._list = QVBoxLayout()
         self._list.setSpacing(4)
         layout.addLayout(self._list)
-        self.add_button = QPushButton(self.tr("Add text"))
+        self.add_button = QPushButton(icon("add"), self.tr("Add text"))
         self.add_button.setAccessibleName("Add text")
         self.add_button.setToolTip(self.tr("Add a text block (Ctrl+Shift+Enter)"))
         self.add_button.clicked.connect(lambda: self.add_block(None))

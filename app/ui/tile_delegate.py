@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.gallery import TILE_ROLE, Tile
-from app.ui.wording import choice_text, problem_text, state_text, usd
+from app.ui.wording import choice_text, problem_text, separator, state_text, usd
 
 TILE_WIDTH = 176
 PICTURE_HEIGHT = 150
@@ -41,7 +41,7 @@ def caption(tile: Tile) -> tuple[str, str]:
     if tile.state == "done":
         local = QCoreApplication.translate("TileDelegate", "local draft")
         cost = local if tile.local else usd(tile.actual_usd)
-        return f"{tile.width}x{tile.height}, {choice_text(tile.quality)}", cost
+        return f"{tile.width}x{tile.height}{separator()}{choice_text(tile.quality)}", cost
     if tile.state in ("failed", "cancelled"):
         reason = problem_text(*tile.reason) if tile.reason else state_text(tile.state)
         return state_text(tile.state), reason

@@ -18,6 +18,11 @@ from app.core.messages import Message
 translate = QCoreApplication.translate
 
 
+def separator() -> str:
+    """What goes between the items of a short list: ", " in English, "，" in Chinese."""
+    return translate("Messages", ", ", "between the items of a list")
+
+
 def usd(value: float | None) -> str:
     if value is None:
         return translate("Messages", "price unknown")
@@ -76,6 +81,14 @@ def problem_text(code: str, values: Mapping[str, Any]) -> str:
             "Messages", "Jobs interrupted earlier were found; their images are kept."
         ),
         "image.missing": translate("Messages", "The image file is missing."),
+        "settings.reset": translate(
+            "Messages", "Some settings could not be read and went back to their defaults."
+        ),
+        "settings.save_failed": translate(
+            "Messages",
+            "The settings could not be saved. They stay in use until the studio closes: free "
+            "some disk space, then change a setting to save again.",
+        ),
     }
     if code == "cap.exceeded":
         return translate(

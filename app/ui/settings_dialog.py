@@ -1,0 +1,371 @@
+"""The settings dialog (Ctrl+,): engine, API key, generation defaults, language and theme.
+
+Built from its models: it reads and changes settings only through ``SettingsModel``, the key only
+through ``ApiKeyModel`` (which never hands the key back) and tests a service through
+``ConnectionTester``. OK applies every field at once; a value the settings refuse is shown under
+its field, in words, and nothing is applied. Storing or removing the key happens at once.
+Accessible names are English in every language, for automation (CONTRACTS §5).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model.api_key_model import ApiKeyModel
+from app.model.connection_test import ConnectionTester
+from app.model.settings_model import SettingsModel, describe_problem
+from app.ui.icons import icon
+from app.ui.theme import notice_colours
+
+_ENGINES = ("local", "openai", "custom")
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def _named(widget: W, name: str) -> W:
+    widget.setAccessibleName(name)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: SettingsModel,
+        api_key: ApiKeyModel,
+        tester: ConnectionTester,
+        *,
+        models: tuple[str, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._api_key = api_key
+        self._tester = tester
+        self._problems: dict[str, QLabel] = {}
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName("Settings")
+        self.setMinimumWidth(560)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._engine_group())
+        layout.addWidget(self._key_group())
+        layout.addWidget(self._generation_group(models))
+        layout.addWidget(self._appearance_group())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        _named(buttons.button(QDialogButtonBox.StandardButton.Ok), "Apply settings")
+        _named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Close settings")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        api_key.source_changed.connect(self._show_key_source)
+        api_key.busy_changed.connect(self._update_key_buttons)
+        api_key.failed.connect(self._show_key_problem)
+        tester.running_changed.connect(self._show_testing)
+        tester.finished.connect(self._show_test_result)
+        self.load()
+        self._show_key_source(api_key.source)
+        self._update_key_buttons()
+        self._colour_problems()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _engine_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Engine"))
+        form = QVBoxLayout(group)
+        self._engine_buttons = QButtonGroup(self)
+        labels = (
+            (self.tr("Embedded engine: local layout drafts, no cost"), "Engine: embedded"),
+            (self.tr("OpenAI"), "Engine: OpenAI"),
+            (self.tr("Custom OpenAI-compatible service"), "Engine: custom"),
+        )
+        for index, (text, name) in enumerate(labels):
+            button = _named(QRadioButton(text), name)
+            self._engine_buttons.addButton(button, index)
+            form.addWidget(button)
+        self._engine_buttons.idToggled.connect(self._engine_toggled)
+
+        url_row = QFormLayout()
+        self._base_url = _named(QLineEdit(), "Base URL")
+        self._base_url.setPlaceholderText("https://host/v1")
+        url_row.addRow(self.tr("Base URL:"), self._base_url)
+        self._add_problem(url_row, "base_url")
+        form.addLayout(url_row)
+
+        test_row = QHBoxLayout()
+        self._test = _named(
+            QPushButton(icon("connection"), self.tr("Test connection")), "Test connection"
+        )
+        self._test.clicked.connect(self._test_connection)
+        self._test_result = _named(QLabel(), "Connection result")
+        self._test_result.setWordWrap(True)
+        test_row.addWidget(self._test)
+        test_row.addWidget(self._test_result, 1)
+        form.addLayout(test_row)
+        return group
+
+    def _key_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("API key"))
+        form = QFormLayout(group)
+        self._key_source = _named(QLabel(), "API key source")
+        self._key_source.setWordWrap(True)
+        self._remove_key = _named(QPushButton(icon("delete"), self.tr("Remove key")), "Remove key")
+        self._remove_key.clicked.connect(self._remove)
+        source_row = QHBoxLayout()
+        source_row.addWidget(self._key_source, 1)
+        source_row.addWidget(self._remove_key)
+        form.addRow(self.tr("Key:"), source_row)
+        self._new_key = _named(QLineEdit(), "New API key")
+        self._new_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self._new_key.setPlaceholderText(self.tr("Paste a new key"))
+        self._new_key.setToolTip(self.tr("It is kept in the system keyring, never in a file."))
+        self._new_key.textChanged.connect(self._update_key_buttons)
+        self._new_key.returnPressed.connect(self._store)
+        self._store_key = _named(QPushButton(icon("key"), self.tr("Store key")), "Store key")
+        self._store_key.clicked.connect(self._store)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self._new_key, 1)
+        key_row.addWidget(self._store_key)
+        form.addRow(self.tr("New key:"), key_row)
+        self._add_problem(form, "api_key")
+        return group
+
+    def _generation_group(self, models: tuple[str, ...]) -> QGroupBox:
+        group = QGroupBox(self.tr("Generation"))
+        form = QFormLayout(group)
+        self._model = _named(QComboBox(), "Default model")
+        self._model.setEditable(True)
+        self._model.addItems(list(models))
+        form.addRow(self.tr("Default model:"), self._model)
+        self._add_problem(form, "model")
+
+        self._timeout = self._spin("timeout_seconds", "Timeout", self.tr(" s"))
+        form.addRow(self.tr("Timeout:"), self._timeout)
+        self._retries = self._spin("max_retries", "Retries")
+        form.addRow(self.tr("Retries:"), self._retries)
+        self._concurrency = self._spin("concurrency", "Jobs at once")
+        form.addRow(self.tr("Jobs at once:"), self._concurrency)
+
+        self._cap = _named(QLineEdit(), "Spending cap")
+        self._cap.setPlaceholderText(self.tr("No cap"))
+        self._cap.setToolTip(self.tr("The most one generation may cost, in US dollars."))
+        form.addRow(self.tr("Spending cap (US$ per generation):"), self._cap)
+        self._add_problem(form, "spending_cap_usd")
+
+        self._check_text = _named(
+            QCheckBox(self.tr("Read the text back after each image is made")),
+            "Check text after generation",
+        )
+        form.addRow(self._check_text)
+        return group
+
+    def _appearance_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Appearance"))
+        form = QFormLayout(group)
+        self._language = _named(QComboBox(), "Language")
+        # Each language is named in itself, so anyone can find their own.
+        languages = ((self.tr("System"), "system"), ("中文（简体）", "zh_CN"), ("English", "en"))
+        for text, value in languages:
+            self._language.addItem(text, value)
+        form.addRow(self.tr("Language:"), self._language)
+        hint = QLabel(self.tr("A new language is used the next time Zi Studio starts."))
+        hint.setWordWrap(True)
+        self._hint = hint
+        form.addRow("", _named(hint, "Language hint"))
+        self._theme = _named(QComboBox(), "Theme")
+        for text, value in (
+            (self.tr("System"), "system"),
+            (self.tr("Light"), "light"),
+            (self.tr("Dark"), "dark"),
+        ):
+            self._theme.addItem(text, value)
+        form.addRow(self.tr("Theme:"), self._theme)
+        return group
+
+    def _spin(self, name: str, accessible: str, suffix: str = "") -> QSpinBox:
+        declared = self._settings.declared(name)
+        spin = _named(QSpinBox(), accessible)
+        spin.setRange(int(declared.minimum or 0), int(declared.maximum or 1_000_000))
+        spin.setSuffix(suffix)
+        return spin
+
+    def _add_problem(self, form: QFormLayout, name: str) -> None:
+        label = _named(QLabel(), f"{name} problem")
+        label.setWordWrap(True)
+        label.hide()
+        form.addRow("", label)
+        self._problems[name] = label
+
+    # --- settings in and out --------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show the model's current settings (what Cancel goes back to)."""
+        settings = self._settings.settings
+        self._engine_buttons.button(_ENGINES.index(settings.engine)).setChecked(True)
+        self._base_url.setText(settings.base_url)
+        self._model.setCurrentText(settings.model)
+        self._timeout.setValue(round(settings.timeout_seconds))
+        self._retries.setValue(settings.max_retries)
+        self._concurrency.setValue(settings.concurrency)
+        cap = settings.spending_cap_usd
+        self._cap.setText("" if cap is None else f"{cap:g}")
+        self._check_text.setChecked(settings.check_text_after_generation)
+        self._language.setCurrentIndex(self._language.findData(settings.language))
+        self._theme.setCurrentIndex(self._theme.findData(settings.theme))
+        self._engine_toggled()
+        for label in self._problems.values():
+            label.hide()
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The fields as setting values, and problems found before the settings see them."""
+        engine = _ENGINES[self._engine_buttons.checkedId()]
+        values: dict[str, Any] = {
+            "engine": engine,
+            "model": self._model.currentText().strip(),
+            "timeout_seconds": self._timeout.value(),
+            "max_retries": self._retries.value(),
+            "concurrency": self._concurrency.value(),
+            "language": self._language.currentData(),
+            "theme": self._theme.currentData(),
+            "check_text_after_generation": self._check_text.isChecked(),
+        }
+        if engine == "custom":  # another engine keeps the URL as it was, for switching back
+            values["base_url"] = self._base_url.text().strip()
+        problems: dict[str, str] = {}
+        cap = self._cap.text().strip().lstrip("$").strip()
+        try:
+            values["spending_cap_usd"] = float(cap.replace(",", ".")) if cap else None
+        except ValueError:
+            problems["spending_cap_usd"] = self.tr(
+                "Enter an amount in US dollars, like 0.50, or leave it empty for no cap."
+            )
+        return values, problems
+
+    def accept(self) -> None:
+        values, problems = self.values()
+        found = self._settings.problems(values)
+        shown = {name: describe_problem(error) for name, error in found.items()} | problems
+        for name, label in self._problems.items():
+            if name != "api_key":
+                self._show_problem(label, shown.get(name))
+        if shown:
+            return
+        self._settings.apply(values)
+        super().accept()
+
+    def reject(self) -> None:
+        self.load()
+        super().reject()
+
+    # --- reactions ------------------------------------------------------------------------
+
+    def _engine_toggled(self, *_: object) -> None:
+        engine = _ENGINES[max(0, self._engine_buttons.checkedId())]
+        self._base_url.setEnabled(engine == "custom")
+        self._test.setEnabled(engine != "local" and not self._tester.running)
+        self._test_result.clear()
+
+    def _test_connection(self) -> None:
+        custom = self._engine_buttons.checkedId() == _ENGINES.index("custom")
+        url = self._base_url.text().strip() if custom else None
+        if custom:
+            found = self._settings.problems({"engine": "custom", "base_url": url})
+            problem = found.get("base_url")
+            self._show_problem(
+                self._problems["base_url"], describe_problem(problem) if problem else None
+            )
+            if problem:
+                return
+        self._tester.test(url)
+
+    def _show_testing(self, running: bool) -> None:
+        self._test.setEnabled(not running and self._engine_buttons.checkedId() != 0)
+        if running:
+            self._test_result.setText(self.tr("Testing…"))
+
+    def _show_test_result(self, ok: bool, words: str) -> None:
+        self._test_result.setText(("✓ " if ok else "✗ ") + words)
+
+    def _show_key_source(self, source: str) -> None:
+        words = {
+            "keyring": self.tr("Stored in the system keyring (never shown)."),
+            "environment": self.tr(
+                "From the OPENAI_API_KEY environment variable; it is used before a stored key."
+            ),
+            "none": self.tr("None: without a key, the embedded engine makes local drafts."),
+        }
+        self._key_source.setText(words.get(source, self.tr("Looking in the system keyring…")))
+        self._update_key_buttons()
+
+    def _update_key_buttons(self, *_: object) -> None:
+        busy = self._api_key.busy
+        self._store_key.setEnabled(not busy and bool(self._new_key.text().strip()))
+        self._remove_key.setEnabled(not busy and self._api_key.source == "keyring")
+
+    def _store(self) -> None:
+        key = self._new_key.text()
+        if not key.strip() or self._api_key.busy:
+            return
+        self._new_key.clear()  # the key leaves the window at once
+        self._show_problem(self._problems["api_key"], None)
+        self._api_key.store(key)
+
+    def _remove(self) -> None:
+        self._show_problem(self._problems["api_key"], None)
+        self._api_key.remove()
+
+    def _show_key_problem(self, words: str) -> None:
+        self._show_problem(self._problems["api_key"], words)
+
+    def _show_problem(self, label: QLabel, words: str | None) -> None:
+        label.setText(words or "")
+        label.setVisible(bool(words))
+
+    def problem_text(self, name: str) -> str:
+        """The problem shown under a field (empty when none), for tests and automation."""
+        label = self._problems[name]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_problems()
+
+    def _colour_problems(self) -> None:
+        colour = QColor(notice_colours(self.palette())[0])
+        for label in self._problems.values():
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            label.setPalette(palette)
+        palette = self._hint.palette()  # quieter than the fields, still easy to read
+        palette.setColor(
+            QPalette.ColorRole.WindowText, self.palette().color(QPalette.ColorRole.PlaceholderText)
+        )
+        self._hint.setPalette(palette)
+
+    def engine_button(self, engine: str) -> QAbstractButton:
+        return self._engine_buttons.button(_ENGINES.index(engine))
