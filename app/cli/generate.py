@@ -25,6 +25,12 @@ def register(commands: Any) -> None:
         "--instruction", required=True, metavar="TEXT", type=flag_text("--instruction")
     )
     edit.add_argument("--mask", type=Path, metavar="PNG")
+    edit.add_argument(
+        "--no-paste-back",
+        dest="paste_back",
+        action="store_false",
+        help="with --mask: keep the model's whole image (default: the original outside the mask)",
+    )
     add_spec_flags(edit, spec_file=False)
     add_output_flags(edit)
     edit.set_defaults(handler=run_edit)

@@ -188,7 +188,9 @@ def _check_out_dir(out: Path | None) -> None:
         raise CommandError(f"--out {out}: this folder cannot be written to; choose another")
 
 
-def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None) -> int:
+def _execute(
+    args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | None, *, paste_back: bool = True
+) -> int:
     for warning in plan.warnings:
         say_warning(warning)
 
@@ -201,6 +203,7 @@ def _execute(args: argparse.Namespace, plan: Plan, spec: Spec, parent: str | Non
                 spec_json=spec_to_dict(spec),
                 parent_image_id=parent_image_id,
                 callbacks=callbacks,
+                paste_back=paste_back,
             )
 
         # The embedded engine gets the spec itself (a spec with nothing in it would be refused).
@@ -344,4 +347,4 @@ def run_edit(args: argparse.Namespace) -> int:
         )
     except PlanError as error:
         raise CommandError(str(error)) from None
-    return _execute(args, plan, spec, source.sha256)
+    return _execute(args, plan, spec, source.sha256, paste_back=args.paste_back)

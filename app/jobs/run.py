@@ -30,6 +30,7 @@ from app.engine.service import (
     PartialImage,
 )
 from app.jobs.exact_text import composite_parts
+from app.jobs.masked import Honoured, honour_mask
 from app.store.exact_parts import keep_parts
 from app.store.files import StoreError
 from app.store.library import Library
@@ -48,6 +49,8 @@ class SavedImage:
     record: ImageRecord
     index: int
     usage: Mapping[str, Any] | None
+    changed_outside_pct: float | None = None
+    """A masked edit: how many of the pixels outside the mask the model had changed (percent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,8 @@ class _Job:
     spent_before: Spent | None = None
     """What earlier runs of this job spent (a resumed job); the library records the sum."""
     exact_text: tuple[TextBlock, ...] | None = None  # set over each background in this mode
+    paste_back: bool = True
+    """A masked edit: keep the original's pixels outside the mask (``app.jobs.masked``)."""
     saved: list[SavedImage] = field(default_factory=list)
     usages: list[Mapping[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -186,6 +191,7 @@ class JobRunner:
         spec_json: Mapping[str, Any],
         parent_image_id: int | None = None,
         callbacks: JobCallbacks | None = None,
+        paste_back: bool = True,
     ) -> JobOutcome:
         request = plan.request
         job_id = self._library.create_job(
@@ -196,9 +202,9 @@ class JobRunner:
             estimated_usd=plan.cost.usd,
         )
         self._library.mark_running(job_id)
-        return await self._execute(
-            _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks()), request
-        )
+        job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
+        job.paste_back = paste_back
+        return await self._execute(job, request)
 
     async def resume(
         self,
@@ -307,11 +313,16 @@ class JobRunner:
         """Save ``event``'s image in the library, then tell the callbacks."""
         size = f"{event.width}x{event.height}"
         payload = make_payload(spec=job.spec_json, model=request.model, size=size, job_id=job.id)
+        honoured: list[Honoured] = []
 
         def prepare_and_write() -> ImageRecord:
             data, fmt = event.data, event.output_format
             if keyed:
                 data, fmt = remove_key_colour(data), "png"
+            masked = honour_mask(request, data, fmt, index=index, paste=job.paste_back)
+            if masked is not None:
+                data, fmt = masked.data, masked.output_format
+                honoured.append(masked)
             parts = None if job.exact_text is None else composite_parts(data, fmt, job.exact_text)
             kept = parts.composite if parts is not None else data
             record = self._library.add_image(
@@ -337,10 +348,15 @@ class JobRunner:
             if event.usage:
                 job.usages.append(event.usage)  # received, and billed, though not kept
             raise
-        self._kept(job, event, record)
+        if honoured:
+            job.notes.append(honoured[0].note)
+            job.callbacks.on_note(honoured[0].note)
+        self._kept(job, event, record, honoured[0].changed_outside_pct if honoured else None)
 
-    def _kept(self, job: _Job, event: CompletedImage, record: ImageRecord) -> None:
-        image = SavedImage(record, record.index_in_job, event.usage)
+    def _kept(
+        self, job: _Job, event: CompletedImage, record: ImageRecord, changed: float | None = None
+    ) -> None:
+        image = SavedImage(record, record.index_in_job, event.usage, changed)
         job.saved.append(image)
         if event.usage:
             job.usages.append(event.usage)
