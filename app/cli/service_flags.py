@@ -30,7 +30,8 @@ def opened_service(args: argparse.Namespace, settings: Settings) -> OpenedServic
         raise CommandError(f"--timeout {timeout:g}: give a number of seconds above 0")
     if retries < 0:
         raise CommandError(f"--max-retries {retries}: give 0 or more")
-    key = load_key(os.environ)
+    # The keyring takes most of a second to load its backends: not for the local engine.
+    key = None if args.engine == "local" else load_key(os.environ)
     choice = choose_engine(
         asked=args.engine, key=key, base_url=base_url, base_url_flag=args.base_url is not None
     )

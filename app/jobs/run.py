@@ -212,8 +212,10 @@ class JobRunner:
                 job.callbacks.on_note(TRANSPARENCY_FALLBACK_NOTE)
                 error = await self._attempt(job, _fallback_request(request), keyed=True)
         except asyncio.CancelledError:
-            self._library.cancel_job(job.id)
-            with contextlib.suppress(StoreError):  # what the images received cost is kept
+            # The cancel wins even on a full disk (the job is then found interrupted at the next
+            # start); what the images received cost is kept.
+            with contextlib.suppress(StoreError):
+                self._library.cancel_job(job.id)
                 self._library.finish_job(job.id, *self._spent(job, request))
             raise
         except StoreError as disk_error:
