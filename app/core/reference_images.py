@@ -21,12 +21,14 @@ from typing import Any, Final, Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.core.models import MAX_INPUT_EDGE, MAX_INPUT_PIXELS
+
 MAX_REFERENCE_BYTES: Final = 50 * 1024 * 1024
 """The API refuses an input image of 50 MB or more."""
 MAX_REFERENCE_PIXELS: Final = 4096 * 4096
 """Larger inputs are scaled down: the model sees no more detail, and the upload is smaller."""
-MAX_OPEN_PIXELS: Final = Image.MAX_IMAGE_PIXELS or 89_478_485
-"""Beyond this an image is refused unopened: decoding it could take gigabytes of memory."""
+MAX_OPEN_PIXELS: Final = MAX_INPUT_PIXELS
+"""Beyond this an image is refused unopened, as every input of the studio is (8192x8192)."""
 MAX_REFERENCES: Final = 16
 MAX_REFERENCES_BESIDE_EDIT: Final = 15
 """An edit sends the image being edited plus at most 15 references: 16 images in all."""
@@ -304,7 +306,7 @@ def describe(note: Note) -> str:
         case "cannot_read":
             return f"cannot be read ({v.get('reason')})"
         case "too_big_to_read":
-            return f"larger than {v.get('limit_mb')} MB; export it smaller"
+            return f"larger than {v.get('limit_mb')} MB, the limit; export it smaller"
         case "empty":
             return "the file is empty"
         case "not_an_image":
@@ -313,8 +315,14 @@ def describe(note: Note) -> str:
             return "the image is damaged; export it again"
         case "too_large_to_open":
             pixels = int(v.get("pixels") or 0)
-            size = f" ({pixels / 1e6:,.0f} million pixels)" if pixels else ""
-            return f"too large to open{size}; export it smaller"
+            if v.get("width") and v.get("height"):
+                size = f"{v['width']}x{v['height']} is {pixels:,} pixels, more than"
+            elif pixels:
+                size = f"{pixels:,} pixels, more than"
+            else:
+                size = "more than"
+            limit = f"{MAX_OPEN_PIXELS:,} ({MAX_INPUT_EDGE}x{MAX_INPUT_EDGE})"
+            return f"too large to open: {size} the {limit} an image may have; export it smaller"
         case "too_many":
             where = " beside the image being edited" if v.get("editing") else ""
             return f"at most {v.get('limit')} reference images{where}; remove one first"
