@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.core.fidelity import ReadLine, RequiredText, check_texts
 from app.core.request import ImageRequest
 from app.store.library import Library
 from app.store.paths import StudioPaths
@@ -72,3 +73,18 @@ def test_plain_output_and_bad_flags(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "library", "--limit", "0")
     assert result.returncode == 2 and "--limit" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_exact_comes_from_the_text_check_once_there_is_one(tmp_path: Path) -> None:
+    ids = _fill(tmp_path)
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        wanted = [RequiredText("有机绿茶")]
+        library.record_text_check(
+            ids["有机绿茶"], check_texts(wanted, [ReadLine("有机绿茶", (0, 0, 9, 9), 1.0)])
+        )
+        library.record_text_check(
+            ids["珍珠奶茶"],
+            check_texts([RequiredText("珍珠奶茶")], [ReadLine("珍珠奶荼", (0, 0, 9, 9), 1.0)]),
+        )
+    exact = {line["id"]: line["exact"] for line in _lines(tmp_path)}
+    assert exact == {ids["有机绿茶"]: True, ids["珍珠奶茶"]: False, ids["手冲咖啡"]: None}

@@ -45,6 +45,7 @@ def run_library(args: argparse.Namespace) -> int:
                     f"job {interrupted.id[:8]} was interrupted earlier; its images are kept"
                 )
             images = library.search(query)
+            checked = library.text_exact([image.id for image in images])
             jobs: dict[str, JobRecord | None] = {}
             for image in images:
                 if image.job_id not in jobs:
@@ -66,9 +67,7 @@ def run_library(args: argparse.Namespace) -> int:
                 "created_at": image.created_at.isoformat(),
                 "favourite": image.favourite,
                 "texts": texts,
-                # The text check's verdict: null until the image is checked. The checks (issue
-                # 13) keep theirs in the library's text_checks table; wire them in here.
-                "exact": None,
+                "exact": checked.get(image.id),  # null until the image's text is checked
                 "model": None if job is None else job.request.model,
                 "engine": None if job is None else job.engine,
             }
