@@ -57,6 +57,9 @@ class GalleryModel(QAbstractListModel):
         self._decoder = decoder
         self._cache = cache if cache is not None else ImageCache()
         self._asked: set[tuple[TileKey, int]] = set()
+        # The newest picture each tile has shown: kept until the next one is decoded, so a tile
+        # does not go blank between two previews.
+        self._shown: dict[TileKey, tuple[TileKey, int]] = {}
         self.undo_stack = QUndoStack(self)
         decoder.decoded.connect(self._picture_arrived)
 
@@ -95,6 +98,8 @@ class GalleryModel(QAbstractListModel):
             self._decoder.submit(
                 key, tile.path, QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE), group=tile.key
             )
+        if image is None and tile.key in self._shown:
+            image = self._cache.get(self._shown[tile.key])
         return image
 
     def request_image(self, purpose: str, row: int, fit: QSize | None = None) -> bool:
@@ -174,7 +179,6 @@ class GalleryModel(QAbstractListModel):
         if old.state == "done" and changes.get("state") not in (None, "done"):
             return old  # a finished image is never marked failed by a late end of its job
         if bump:
-            self._cache.discard((key, old.picture_version))
             changes["picture_version"] = old.picture_version + 1
         if "state" in changes and changes["state"] == "streaming":
             changes["partials"] = old.partials + 1
@@ -196,6 +200,10 @@ class GalleryModel(QAbstractListModel):
         row = self._rows.get(tile_key)
         if row is None or self._tiles[row].picture_version != version:
             return  # a newer picture is on its way, or the tile is gone
+        previous = self._shown.get(tile_key)
+        if previous is not None and previous != key:
+            self._cache.discard(previous)
+        self._shown[tile_key] = key
         self._cache.put(key, image)
         index = self.index(row)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
