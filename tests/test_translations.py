@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import re
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -90,8 +92,6 @@ def test_the_shipped_qm_is_what_the_ts_compiles_to(tmp_path: Path, language: str
 
 
 def test_the_language_follows_the_system_unless_the_settings_choose() -> None:
-    from PySide6.QtCore import QLocale
-
     chinese, german = QLocale("zh_CN"), QLocale("de_DE")
     assert ui_language("system", chinese) == "zh_CN"
     assert ui_language("system", QLocale("zh_TW")) == "zh_CN"
@@ -112,11 +112,14 @@ def untranslated(root: QWidget, ts_file: Path) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def chinese(qapp: QApplication) -> Iterator[None]:
+    locale = QLocale()
     installed = install_translators(qapp, "zh_CN")
     assert len(installed) == 2  # ours and Qt's own qtbase_zh_CN
+    assert QLocale().language() == QLocale.Language.Chinese
     yield
     for translator in installed:
         qapp.removeTranslator(translator)
+    QLocale.setDefault(locale)  # text shaping follows it: other tests must not see Chinese
 
 
 @pytest.mark.gui
@@ -157,26 +160,24 @@ ACCESSIBLE_NAMES = (
 
 @pytest.mark.gui
 def test_the_window_in_chinese_shows_no_english_string_and_keeps_its_accessible_names(
-    qtbot: QtBot, chinese: None, tmp_path: Path
+    qloop: asyncio.AbstractEventLoop, chinese: None, tmp_path: Path
 ) -> None:
-    from app.main import Studio
-    from app.store.paths import StudioPaths
+    from tests.gui_support import make_studio, run, shut
 
-    studio = Studio(StudioPaths.under(tmp_path))
+    studio = make_studio(tmp_path)
     window = studio.window
-    window._confirmed_close = True  # closing asks nothing at teardown, even after a failure
-    qtbot.addWidget(window)
-    studio.builder.blocks.add("headline", "春日限定")
-    studio.open_settings()
-    assert studio.settings_dialog is not None
+    window._confirmed_close = True  # closing asks nothing, even after a failure
+    try:
+        studio.builder.blocks.add("headline", "春日限定")
+        studio.open_settings()
+        assert studio.settings_dialog is not None
 
-    assert untranslated(window, SHIPPED / "zh_CN.ts") == []
-    texts = {text for _, text in visible_texts(window)}
-    assert [text for text in texts if _english_words(text)] == []
-    assert {"生成", "取消", "添加文字"} <= texts
-    names = {widget.accessibleName() for widget in window.findChildren(QWidget)}
-    assert set(ACCESSIBLE_NAMES) | {"Text 1", "Role 1"} <= names
-    studio.settings_dialog.close()
-    studio.decoder.shutdown()
-    studio.settings_model.close()
-    studio.api_key.close()
+        assert untranslated(window, SHIPPED / "zh_CN.ts") == []
+        texts = {text for _, text in visible_texts(window)}
+        assert [text for text in texts if _english_words(text)] == []
+        assert {"生成", "取消", "添加文字"} <= texts
+        names = {widget.accessibleName() for widget in window.findChildren(QWidget)}
+        assert set(ACCESSIBLE_NAMES) | {"Text 1", "Role 1"} <= names
+    finally:
+        studio.settings_dialog.close()
+        run(qloop, shut(studio))  # stops the autosave timer and the workers
