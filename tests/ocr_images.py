@@ -59,7 +59,3 @@ def render(
         painter.end()
     return image_to_png_bytes(image)
 
-
-def one_glyph_per_line(text: str) -> str:
-    """Vertical text as the typesetter draws it without a vertical mode: a column of glyphs."""
-    return "\n".join(text)

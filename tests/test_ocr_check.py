@@ -13,7 +13,7 @@ from app.core.fidelity import RequiredText, TextCheck
 from app.core.spec import TextBlock
 from app.ocr import OcrWorker
 from tests.ocr_fakes import offline_reader
-from tests.ocr_images import Background, one_glyph_per_line, render
+from tests.ocr_images import Background, render
 
 pytestmark = pytest.mark.gui
 
@@ -71,7 +71,7 @@ POSTER = [
     TextBlock(
         "body", "采自高山云雾茶园，手工杀青，三道工序。", (0.1, 0.36, 0.72, 0.05), weight=300
     ),
-    TextBlock("label", one_glyph_per_line("春眠不觉晓"), (0.84, 0.48, 0.08, 0.44), vertical=True),
+    TextBlock("label", "春眠不觉晓", (0.84, 0.48, 0.08, 0.44), vertical=True),  # a column
     TextBlock("price", "¥39.9", (0.3, 0.8, 0.3, 0.08), weight=700),
     TextBlock("caption", "100g 无添加 净含量", (0.1, 0.94, 0.4, 0.03)),
 ]
@@ -136,7 +136,7 @@ SMALL_4K = [
 
 @pytest.mark.slow
 def test_a_4k_image_with_small_text_is_read_by_tiles(ocr: OcrWorker) -> None:
-    png = render(SMALL_4K, 3840, 2160, background="noise")
+    png = render(SMALL_4K, 3840, 2160, background="gradient")
     asked = [RequiredText(block.text, block.role) for block in SMALL_4K]  # no boxes: tiles
     check = ocr.check(png, asked)
     assert check.exact, summary(check)
@@ -146,6 +146,6 @@ def test_a_4k_image_with_small_text_is_read_by_tiles(ocr: OcrWorker) -> None:
 
 @pytest.mark.slow
 def test_a_4k_image_with_small_text_is_read_by_its_blocks_boxes(ocr: OcrWorker) -> None:
-    png = render(SMALL_4K, 3840, 2160, background="gradient")
+    png = render(SMALL_4K, 3840, 2160, background="noise")
     check = ocr.check(png, required(SMALL_4K))
     assert check.exact, summary(check)

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 SETTINGS_VERSION: Final = 2
 
-Check = Callable[[Any], str | None]
-"""Extra validation: the code of a problem (a key of ``PROBLEMS``), or ``None`` when fine."""
+Check = Callable[[Any], str | tuple[str, Any] | None]
+"""Extra validation: the code of a problem (a key of ``PROBLEMS``), or the code and the value of
+its ``{limit}``, or ``None`` when fine."""
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns the values of file version N into those of version N + 1."""
 
@@ -58,6 +59,7 @@ PROBLEMS: Final[Mapping[str, str]] = {
         "a base URL on another computer must use https:// so the API key is not sent openly."
     ),
     "custom_needs_url": "a custom service needs its base URL.",
+    "prices": "the prices cannot be used: {limit}",
 }
 
 
@@ -143,11 +145,11 @@ MIGRATIONS: Final[Mapping[int, Migration]] = {1: _engine_from_base_url}
 """Keyed by the version a step starts from."""
 
 
-def _check_prices(value: Any) -> str | None:
+def _check_prices(value: Any) -> tuple[str, str] | None:
     try:
         parse_price_overrides(value)
     except ValueError as error:
-        return f"{error}."
+        return "prices", f"{error}."
     return None
 
 
@@ -279,7 +281,8 @@ class Setting:
             raise _problem(self.name, value, "maximum", self.maximum)
         problem = self.check(coerced) if self.check is not None else None
         if problem:
-            raise _problem(self.name, value, problem)
+            code, limit = problem if isinstance(problem, tuple) else (problem, None)
+            raise _problem(self.name, value, code, limit)
         return coerced
 
     def _coerce(self, value: Any) -> Any:
