@@ -55,7 +55,11 @@ class TaskFunnel:
     ) -> asyncio.Task[T]:
         """Run ``coroutine`` on the GUI's loop; its result goes to ``on_done``; an exception
         becomes an error message with ``failure_code``."""
-        task = asyncio.get_event_loop().create_task(coroutine)
+        try:
+            task = asyncio.get_event_loop().create_task(coroutine)
+        except BaseException:
+            coroutine.close()  # never started: no "never awaited" warning at some later moment
+            raise
         self._tasks.add(task)
 
         def finished(done: asyncio.Task[T]) -> None:
