@@ -58,4 +58,3 @@ def render(
     finally:
         painter.end()
     return image_to_png_bytes(image)
-
