@@ -8,9 +8,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.engine.runner import EngineRunner
+    from app.main import Studio
+    from tests.memory_keyring import MemoryKeyring
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,3 +40,39 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()  # while the QApplication lives: closing later fails on deleted signals
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def memory() -> Iterator[MemoryKeyring]:
+    """An in-memory keyring for one test, the failing backend back afterwards."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def engine_runner() -> Iterator[EngineRunner]:
+    """The engine's own loop on its thread, as the window has it."""
+    from app.engine.runner import EngineRunner
+
+    runner = EngineRunner("test-engine").start()
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture
+def studio(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[Studio]:
+    """The whole window on the embedded engine, shown, and shut after the test."""
+    from tests.gui_support import make_studio, run, shut
+
+    made = make_studio(tmp_path)
+    made.window.show()
+    yield made
+    made.window._confirmed_close = True
+    run(qloop, shut(made))

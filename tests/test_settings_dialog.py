@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
@@ -28,26 +26,10 @@ pytestmark = pytest.mark.gui
 KEY = "sk-proj-DIALOGdialogDIALOG0123456789"
 
 
-@pytest.fixture
-def memory() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def engine() -> Iterator[EngineRunner]:
-    runner = EngineRunner("test-engine").start()
-    yield runner
-    runner.stop()
-
-
 class Opened:
     """A dialog over models read from a settings file, as the window builds it."""
 
-    def __init__(self, qtbot: QtBot, path: Path, engine: EngineRunner) -> None:
+    def __init__(self, qtbot: QtBot, path: Path, engine_runner: EngineRunner) -> None:
         loaded = load_settings(path)
         self.settings = SettingsModel(loaded.settings, loaded.file, save_delay_ms=10_000)
         self.keys = ApiKeyModel(env={})
@@ -60,7 +42,7 @@ class Opened:
         async def probe(base_url: str | None, key: str | None) -> ProbeResult:
             return await probe_service(base_url, key, transport=httpx2.MockTransport(answer))
 
-        self.tester = ConnectionTester(engine.submit, probe=probe, read_key=lambda: None)
+        self.tester = ConnectionTester(engine_runner.submit, probe=probe, read_key=lambda: None)
         self.dialog = SettingsDialog(
             self.settings, self.keys, self.tester, models=("gpt-image-2", "gpt-image-1.5")
         )
@@ -89,9 +71,9 @@ class Opened:
 
 
 def test_every_control_has_an_accessible_name(
-    qtbot: QtBot, tmp_path: Path, engine: EngineRunner
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner
 ) -> None:
-    opened = Opened(qtbot, tmp_path / "settings.json", engine)
+    opened = Opened(qtbot, tmp_path / "settings.json", engine_runner)
     unnamed = [
         type(widget).__name__
         for widget in opened.dialog.findChildren(QWidget)
@@ -105,10 +87,10 @@ def test_every_control_has_an_accessible_name(
 
 
 def test_settings_changed_in_the_dialog_survive_a_restart(
-    qtbot: QtBot, tmp_path: Path, engine: EngineRunner
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner
 ) -> None:
     path = tmp_path / "config" / "settings.json"
-    first = Opened(qtbot, path, engine)
+    first = Opened(qtbot, path, engine_runner)
     first.dialog.engine_button("custom").click()
     first.line("Base URL").setText("http://127.0.0.1:8765/v1")
     first.line("Spending cap").setText("$2.50")
@@ -122,7 +104,7 @@ def test_settings_changed_in_the_dialog_survive_a_restart(
         first.dialog.accept()
     first.close()  # writes the pending save, as on exit
 
-    second = Opened(qtbot, path, engine)
+    second = Opened(qtbot, path, engine_runner)
     expected = Settings().with_values(
         {"engine": "custom", "base_url": "http://127.0.0.1:8765/v1", "spending_cap_usd": 2.5,
          "concurrency": 3, "theme": "dark"}
@@ -144,9 +126,9 @@ def test_settings_changed_in_the_dialog_survive_a_restart(
     ],
 )
 def test_invalid_values_are_refused_with_a_message_under_their_field(
-    qtbot: QtBot, tmp_path: Path, engine: EngineRunner, field: str, typed: str, problem: str
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner, field: str, typed: str, problem: str
 ) -> None:
-    opened = Opened(qtbot, tmp_path / "settings.json", engine)
+    opened = Opened(qtbot, tmp_path / "settings.json", engine_runner)
     opened.dialog.engine_button("custom").click()
     opened.line("Base URL").setText("https://images.example.com/v1")
     opened.line(field).setText(typed)
@@ -168,9 +150,9 @@ def test_invalid_values_are_refused_with_a_message_under_their_field(
 
 
 def test_the_key_is_stored_and_removed_but_never_shown(
-    qtbot: QtBot, tmp_path: Path, engine: EngineRunner, memory: MemoryKeyring
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner, memory: MemoryKeyring
 ) -> None:
-    opened = Opened(qtbot, tmp_path / "settings.json", engine)
+    opened = Opened(qtbot, tmp_path / "settings.json", engine_runner)
     source = opened.control(QLabel, "API key source")
     assert isinstance(source, QLabel)
     assert "None" in source.text()
@@ -195,9 +177,9 @@ def test_the_key_is_stored_and_removed_but_never_shown(
 
 
 def test_test_connection_reports_in_words_and_refuses_a_bad_url_first(
-    qtbot: QtBot, tmp_path: Path, engine: EngineRunner
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner
 ) -> None:
-    opened = Opened(qtbot, tmp_path / "settings.json", engine)
+    opened = Opened(qtbot, tmp_path / "settings.json", engine_runner)
     opened.dialog.engine_button("local").click()
     assert not opened.button("Test connection").isEnabled()  # nothing to connect to
 
@@ -218,8 +200,10 @@ def test_test_connection_reports_in_words_and_refuses_a_bad_url_first(
     opened.close()
 
 
-def test_cancel_puts_the_fields_back(qtbot: QtBot, tmp_path: Path, engine: EngineRunner) -> None:
-    opened = Opened(qtbot, tmp_path / "settings.json", engine)
+def test_cancel_puts_the_fields_back(
+    qtbot: QtBot, tmp_path: Path, engine_runner: EngineRunner
+) -> None:
+    opened = Opened(qtbot, tmp_path / "settings.json", engine_runner)
     opened.line("Spending cap").setText("9")
     opened.dialog.engine_button("local").click()
     opened.dialog.reject()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2
-import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -24,22 +22,6 @@ from tests.memory_keyring import MemoryKeyring
 pytestmark = pytest.mark.gui
 
 KEY = "sk-proj-PASTEDpastedPASTED0123456789"
-
-
-@pytest.fixture
-def memory() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def engine() -> Iterator[EngineRunner]:
-    runner = EngineRunner("test-engine").start()
-    yield runner
-    runner.stop()
 
 
 def _model(path: Path, delay_ms: int = 50) -> SettingsModel:
@@ -201,7 +183,7 @@ def test_the_environment_key_is_reported_and_a_missing_keyring_is_explained(
 
 
 def test_the_connection_test_runs_on_the_engine_loop_with_the_stored_key(
-    qtbot: QtBot, memory: MemoryKeyring, engine: EngineRunner
+    qtbot: QtBot, memory: MemoryKeyring, engine_runner: EngineRunner
 ) -> None:
     memory.passwords[("zi-studio", "openai-api-key")] = KEY
     seen: list[tuple[str, str, str]] = []
@@ -214,7 +196,7 @@ def test_the_connection_test_runs_on_the_engine_loop_with_the_stored_key(
     async def probe(base_url: str | None, key: str | None) -> ProbeResult:
         return await probe_service(base_url, key, transport=httpx2.MockTransport(answer))
 
-    tester = ConnectionTester(engine.submit, probe=probe)
+    tester = ConnectionTester(engine_runner.submit, probe=probe)
     with qtbot.waitSignal(tester.finished, timeout=5000) as finished:
         tester.test("http://127.0.0.1:8765/v1/")
     assert finished.args == [True, "Connected: the service offers 2 model(s)."]
@@ -232,22 +214,24 @@ def test_the_connection_test_runs_on_the_engine_loop_with_the_stored_key(
     ],
 )
 def test_a_failed_connection_test_says_what_to_check(
-    qtbot: QtBot, engine: EngineRunner, status: int, body: object, words: str
+    qtbot: QtBot, engine_runner: EngineRunner, status: int, body: object, words: str
 ) -> None:
     transport = httpx2.MockTransport(lambda request: httpx2.Response(status, json=body))
 
     async def probe(base_url: str | None, key: str | None) -> ProbeResult:
         return await probe_service(base_url, key, transport=transport)
 
-    tester = ConnectionTester(engine.submit, probe=probe, read_key=lambda: None)
+    tester = ConnectionTester(engine_runner.submit, probe=probe, read_key=lambda: None)
     with qtbot.waitSignal(tester.finished, timeout=5000) as finished:
         tester.test(None)
     assert finished.args[0] is False
     assert words in finished.args[1]
 
 
-def test_an_unreachable_service_is_reported_in_words(qtbot: QtBot, engine: EngineRunner) -> None:
-    tester = ConnectionTester(engine.submit, read_key=lambda: None)  # the real request
+def test_an_unreachable_service_is_reported_in_words(
+    qtbot: QtBot, engine_runner: EngineRunner
+) -> None:
+    tester = ConnectionTester(engine_runner.submit, read_key=lambda: None)  # the real request
     with qtbot.waitSignal(tester.finished, timeout=15000) as finished:
         tester.test("http://127.0.0.1:9/v1")  # the discard port: nothing listens
     assert finished.args == [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -13,18 +11,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QWidget
 
 from app.main import Studio
-from tests.gui_support import make_studio, run, shut, until
+from tests.gui_support import run, until
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def studio(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[Studio]:
-    made = make_studio(tmp_path)
-    made.window.show()
-    yield made
-    made.window._confirmed_close = True
-    run(qloop, shut(made))
 
 
 def named(studio: Studio, name: str) -> QWidget:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from app.main import Studio
 from app.store.settings import SettingsFile
 from app.ui.theme import Theme, is_dark
-from tests.gui_support import make_studio, run, shut, until
+from tests.gui_support import run, until
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def studio(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[Studio]:
-    made = make_studio(tmp_path)
-    made.window.show()
-    yield made
-    made.window._confirmed_close = True
-    run(qloop, shut(made))
 
 
 def _base_url_field(studio: Studio) -> QLineEdit:
