@@ -86,6 +86,7 @@ class Studio:
             self.queue,
             self.gallery,
             spending_cap_usd=self.settings.spending_cap_usd,
+            concurrency=self.settings.concurrency,
         )
         self.relay = MessageRelay(self.messages)
         self.window_state = QSettings(
@@ -153,6 +154,7 @@ class Studio:
 
     def _settings_changed(self) -> None:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.concurrency = self.settings.concurrency
         self.preview.partial_images = self.settings.partial_images
         if self._opened_with is not None:
             key_present = bool(self._opened_with[-1])
@@ -182,6 +184,7 @@ class Studio:
             for warning in loaded.warnings:
                 self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.concurrency = self.settings.concurrency
         self.preview.partial_images = self.settings.partial_images
         from app.store.library import Library
         from app.store.secrets import load_key
