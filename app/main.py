@@ -130,7 +130,13 @@ class Studio:
         """The engine's loop thread, started on first use (a settings test may come first)."""
         if self.engine is None:
             self.engine = EngineRunner().start()
-            self.engine.loop.call_soon_threadsafe(background_priority)
+            loop = self.engine.loop
+            loop.call_soon_threadsafe(background_priority)
+            # Decoding, checking and saving the answers (to_thread) yield to the GUI thread too.
+            workers = concurrent.futures.ThreadPoolExecutor(
+                thread_name_prefix="zi-engine-work", initializer=background_priority
+            )
+            loop.call_soon_threadsafe(loop.set_default_executor, workers)
             self.funnel.engine = self.engine
         return self.engine
 

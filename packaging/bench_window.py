@@ -66,6 +66,43 @@ app.exec()
 """
 
 
+def _schedstat() -> tuple[float, float] | None:
+    """This thread's CPU time and time waiting for a core, in ms (Linux), else None."""
+    try:
+        running, waiting, _ = Path("/proc/thread-self/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(running) / 1e6, int(waiting) / 1e6
+
+
+def _threads_cpu() -> dict[str, float]:
+    """CPU time (ms) of each of this process's threads by name (Linux; same names added up)."""
+    import re
+    import threading
+
+    named = {thread.native_id: thread.name for thread in threading.enumerate()}
+    used: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            tid = int(task.name)
+            name = named.get(tid) or (task / "comm").read_text().strip()
+            name = "GUI" if tid == os.getpid() else re.sub(r"_\d+$", "", name)
+            running = int((task / "schedstat").read_text().split()[0]) / 1e6
+        except (OSError, ValueError, IndexError):
+            continue
+        used[name] = used.get(name, 0.0) + running
+    return used
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU time (ms) of process ``pid`` so far (Linux), 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -134,11 +171,21 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
 
     gaps: list[float] = []
     last = [time.perf_counter()]
+    # Where each long gap went (Linux): the GUI thread's own CPU time, its wait for a core, and
+    # the rest, blocked (the interpreter lock; the event loop's own 5 ms sleep is counted out).
+    spent: list[tuple[float, float, float]] = []
+    last_sched = [_schedstat()]
 
     def tick() -> None:
         now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
+        gap = (now - last[0]) * 1000
+        gaps.append(gap)
         last[0] = now
+        sched = _schedstat()
+        if sched is not None and last_sched[0] is not None:
+            cpu, queued = (sched[i] - last_sched[0][i] for i in (0, 1))
+            spent.append((gap, cpu, queued))
+        last_sched[0] = sched
 
     timer = QTimer()
     timer.setInterval(TICK_MS)
@@ -172,6 +219,8 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
         studio.preview.recompute()
         assert studio.preview.plan is not None and str(studio.preview.plan.size) == "3840x2160"
         await asyncio.sleep(0.5)  # the engine's first import settles
+        child = studio.local_server.process.pid if studio.local_server is not None else 0
+        cpu_before = (_threads_cpu(), _process_cpu(child))
         last[0] = time.perf_counter()
         timer.start()
         started = time.perf_counter()
@@ -183,11 +232,25 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
                     gallery.dataChanged, 120)  # fmt: skip
         elapsed = time.perf_counter() - started
         timer.stop()
+        threads = _threads_cpu()
+        used = {name: ms - cpu_before[0].get(name, 0.0) for name, ms in threads.items()}
+        top = sorted(used.items(), key=lambda item: -item[1])[:6]
+        print("(a) CPU time while streaming: engine child process "
+              f"{_process_cpu(child) - cpu_before[1]:.0f} ms; window threads "
+              + ", ".join(f"{name} {ms:.0f} ms" for name, ms in top))  # fmt: skip
         return elapsed
 
     elapsed = loop.run_until_complete(scenario())
     print(f"(a) 10 x 3840x2160 local drafts in {elapsed:.1f} s; 5 ms timer gaps over "
           f"{len(gaps)} ticks: {stats(gaps)}")  # fmt: skip
+    long = [entry for entry in spent if entry[0] > 16]
+    if long:
+        late = sum(gap - TICK_MS for gap, _, _ in long)
+        cpu = sum(c for _, c, _ in long)
+        queued = sum(q for _, _, q in long)
+        print(f"(a) {len(long)} gaps over 16 ms, {late:.0f} ms late in all: GUI thread running "
+              f"{cpu:.0f} ms, waiting for a core {queued:.0f} ms, blocked (the interpreter "
+              f"lock) {max(0.0, late - cpu - queued):.0f} ms")  # fmt: skip
 
 
 def memory(loop, studio, jobs: int) -> None:  # type: ignore[no-untyped-def]
