@@ -55,6 +55,7 @@ GLYPHS: Final = {
     "retry": "mdi6.refresh",
     "key": "mdi6.key-outline",
     "connection": "mdi6.lan-connect",
+    "drag": "mdi6.drag-vertical",
 }
 
 
