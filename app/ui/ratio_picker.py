@@ -34,6 +34,7 @@ COMMON_RATIOS = ("1:1", "3:4", "4:3", "2:3", "3:2", "9:16", "16:9")
 TIERS = ("1k", "2k", "4k")
 EXACT = "exact"
 CHIP_COLUMNS = 4
+PRESET_COLUMNS = 3  # presets have longer names: four of them overflowed the builder at 1280 px
 
 
 CHECKED_CHIP = (
@@ -90,6 +91,8 @@ class RatioPicker(QWidget):
 
         chips = QGridLayout()
         chips.setSpacing(3)
+        presets = QGridLayout()
+        presets.setSpacing(3)
         self._chips = QButtonGroup(self)
         self._chips.setExclusive(False)
         self._chip_ratio: dict[QToolButton, str] = {}
@@ -109,8 +112,13 @@ class RatioPicker(QWidget):
             chip.clicked.connect(lambda _=False, r=ratio: builder.use_ratio(r))
             self._chips.addButton(chip)
             self._chip_ratio[chip] = ratio
-            chips.addWidget(chip, i // CHIP_COLUMNS, i % CHIP_COLUMNS)
+            if i < len(COMMON_RATIOS):
+                chips.addWidget(chip, i // CHIP_COLUMNS, i % CHIP_COLUMNS)
+            else:
+                at = i - len(COMMON_RATIOS)
+                presets.addWidget(chip, at // PRESET_COLUMNS, at % PRESET_COLUMNS)
         layout.addLayout(chips)
+        layout.addLayout(presets)
 
         row = QHBoxLayout()
         self.custom = QLineEdit()
