@@ -128,7 +128,8 @@ def test_a_stream_sends_each_images_partials_then_its_completed_event(
         assert event["type"].startswith("image_generation.")
         assert decoded(event["b64_json"]).size == (1024, 640)
         assert (event["size"], event["output_format"]) == (SIZE, "png")
-    per_image = image_output_tokens(1024, 640, "medium")
+    # Each image's tokens and its two partial images' (100 each, as billed: DESIGN §3).
+    per_image = image_output_tokens(1024, 640, "medium") + 2 * 100
     usages = [event["usage"] for event in events if "usage" in event]
     assert [usage["output_tokens"] for usage in usages] == [per_image, per_image]
     assert usages[0]["input_tokens"] > 0 and usages[1]["input_tokens"] == 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.compiler import parse_prompt
+from app.core.cost import PARTIAL_IMAGE_TOKENS
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
 from app.engine.local.draft import PARTIAL_SCALES, Drafter, DraftPlan, encode, has_transparency
@@ -144,12 +145,14 @@ class Job:
                 await faults.hold_final.wait()
             b64 = await asyncio.to_thread(self._b64, index, 1.0, palettes)
             usage = self.input_usage if index == 0 else NO_INPUT
+            # Each partial image streamed is billed as output tokens too (DESIGN §3).
+            partials = len(PARTIAL_SCALES[self.request.partial_images]) * PARTIAL_IMAGE_TOKENS
             yield {
                 "type": f"{prefix}.completed",
                 "b64_json": b64,
                 "created_at": int(time.time()),
                 **self.settings.to_json(),
-                "usage": with_output(usage, self.tokens_per_image).to_json(),
+                "usage": with_output(usage, self.tokens_per_image + partials).to_json(),
             }
 
 

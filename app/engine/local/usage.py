@@ -5,8 +5,10 @@ tokens are the core's estimates. ``auto`` settings are resolved to what the engi
 ``auto`` is drawn (and counted) as ``medium``, size ``auto`` is 1024x1024 for a generation and the
 first image's size for an edit.
 
-In a stream, each ``completed`` event carries its own image's output tokens; the request's input
-tokens are counted in the first one only, so the usages of a stream add up to the request's.
+In a stream, each ``completed`` event carries its own image's output tokens, with those of the
+partial images streamed before it (100 each, as the official pricing counts them: DESIGN §3); the
+request's input tokens are counted in the first one only, so the usages of a stream add up to the
+request's.
 """
 
 from __future__ import annotations
