@@ -32,6 +32,7 @@ from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
+from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
@@ -69,7 +70,11 @@ class Studio:
         self.funnel = TaskFunnel(self.messages)
         self.builder = BuilderModel()
         self.builder.reset(**self.defaults())
-        self.preview = PreviewModel(self.builder, partial_images=self.settings.partial_images)
+        self.preview = PreviewModel(
+            self.builder,
+            partial_images=self.settings.partial_images,
+            price_overrides=self.settings.prices,
+        )
         self.document = SpecDocument(
             self.builder,
             self.funnel,
@@ -89,6 +94,11 @@ class Studio:
             concurrency=self.settings.concurrency,
         )
         self.relay = MessageRelay(self.messages)
+        self._profiles: Any = None  # the store's ServiceProfiles, loaded on first use
+        self._runner: Any = None  # the JobRunner of the open service
+        self.service_profile = ServiceProfileModel(
+            self.funnel, self._read_profile, self._forget_profile
+        )
         self.window_state = QSettings(
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -143,16 +153,41 @@ class Studio:
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog, over the window, not blocking it."""
         from app.core.models import known_models
+        from app.model.price_table import PriceTableModel
         from app.ui.settings_dialog import SettingsDialog
 
         if self.settings_dialog is None:
             models = tuple(name for name in known_models() if not name.endswith("*"))
             self.settings_dialog = SettingsDialog(
-                self.settings_model, self.api_key, self.tester, models=models, parent=self.window
-            )
+                self.settings_model, self.api_key, self.tester, models=models,
+                service=self.service_profile, prices=PriceTableModel(), parent=self.window,
+            )  # fmt: skip
         self.settings_dialog.load()
         self.api_key.refresh()
         self.settings_dialog.open()
+
+    async def profiles(self) -> Any:
+        """What each service can do (``service-profiles.json``), read off the GUI thread once;
+        the engine learns into the same book, so the settings page shows what it learned."""
+        if self._profiles is None:
+            from app.store.profiles import ServiceProfiles, profiles_file
+
+            loaded = await self.funnel.in_thread(ServiceProfiles, profiles_file(self.paths))
+            if self._profiles is None:
+                self._profiles = loaded
+        return self._profiles
+
+    async def _read_profile(self, base_url: str | None) -> dict[str, bool]:
+        book = await self.profiles()
+        return dict(book.get(base_url).known)
+
+    async def _forget_profile(self, base_url: str | None) -> None:
+        book = await self.profiles()
+
+        async def forget() -> None:  # where the engine learns: one writer of the file
+            book.forget(base_url)
+
+        await self.funnel.on_engine(forget())
 
     def _engine_wish(self, key_present: bool) -> tuple[object, ...]:
         s = self.settings
@@ -161,11 +196,24 @@ class Studio:
     def _settings_changed(self) -> None:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.generator.concurrency = self.settings.concurrency
-        self.preview.partial_images = self.settings.partial_images
+        self._follow_prices()
         if self._opened_with is not None:
             key_present = bool(self._opened_with[-1])
             if self._engine_wish(key_present) != self._opened_with:
                 self.funnel.run_task(self._reopen_engine(), failure_code="engine.failed")
+
+    def _follow_prices(self) -> None:
+        """Estimates and actual costs use the settings' partial images and prices at once."""
+        settings = self.settings
+        if (self.preview.partial_images, self.preview.price_overrides) != (
+            settings.partial_images,
+            settings.prices,
+        ):
+            self.preview.partial_images = settings.partial_images
+            self.preview.price_overrides = settings.prices
+            self.preview.recompute()
+        if self._runner is not None:
+            self._runner.price_overrides = settings.prices
 
     def _key_changed(self, source: str) -> None:
         known = source in ("keyring", "environment", "none")
@@ -191,7 +239,7 @@ class Studio:
                 self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.generator.concurrency = self.settings.concurrency
-        self.preview.partial_images = self.settings.partial_images
+        self._follow_prices()
         from app.store.library import Library
         from app.store.secrets import load_key
 
@@ -221,6 +269,7 @@ class Studio:
             )
 
         choice = await self.funnel.on_engine(choose())
+        profiles = None if choice.engine == "local" else await self.profiles()
         service_choice = choice
         if choice.engine == "local":
             if self.local_server is None:
@@ -241,17 +290,20 @@ class Studio:
                 key=None if choice.engine == "local" else key,  # the child needs no real key
                 timeout=settings.timeout_seconds,
                 max_retries=settings.max_retries,
+                profiles=profiles,
             )
             runner = JobRunner(
                 service=service,
                 library=self.library,
                 engine_label=engine_label(choice.engine, choice.base_url),
                 billed=choice.engine != "local",
+                price_overrides=settings.prices,
             )
             return service, runner
 
         old = self.service
         self.service, runner = await self.funnel.on_engine(open_on_engine())
+        self._runner = runner
         if old is not None:
             await self.funnel.on_engine(old.close())
         info = _engine_info(choice.engine, choice.base_url)

@@ -232,12 +232,24 @@
         <translation>约 {input} 个输入 token 和 {output} 个输出 token（每张 {per} × {n}）。</translation>
     </message>
     <message>
-        <source>Not included: the {count} partial previews per image, retries, and reference images.</source>
-        <translation>未计入：每张图片的 {count} 个过程预览、重试和参考图。</translation>
+        <source>Includes the {count} partial previews per image (100 output tokens each). Not included: retries.</source>
+        <translation>包括每张图的 {count} 张预览图（每张 100 个输出 token）。不包括：重试。</translation>
+    </message>
+    <message>
+        <source>Not included: retries.</source>
+        <translation>不包括：重试。</translation>
     </message>
     <message>
         <source>On the service: ≈ {amount}</source>
         <translation>在线服务：≈ {amount}</translation>
+    </message>
+    <message>
+        <source>Prices: your own, from the settings.</source>
+        <translation>价格：您在设置中填写的价格。</translation>
+    </message>
+    <message>
+        <source>Prices: the built-in table of {date}.</source>
+        <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
         <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
@@ -655,6 +667,37 @@
     </message>
 </context>
 <context>
+    <name>PriceTableModel</name>
+    <message>
+        <source>yours</source>
+        <translation>您的</translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Text in</source>
+        <translation>文字输入</translation>
+    </message>
+    <message>
+        <source>Image in</source>
+        <translation>图片输入</translation>
+    </message>
+    <message>
+        <source>Image out</source>
+        <translation>图片输出</translation>
+    </message>
+    <message>
+        <source>Prices</source>
+        <translation>价格来源</translation>
+    </message>
+</context>
+<context>
     <name>RatioPicker</name>
     <message>
         <source>Canvas ratio {ratio}</source>
@@ -702,6 +745,56 @@
     </message>
 </context>
 <context>
+    <name>ServiceProfile</name>
+    <message>
+        <source>Streaming</source>
+        <translation>流式传输</translation>
+    </message>
+    <message>
+        <source>Partial images (previews)</source>
+        <translation>预览图（partial images）</translation>
+    </message>
+    <message>
+        <source>Edits (/images/edits)</source>
+        <translation>编辑（/images/edits）</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>蒙版</translation>
+    </message>
+    <message>
+        <source>Transparent backgrounds</source>
+        <translation>透明背景</translation>
+    </message>
+    <message>
+        <source>Several images per request (n &gt; 1)</source>
+        <translation>一次请求多张图（n &gt; 1）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>支持</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>不支持</translation>
+    </message>
+    <message>
+        <source>not tried yet</source>
+        <translation>尚未试过</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceProfileModel</name>
+    <message>
+        <source>What the service does</source>
+        <translation>服务的功能</translation>
+    </message>
+    <message>
+        <source>Seen</source>
+        <translation>结果</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -746,6 +839,14 @@
     <message>
         <source>Remove key</source>
         <translation>移除密钥</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Service and prices</source>
+        <translation>服务与价格</translation>
     </message>
     <message>
         <source>Paste a new key</source>
@@ -828,8 +929,40 @@
         <translation>主题：</translation>
     </message>
     <message>
+        <source>What the service can do</source>
+        <translation>服务能做什么</translation>
+    </message>
+    <message>
+        <source>Forget what was learned</source>
+        <translation>忘记已了解的信息</translation>
+    </message>
+    <message>
+        <source>After the service changed: the next request tries everything again.</source>
+        <translation>服务有变化时使用：下次请求会重新尝试所有功能。</translation>
+    </message>
+    <message>
+        <source>Prices (US$ per 1M tokens)</source>
+        <translation>价格（美元 / 每百万 token）</translation>
+    </message>
+    <message>
+        <source>Estimates and costs use these. Published prices differ between sources: double-click a price to use your own.</source>
+        <translation>估价和费用按这些价格计算。各来源公布的价格不一致：双击某个价格即可改用您自己的价格。</translation>
+    </message>
+    <message>
+        <source>Use the built-in prices</source>
+        <translation>使用内置价格</translation>
+    </message>
+    <message>
         <source>Enter an amount in US dollars, like 0.50, or leave it empty for no cap.</source>
         <translation>请输入美元金额，例如 0.50；留空表示不设上限。</translation>
+    </message>
+    <message>
+        <source>The embedded engine does all of these.</source>
+        <translation>内置引擎支持以上全部功能。</translation>
+    </message>
+    <message>
+        <source>Learned from the answers of {url}:</source>
+        <translation>根据 {url} 的回复了解到：</translation>
     </message>
     <message>
         <source>Testing…</source>

@@ -182,7 +182,7 @@ class JobRunner:
         self._library = library
         self._engine = engine_label
         self._billed = billed  # the embedded engine reports usage like the service, but is free
-        self._price_overrides = price_overrides  # the user's prices (settings), over the table
+        self.price_overrides = price_overrides  # the user's prices (settings), over the table
 
     async def run(
         self,
@@ -285,7 +285,7 @@ class JobRunner:
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
             return 0.0
-        return None if usage is None else actual_cost(model, usage, self._price_overrides)
+        return None if usage is None else actual_cost(model, usage, self.price_overrides)
 
     async def _attempt(
         self, job: _Job, request: ImageRequest, *, keyed: bool

@@ -6,7 +6,9 @@ short delay only folds a burst of keystrokes into one update).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -30,6 +32,7 @@ class Estimate:
     n: int
     partial_images: int
     notes: tuple[str, ...]
+    price_source: str = ""  # whose prices: the built-in table's, or the user's (settings)
 
 
 class PreviewModel(QObject):
@@ -50,10 +53,17 @@ class PreviewModel(QObject):
     """Why there is no plan: ("empty", {}), ("size", {}) or ("plan", {"reason": ...})."""
     warnings: Observable[tuple[str, ...]] = Observable(())
 
-    def __init__(self, builder: BuilderModel, *, partial_images: int = 2) -> None:
+    def __init__(
+        self,
+        builder: BuilderModel,
+        *,
+        partial_images: int = 2,
+        price_overrides: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self._builder = builder
         self.partial_images = partial_images
+        self.price_overrides = price_overrides  # the user's prices (settings)
         self.plan: Plan | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -83,7 +93,12 @@ class PreviewModel(QObject):
             problem = ("empty", {})
         else:
             try:
-                plan = plan_generation(spec, partial_images=self.partial_images, stream=True)
+                plan = plan_generation(
+                    spec,
+                    partial_images=self.partial_images,
+                    stream=True,
+                    price_overrides=self.price_overrides,
+                )
             except PlanError as error:
                 problem = ("plan", {"reason": str(error)})
         if problem is not None:
@@ -104,5 +119,6 @@ class PreviewModel(QObject):
                 n=cost.n,
                 partial_images=self.partial_images,
                 notes=cost.notes,
+                price_source=cost.price_source,
             )
         self.updated.emit()

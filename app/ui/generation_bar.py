@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from app.core.models import ModelError, known_models, model_info
+from app.core.prices import USER_SOURCE
 from app.core.spec import BACKGROUNDS, OUTPUT_FORMATS
 from app.model.builder import BuilderModel
 from app.model.preview import Estimate, PreviewModel
@@ -161,10 +162,19 @@ class GenerationBar(QWidget):
             per=f"{estimate.output_tokens_per_image:,}",
             n=estimate.n,
         )
-        left_out = self.tr(
-            "Not included: the {count} partial previews per image, retries, and reference images."
-        ).format(count=estimate.partial_images)
-        lines = [self.tr("On the service: ≈ {amount}").format(amount=amount), tokens, left_out]
+        if estimate.partial_images:
+            included = self.tr(
+                "Includes the {count} partial previews per image (100 output tokens each). "
+                "Not included: retries."
+            ).format(count=estimate.partial_images)
+        else:
+            included = self.tr("Not included: retries.")
+        lines = [self.tr("On the service: ≈ {amount}").format(amount=amount), tokens, included]
+        if estimate.price_source == USER_SOURCE:
+            lines.append(self.tr("Prices: your own, from the settings."))
+        elif estimate.price_source:
+            built_in = estimate.price_source.removeprefix("built-in table").strip()
+            lines.append(self.tr("Prices: the built-in table of {date}.").format(date=built_in))
         if self._local:
             lines.insert(
                 0, self.tr("The local engine makes drafts at no cost; this is the service's price.")

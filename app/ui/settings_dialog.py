@@ -1,4 +1,5 @@
-"""The settings dialog (Ctrl+,): engine, API key, generation defaults, language and theme.
+"""The settings dialog (Ctrl+,): engine, API key, generation defaults, language and theme; on a
+second page what the configured service was seen doing (and forgetting it), and the prices.
 
 Built from its models: it reads and changes settings only through ``SettingsModel``, the key only
 through ``ApiKeyModel`` (which never hands the key back) and tests a service through
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QAbstractItemModel, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,17 +24,22 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.model.api_key_model import ApiKeyModel
 from app.model.connection_test import ConnectionTester
+from app.model.price_table import PriceTableModel
+from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel, describe_problem
 from app.ui.icons import icon
 from app.ui.theme import notice_colours
@@ -49,6 +55,35 @@ def _named(widget: W, name: str) -> W:
     return widget
 
 
+class _FittedTable(QTableView):
+    """A small table that shows all its rows without scrolling."""
+
+    def __init__(self, model: QAbstractItemModel, name: str) -> None:
+        super().__init__()
+        _named(self, name)
+        self.setModel(model)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Slots of this object: the connections end with it (the models outlive the dialog).
+        model.modelReset.connect(self.fit_rows)
+        model.rowsInserted.connect(self.fit_rows)
+        self.fit_rows()
+
+    def fit_rows(self, *_: object) -> None:
+        model = self.model()
+        rows = sum(self.rowHeight(row) for row in range(model.rowCount()))
+        self.setFixedHeight(rows + self.horizontalHeader().height() + 2 * self.frameWidth())
+
+
+def _table(model: QAbstractItemModel, name: str) -> QTableView:
+    return _FittedTable(model, name)
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -57,22 +92,41 @@ class SettingsDialog(QDialog):
         tester: ConnectionTester,
         *,
         models: tuple[str, ...] = (),
+        service: ServiceProfileModel | None = None,
+        prices: PriceTableModel | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._api_key = api_key
         self._tester = tester
+        self._service = service
+        self._prices = prices
         self._problems: dict[str, QLabel] = {}
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName("Settings")
         self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self._engine_group())
-        layout.addWidget(self._key_group())
-        layout.addWidget(self._generation_group(models))
-        layout.addWidget(self._appearance_group())
+        self.pages = _named(QTabWidget(), "Settings pages")
+        _named(self.pages.tabBar(), "Settings page tabs")
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(self._engine_group())
+        general_layout.addWidget(self._key_group())
+        general_layout.addWidget(self._generation_group(models))
+        general_layout.addWidget(self._appearance_group())
+        self.pages.addTab(general, self.tr("General"))
+        if service is not None or prices is not None:
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            if service is not None:
+                page_layout.addWidget(self._service_group(service))
+            if prices is not None:
+                page_layout.addWidget(self._prices_group(prices))
+            page_layout.addStretch(1)
+            self.pages.addTab(page, self.tr("Service and prices"))
+        layout.addWidget(self.pages)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -206,6 +260,58 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Theme:"), self._theme)
         return group
 
+    def _service_group(self, service: ServiceProfileModel) -> QGroupBox:
+        group = QGroupBox(self.tr("What the service can do"))
+        layout = QVBoxLayout(group)
+        self._service_for = _named(QLabel(), "Service profile for")
+        self._service_for.setWordWrap(True)
+        layout.addWidget(self._service_for)
+        self.service_table = _table(service, "Service profile")
+        layout.addWidget(self.service_table)
+        row = QHBoxLayout()
+        self._forget = _named(
+            QPushButton(icon("retry"), self.tr("Forget what was learned")),
+            "Forget what was learned",
+        )
+        self._forget.setToolTip(
+            self.tr("After the service changed: the next request tries everything again.")
+        )
+        self._forget.clicked.connect(service.forget)
+        row.addWidget(self._forget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        service.base_url_changed.connect(lambda _: self._show_service_for())
+        return group
+
+    def _prices_group(self, prices: PriceTableModel) -> QGroupBox:
+        group = QGroupBox(self.tr("Prices (US$ per 1M tokens)"))
+        layout = QVBoxLayout(group)
+        hint = QLabel(
+            self.tr(
+                "Estimates and costs use these. Published prices differ between sources: "
+                "double-click a price to use your own."
+            )
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.price_table = _table(prices, "Prices")
+        self.price_table.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.AnyKeyPressed
+        )
+        layout.addWidget(self.price_table)
+        problem = QFormLayout()
+        self._add_problem(problem, "prices")
+        layout.addLayout(problem)
+        row = QHBoxLayout()
+        built_in = _named(QPushButton(self.tr("Use the built-in prices")), "Use built-in prices")
+        built_in.clicked.connect(prices.use_built_in)
+        row.addWidget(built_in)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return group
+
     def _spin(self, name: str, accessible: str, suffix: str = "") -> QSpinBox:
         declared = self._settings.declared(name)
         spin = _named(QSpinBox(), accessible)
@@ -236,6 +342,8 @@ class SettingsDialog(QDialog):
         self._check_text.setChecked(settings.check_text_after_generation)
         self._language.setCurrentIndex(self._language.findData(settings.language))
         self._theme.setCurrentIndex(self._theme.findData(settings.theme))
+        if self._prices is not None:
+            self._prices.load(settings.prices)
         self._engine_toggled()
         for label in self._problems.values():
             label.hide()
@@ -255,6 +363,8 @@ class SettingsDialog(QDialog):
         }
         if engine == "custom":  # another engine keeps the URL as it was, for switching back
             values["base_url"] = self._base_url.text().strip()
+        if self._prices is not None:
+            values["prices"] = self._prices.overrides()
         problems: dict[str, str] = {}
         cap = self._cap.text().strip().lstrip("$").strip()
         try:
@@ -288,6 +398,30 @@ class SettingsDialog(QDialog):
         self._base_url.setEnabled(engine == "custom")
         self._test.setEnabled(engine != "local" and not self._tester.running)
         self._test_result.clear()
+        self._show_service()
+
+    def _show_service(self) -> None:
+        """The profile of the service the page names: OpenAI's, or the custom base URL's."""
+        if self._service is None:
+            return
+        engine = _ENGINES[max(0, self._engine_buttons.checkedId())]
+        url = self._base_url.text().strip() if engine == "custom" else None
+        local = engine == "local"
+        self.service_table.setEnabled(not local)
+        self._forget.setEnabled(not local)
+        readable = url is None or not self._settings.problems({"engine": "custom", "base_url": url})
+        if not local and readable:
+            self._service.show(url)
+        self._show_service_for()
+
+    def _show_service_for(self) -> None:
+        if self._service is None:
+            return
+        if self._engine_buttons.checkedId() == _ENGINES.index("local"):
+            words = self.tr("The embedded engine does all of these.")
+        else:
+            words = self.tr("Learned from the answers of {url}:").format(url=self._service.base_url)
+        self._service_for.setText(words)
 
     def _test_connection(self) -> None:
         custom = self._engine_buttons.checkedId() == _ENGINES.index("custom")
