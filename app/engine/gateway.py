@@ -9,6 +9,11 @@ Two things are decided here, below the SDK, because the SDK would otherwise retr
   without any answer. When that happens after ``GATEWAY_CUT_SECONDS`` or more, the transport
   answers a 504 marked ``x-zi-gateway-cut`` (and not to be retried: the same request would be cut
   again, and may be billed) instead of a bare dropped connection, so the user is told what to do.
+
+The proxy environment variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) are honoured, each
+proxy's transport wrapped the same way: a client given its own transport would otherwise ignore
+them, and one left to make its proxy transports would pass by the wrapper. Loopback addresses (the
+embedded engine's child process) never go through a proxy.
 """
 
 from __future__ import annotations
@@ -108,8 +113,36 @@ def service_http_client(
     """The HTTP client the SDK sends with: the SDK's own defaults, plus the two rules above."""
     import openai
 
+    mounts: dict[str, httpx2.AsyncBaseTransport | None] = {}
+    if transport is None:  # a transport given (tests, an app in process) is used as it is
+        mounts = proxy_mounts(lambda url: GatewayCutTransport(_proxied(url), clock=clock))
     inner = transport if transport is not None else httpx2.AsyncHTTPTransport()
     return openai.DefaultAsyncHttpxClient(
         transport=GatewayCutTransport(inner, clock=clock),
+        mounts=mounts,
         event_hooks={"response": [mark_quota_not_retryable]},
     )
+
+
+LOOPBACK: Final = ("all://127.0.0.1", "all://localhost", "all://[::1]")
+
+
+def proxy_mounts(
+    wrap: Callable[[str], httpx2.AsyncBaseTransport],
+) -> dict[str, httpx2.AsyncBaseTransport | None]:
+    """The environment's proxies as httpx mounts, each proxy's transport made by ``wrap``; None
+    (no proxy: the client's own transport) for NO_PROXY hosts and loopback addresses."""
+    from httpx2._utils import get_environment_proxies  # how httpx itself reads them
+
+    found = get_environment_proxies()
+    if not any(url is not None for url in found.values()):
+        return {}
+    mounts: dict[str, httpx2.AsyncBaseTransport | None] = {
+        pattern: None if url is None else wrap(url) for pattern, url in found.items()
+    }
+    mounts.update(dict.fromkeys(LOOPBACK))
+    return mounts
+
+
+def _proxied(url: str) -> httpx2.AsyncBaseTransport:
+    return httpx2.AsyncHTTPTransport(proxy=url)
