@@ -71,6 +71,12 @@ async def scenes(
         dialog = studio.settings_dialog
         dialog.grab().save(str(out / f"settings{suffix}.png"))
         print(out / f"settings{suffix}.png")
+        if dialog.pages.count() > 1:  # what the service does, and the prices
+            dialog.engine_button("openai").click()  # shown, not applied: the dialog is rejected
+            dialog.pages.setCurrentIndex(1)
+            await asyncio.sleep(0.5)
+            dialog.grab().save(str(out / f"settings-service{suffix}.png"))
+            print(out / f"settings-service{suffix}.png")
         dialog.reject()
     if empty_only:
         return

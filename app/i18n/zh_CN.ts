@@ -693,8 +693,8 @@
         <translation>图片输出</translation>
     </message>
     <message>
-        <source>Prices</source>
-        <translation>价格来源</translation>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
 </context>
 <context>

@@ -111,6 +111,6 @@ class PriceTableModel(QAbstractTableModel):
             self.tr("Text in"),
             self.tr("Image in"),
             self.tr("Image out"),
-            self.tr("Prices"),
+            self.tr("Source"),
         )
         return titles[section]
