@@ -47,6 +47,14 @@ def keep_parts(
     return parts
 
 
+def side_files(image_file: Path) -> list[Path]:
+    """Every file an exact-text composite at ``image_file`` may have beside it, existing or not:
+    what removing the image for good must remove too."""
+    stem = image_file.with_suffix("")
+    backgrounds = [stem.with_name(f"{stem.name}.background.{ext}") for ext in _EXTENSIONS.values()]
+    return [*backgrounds, stem.with_name(f"{stem.name}.layer.png")]
+
+
 def kept_parts(record: ImageRecord) -> KeptParts | None:
     """The background and layer kept beside ``record``, or None when it is not a composite."""
     layer = layer_path(record)
