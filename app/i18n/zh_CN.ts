@@ -188,6 +188,14 @@
         <translation>WebP 和 JPEG 的压缩率，0 到 100</translation>
     </message>
     <message>
+        <source>Exact text</source>
+        <translation>精确文字</translation>
+    </message>
+    <message>
+        <source>Exact text: the model paints the scene with clean space where the boxes are and no text; the studio sets your texts over it, exactly as typed. Changing a text later costs nothing.</source>
+        <translation>精确文字：模型只画场景，在文字框处留出干净的空间且不画任何文字；工作室把你输入的文字原样排在上面。之后修改文字不花钱。</translation>
+    </message>
+    <message>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
