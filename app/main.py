@@ -30,6 +30,7 @@ from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
+from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.model.settings_model import SettingsModel
@@ -88,6 +89,7 @@ class Studio:
             spending_cap_usd=self.settings.spending_cap_usd,
         )
         self.relay = MessageRelay(self.messages)
+        self.layout_board = LayoutBoardModel(self.builder)
         self.window_state = QSettings(
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -101,6 +103,7 @@ class Studio:
             relay=self.relay,
             state=self.window_state,
             defaults=self.defaults(),
+            layout_board=self.layout_board,
         )
         self.relay.start()
         self.engine: EngineRunner | None = None
@@ -277,6 +280,7 @@ class Studio:
         await self.funnel.in_thread(self.settings_model.close)
         await self.funnel.in_thread(self.api_key.close)
         self.decoder.shutdown()
+        self.layout_board.shutdown()
 
 
 def run(path: Path | None = None) -> int:

@@ -272,6 +272,35 @@
     </message>
 </context>
 <context>
+    <name>LayoutBoard</name>
+    <message>
+        <source>Drag a box to move it, its handles to resize it; it snaps to the centre lines, thirds, margins and other boxes (Alt: no snapping). Arrow keys nudge it (Shift: ten pixels).</source>
+        <translation>拖动文字框可移动，拖动控制点可调整大小；会吸附到中线、三分线、安全边距和其他文字框（按住 Alt 不吸附）。方向键微移（Shift：10 像素）。</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutBoardModel</name>
+    <message>
+        <source>Move text {0}</source>
+        <translation>移动文字 {0}</translation>
+    </message>
+    <message>
+        <source>Change the look of text {0}</source>
+        <translation>更改文字 {0} 的样式</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutPage</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Builder</source>
@@ -280,6 +309,10 @@
     <message>
         <source>Jobs</source>
         <translation>任务</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>版式</translation>
     </message>
     <message>
         <source>Variations</source>
@@ -958,6 +991,129 @@
     <message>
         <source>Variation {number}</source>
         <translation>变体 {number}</translation>
+    </message>
+</context>
+<context>
+    <name>TypographyBar</name>
+    <message>
+        <source>The font family</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>The font weight</source>
+        <translation>字重</translation>
+    </message>
+    <message>
+        <source>Thin</source>
+        <translation>极细</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>细体</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中等</translation>
+    </message>
+    <message>
+        <source>Bold</source>
+        <translation>粗体</translation>
+    </message>
+    <message>
+        <source>Black</source>
+        <translation>特粗</translation>
+    </message>
+    <message>
+        <source>How the lines align in the box</source>
+        <translation>文字在框内的对齐方式</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左对齐</translation>
+    </message>
+    <message>
+        <source>Centre</source>
+        <translation>居中</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右对齐</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <source>The text colour (Auto: dark or light, by the background)</source>
+        <translation>文字颜色（自动：按背景选深色或浅色）</translation>
+    </message>
+    <message>
+        <source>Dark or light text, by the background</source>
+        <translation>按背景自动选深色或浅色文字</translation>
+    </message>
+    <message>
+        <source>Vertical</source>
+        <translation>竖排</translation>
+    </message>
+    <message>
+        <source>Set in columns, right to left (竖排)</source>
+        <translation>竖排：从右到左分列排版</translation>
+    </message>
+    <message>
+        <source>Outline</source>
+        <translation>描边</translation>
+    </message>
+    <message>
+        <source>Shadow</source>
+        <translation>阴影</translation>
+    </message>
+    <message>
+        <source>Extra space between characters, in ems</source>
+        <translation>字间距（单位：em）</translation>
+    </message>
+    <message>
+        <source>The line pitch, times the size</source>
+        <translation>行距，为字号的倍数</translation>
+    </message>
+    <message>
+        <source>Font</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>字重</translation>
+    </message>
+    <message>
+        <source>Align</source>
+        <translation>对齐</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation>字距</translation>
+    </message>
+    <message>
+        <source>Line height</source>
+        <translation>行高</translation>
+    </message>
+    <message>
+        <source>Text colour</source>
+        <translation>文字颜色</translation>
+    </message>
+    <message>
+        <source>Select a box to change its look</source>
+        <translation>选中一个文字框即可更改样式</translation>
+    </message>
+    <message>
+        <source>Text {0}</source>
+        <translation>文字 {0}</translation>
     </message>
 </context>
 <context>

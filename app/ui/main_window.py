@@ -26,6 +26,7 @@ from app.model.document import SpecDocument
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.job_queue import JobQueueModel
+from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.ui.builder_panel import BuilderPanel
@@ -33,6 +34,7 @@ from app.ui.gallery_view import ComparePage, GalleryPage
 from app.ui.generation_bar import GenerationBar
 from app.ui.icons import GLYPHS, icon
 from app.ui.jobs_panel import JobsPanel
+from app.ui.layout_page import LayoutPage
 from app.ui.status import Banner, StudioStatusBar
 
 
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         relay: MessageRelay,
         state: QSettings,
         defaults: dict[str, str],
+        layout_board: LayoutBoardModel,
     ) -> None:
         super().__init__()
         self.builder, self.preview, self.document = builder, preview, document
@@ -84,6 +87,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Canvas")
         self.tabs.setDocumentMode(True)
+        self.layout_board = layout_board
+        self.layout_page = LayoutPage(self.layout_board)
+        self.builder_panel.texts.use_selection(self.layout_board.selection)
+        self.tabs.addTab(self.layout_page, self.tr("Layout"))
         self.tabs.addTab(self.gallery_page, self.tr("Variations"))
         self.tabs.addTab(self.compare_page, self.tr("Compare"))
         centre = QWidget()
