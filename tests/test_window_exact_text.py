@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from app.core.spec_json import spec_from_dict
 from app.main import Studio
 from app.store.exact_parts import kept_parts
+from app.typeset.compose import to_pil
 from tests.gui_support import ScriptedService, attach, make_studio, run, shut, until
 
 pytestmark = pytest.mark.gui
@@ -60,7 +61,17 @@ def test_with_the_switch_on_the_job_composites_the_text_over_the_background(
             studio.gallery.dataChanged,
         )
 
+        # The board's underlay: the selected variation's text-free background, not the composite.
+        studio.window.gallery_page.select_row(0)
+        studio.window.layout_page.underlay.click()
+        board = studio.layout_board
+        await until(lambda: board.underlay is not None, board.underlay_changed)
+
     run(qloop, scenario())
+    underlay = studio.layout_board.underlay
+    assert underlay is not None
+    # One flat colour, where the composite has the headline on it.
+    assert to_pil(underlay).convert("RGB").getcolors(16) == [(1024 * 1024, (0x88, 0xAA, 0x88))]
     (request,) = service.requests
     assert HEADLINE not in request.prompt
     record = studio.library.image(studio.gallery.tile(0).image_id)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -227,3 +229,38 @@ def test_the_typography_bar_changes_the_selected_block_undoably(studio: Studio) 
     assert block.vertical and block.stroke is None and block.weight is None
     assert bar.vertical.isChecked() and not bar.outline.isChecked()
     assert bar.weight.currentData() is None
+
+
+def _ink_lightness(image: QImage) -> float:
+    """The mean lightness (0..255) of a preview's opaque pixels."""
+    pixels = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    data = bytes(pixels.constBits())[: pixels.sizeInBytes()]
+    inked = [data[i : i + 3] for i in range(0, len(data), 4) if data[i + 3] > 200]
+    assert inked
+    return sum(sum(rgb) / 3 for rgb in inked) / len(inked)
+
+
+def test_the_underlay_shows_a_texts_free_background_and_the_text_turns_light_on_dark(
+    studio: Studio, tmp_path: Path
+) -> None:
+    view = set_up(studio)
+    composite = tmp_path / "poster.png"
+    Image.new("RGB", (768, 1024), "#f8f8f8").save(composite)  # the composite: light
+    Image.new("RGB", (768, 1024), "#101820").save(tmp_path / "poster.background.png")  # dark
+    Image.new("RGBA", (768, 1024)).save(tmp_path / "poster.layer.png")
+    board = studio.layout_board
+    item = view.items_by_row()[0]
+    wait_for(lambda: item._preview is not None)
+    assert item._preview is not None and _ink_lightness(item._preview.toImage()) < 80
+
+    studio.window.layout_page.underlay.click()
+    assert board.show_underlay
+    board.set_underlay_source(composite)
+    wait_for(lambda: board.underlay is not None)
+    assert board.underlay is not None
+    assert board.underlay.size().toTuple() == (768, 1024)
+    assert QColor(board.underlay.pixel(10, 10)).name() == "#101820"  # the background, not it
+    wait_for(lambda: item._preview is not None and _ink_lightness(item._preview.toImage()) > 170)
+
+    studio.window.layout_page.underlay.click()  # off again: the plain canvas
+    wait_for(lambda: board.underlay is None)

@@ -299,6 +299,10 @@
         <source>Redo</source>
         <translation>重做</translation>
     </message>
+    <message>
+        <source>Show the selected variation under the boxes (an exact-text image: its text-free background, so the board shows the composite as it would be set now)</source>
+        <translation>在文字框下方显示选中的变体（精确文字图片显示其无字底图，版式板即按当前设置预览合成效果）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -14,15 +14,18 @@ import concurrent.futures
 import dataclasses
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PIL import Image
+from PySide6.QtCore import QItemSelectionModel, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QUndoCommand, QUndoStack
 
 from app.core.placement import resolve_boxes
 from app.core.sizes import Size
 from app.core.spec import Box, TextBlock
 from app.model.builder import BuilderModel
+from app.model.properties import Observable
 from app.model.size_status import size_status
 
 RENDER_DELAY_MS: Final = 40  # folds a burst of edits into one render
@@ -50,13 +53,18 @@ def canvas_size(builder: BuilderModel) -> Size:
     )
 
 
-def render_block(block: TextBlock, box: Box, size: Size) -> tuple[QImage, tuple[int, int]]:
+def render_block(
+    block: TextBlock, box: Box, size: Size, underlay: Image.Image | None = None
+) -> tuple[QImage, tuple[int, int]]:
     """``block`` set in ``box`` on a canvas of ``size``, drawn on an image just covering the box
-    (and the ink that may reach past it). Runs on a worker thread."""
+    (and the ink that may reach past it), dark or light by what ``underlay`` (the canvas's size)
+    has under the box, as a composite is. Runs on a worker thread."""
+    from app.typeset.compose import palettes_for
     from app.typeset.layout import layout_blocks
-    from app.typeset.render import draw_layouts
+    from app.typeset.render import DARK_TEXT, draw_layouts
 
     (layout,) = layout_blocks([dataclasses.replace(block, box=box)], size.width, size.height)
+    palette = DARK_TEXT if underlay is None else palettes_for(underlay, [layout])[0]
     reach = math.ceil(PREVIEW_MARGIN * layout.font_px) + 2
     left, top, width, height = layout.box
     left, top = left - reach, top - reach
@@ -65,10 +73,33 @@ def render_block(block: TextBlock, box: Box, size: Size) -> tuple[QImage, tuple[
     painter = QPainter(image)
     try:
         painter.translate(-left, -top)
-        draw_layouts(painter, [layout])
+        draw_layouts(painter, [layout], palette=palette)
     finally:
         painter.end()
     return image, (left, top)
+
+
+def read_underlay(path: Path, size: Size) -> tuple[QImage, Image.Image] | None:
+    """The image at ``path`` (its text-free background, when it is an exact-text composite)
+    filling a canvas of ``size`` (centred, cut to its shape), and a Pillow copy; None when it
+    cannot be read. Runs on a worker thread."""
+    from app.model.images import read_image
+    from app.store.exact_parts import kept_background
+    from app.typeset.compose import to_pil
+
+    image = read_image(kept_background(path) or path, None)
+    if image.isNull():
+        return None
+    canvas = QSize(size.width, size.height)
+    scaled = image.scaled(
+        canvas,
+        Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    left = (scaled.width() - size.width) // 2
+    top = (scaled.height() - size.height) // 2
+    filled = scaled.copy(left, top, size.width, size.height)
+    return filled, to_pil(filled)
 
 
 class _SetBlock(QUndoCommand):
@@ -102,12 +133,18 @@ class _Relay(QObject):
     """Lives on the GUI thread; emitted from the worker, so delivery is queued."""
 
     rendered = Signal(object, object)  # key, (image, offset) or None
+    underlay_read = Signal(object, object)  # (path, size), (QImage, Pillow image) or None
 
 
 class LayoutBoardModel(QObject):
     canvas_changed = Signal(object)  # Size
     boxes_changed = Signal()
     preview_ready = Signal(object)  # BlockPreview
+    underlay_changed = Signal(object)  # QImage (the canvas's size) or None
+    show_underlay_changed = Signal(bool)
+
+    show_underlay = Observable(False)
+    """Whether the board shows ``underlay_source`` (the selected variation) under the boxes."""
 
     def __init__(self, builder: BuilderModel) -> None:
         super().__init__()
@@ -121,6 +158,12 @@ class LayoutBoardModel(QObject):
         self._shown: dict[int, tuple[object, ...]] = {}  # row -> key of the preview it has
         self._relay = _Relay()
         self._relay.rendered.connect(self._rendered)
+        self._relay.underlay_read.connect(self._underlay_read)
+        self.underlay_source: Path | None = None
+        self.underlay: QImage | None = None
+        self._underlay_pixels: Image.Image | None = None
+        self._underlay_wanted: tuple[Path, Size] | None = None
+        self.show_underlay_changed.connect(lambda _: self._load_underlay())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RENDER_DELAY_MS)
@@ -183,11 +226,43 @@ class LayoutBoardModel(QObject):
             self.blocks.set_typography(row, **rest)
 
     # Previews
+    def set_underlay_source(self, path: Path | None) -> None:
+        """The image to show under the boxes when ``show_underlay`` is on."""
+        if path != self.underlay_source:
+            self.underlay_source = path
+            self._load_underlay()
+
+    def _load_underlay(self) -> None:
+        path = self.underlay_source if self.show_underlay else None
+        wanted = None if path is None else (path, self.canvas)
+        if wanted == self._underlay_wanted:
+            return
+        self._underlay_wanted = wanted
+        if wanted is None:
+            self._underlay_read(None, None)
+        else:
+            self._pool.submit(
+                lambda: self._relay.underlay_read.emit(wanted, read_underlay(*wanted))
+            )
+
+    def _read_underlay(self, wanted: tuple[Path, Size]) -> None:
+        self._relay.underlay_read.emit(wanted, read_underlay(*wanted))
+
+    def _underlay_read(
+        self, wanted: tuple[Path, Size] | None, read: tuple[QImage, Image.Image] | None
+    ) -> None:
+        if wanted != self._underlay_wanted:
+            return  # another image was asked for since
+        self.underlay, self._underlay_pixels = read if read is not None else (None, None)
+        self.underlay_changed.emit(self.underlay)
+        self.render_previews()  # dark or light text follows what is under each box
+
     def _spec_changed(self) -> None:
         size = canvas_size(self.builder)
         if size != self.canvas:
             self.canvas = size
             self.canvas_changed.emit(size)
+            self._load_underlay()
         self.boxes_changed.emit()
         self._timer.start()
 
@@ -200,18 +275,19 @@ class LayoutBoardModel(QObject):
         for row, (block, box) in enumerate(zip(blocks, self.boxes(), strict=True)):
             if not block.text.strip():
                 continue
-            key = (row, dataclasses.replace(block, box=box), size)
+            key = (row, dataclasses.replace(block, box=box), size, id(self._underlay_pixels))
             self._wanted[row] = key
             if self._shown.get(row) != key:
                 self._pool.submit(self._render, key)
 
     def _render(self, key: tuple[Any, ...]) -> None:
-        row, block, size = key
+        row, block, size, _ = key
+        underlay = self._underlay_pixels
         if self._wanted.get(row) != key:
             self._relay.rendered.emit(key, None)  # stale before it started
             return
         try:
-            result = render_block(block, block.box, size)
+            result = render_block(block, block.box, size, underlay)
         except Exception:  # a preview that cannot be drawn is simply not shown
             result = None
         self._relay.rendered.emit(key, result)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -228,6 +229,8 @@ class LayoutBoard(QGraphicsView):
         board.boxes_changed.connect(self._place)
         board.canvas_changed.connect(lambda _: self._canvas_changed())
         board.preview_ready.connect(self._show_preview)
+        board.underlay_changed.connect(self._show_underlay)
+        self._underlay: QPixmap | None = None
         board.selection.selectionChanged.connect(lambda *_: self._show_selection())
         self._scene.selectionChanged.connect(self._scene_selection)
         self._canvas_changed()
@@ -286,6 +289,10 @@ class LayoutBoard(QGraphicsView):
             return
         x, y = preview.offset
         item.set_preview(QPixmap.fromImage(preview.image), QPointF(x, y))
+
+    def _show_underlay(self, image: object) -> None:
+        self._underlay = QPixmap.fromImage(image) if isinstance(image, QImage) else None
+        self.viewport().update()
 
     # Selection, both ways
     def _scene_selection(self) -> None:
@@ -388,7 +395,10 @@ class LayoutBoard(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         painter.fillRect(QRectF(rect), self.palette().color(QPalette.ColorRole.Mid))
         canvas = self.canvas_rect()
-        painter.fillRect(canvas, QColor("#ffffff"))
+        if self._underlay is not None:
+            painter.drawPixmap(canvas, self._underlay, QRectF(self._underlay.rect()))
+        else:
+            painter.fillRect(canvas, QColor("#ffffff"))
         scale = max(self.scale_factor(), 1e-6)
         thirds = QPen(QColor("#cbd5e1"), 1 / scale, Qt.PenStyle.DashLine)
         painter.setPen(thirds)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from app.model.layout_board import LayoutBoardModel
+from app.model.properties import bind
 from app.ui.icons import icon
 from app.ui.layout_board import LayoutBoard
 from app.ui.typography_bar import TypographyBar
@@ -22,7 +23,7 @@ class LayoutPage(QWidget):
         self.redo = board.undo_stack.createRedoAction(self, self.tr("Redo"))
         self.redo.setShortcut(QKeySequence.StandardKey.Redo)
         tools = QHBoxLayout()
-        tools.setContentsMargins(0, 0, 0, 0)
+        tools.setContentsMargins(0, 0, 4, 0)
         for action, name in ((self.undo, "undo"), (self.redo, "redo")):
             # Ctrl+Z here undoes the board's moves; elsewhere it is the focused editor's own.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -33,7 +34,19 @@ class LayoutPage(QWidget):
             button.setAccessibleName(f"Layout {name}")
             button.setAutoRaise(True)
             tools.addWidget(button)
-        tools.addStretch(1)
+        self.underlay = QToolButton()
+        self.underlay.setIcon(icon("image"))
+        self.underlay.setCheckable(True)
+        self.underlay.setAutoRaise(True)
+        self.underlay.setAccessibleName("Layout underlay")
+        self.underlay.setToolTip(
+            self.tr(
+                "Show the selected variation under the boxes (an exact-text image: its text-free "
+                "background, so the board shows the composite as it would be set now)"
+            )
+        )
+        bind(board, "show_underlay", self.underlay.setChecked, self.underlay.toggled)
+        tools.insertWidget(0, self.underlay)
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)

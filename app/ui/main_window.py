@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         self.document.dirty_changed.connect(lambda _: self._update_title())
         self.document.recent_changed.connect(self._show_recent)
         self.gallery.rowsInserted.connect(self._new_tiles)
+        self.gallery_page.list.selectionModel().currentChanged.connect(self._underlay_source)
+        self.gallery.dataChanged.connect(self._underlay_source)
         relay.posted.connect(self.show_message)
         self._engine_changed(self.generator.engine)
         self._show_recent(self.document.recent)
@@ -270,6 +272,12 @@ class MainWindow(QMainWindow):
         if first == 0:
             self.tabs.setCurrentWidget(self.gallery_page)
             self.gallery_page.select_row(0)
+
+    def _underlay_source(self, *_: object) -> None:
+        """The board's underlay is the selected variation, once it is done."""
+        tile = self.gallery_page.current_tile()
+        done = tile is not None and tile.state == "done"
+        self.layout_board.set_underlay_source(tile.path if done and tile is not None else None)
 
     def _show_recent(self, recent: object) -> None:
         self.recent_menu.clear()
