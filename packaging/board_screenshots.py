@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PIL import Image
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
@@ -83,6 +84,37 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     ])  # fmt: skip
     board.select(0)
     await shot("board-vertical")
+
+    # Exact text: a text-free background under the boxes, the headline changed over it.
+    folder = Path(tempfile.mkdtemp(prefix="zi-board-"))
+    background = _background(768, 1024)
+    background.save(folder / "poster.background.png")
+    background.save(folder / "poster.png")
+    Image.new("RGBA", background.size).save(folder / "poster.layer.png")
+    builder.blocks.set_blocks([TextBlock(role, text, box=box) for role, text, box in BLOCKS])
+    board.show_underlay = True
+    board.set_underlay_source(folder / "poster.png")
+    board.select(0)
+    for _ in range(40):
+        await asyncio.sleep(0.1)
+        if board.underlay is not None:
+            break
+    await shot("board-exact-text-before")
+    builder.blocks.set_text(0, "夏日冰饮 第二杯半价")
+    await asyncio.sleep(0.2)
+    await shot("board-exact-text-after")
+
+
+def _background(width: int, height: int) -> Image.Image:
+    """A text-free poster background: a deep green to dusk gradient with a soft light."""
+    top, bottom = (18, 52, 44), (214, 168, 112)
+    gradient = Image.linear_gradient("L").resize((width, height))
+    image = Image.composite(Image.new("RGB", (width, height), bottom),
+                            Image.new("RGB", (width, height), top), gradient)  # fmt: skip
+    glow = Image.radial_gradient("L").resize((width, width)).point(lambda v: max(0, 160 - v))
+    light = Image.new("RGB", (width, width), (255, 236, 200))
+    image.paste(light, (0, height // 3), glow)
+    return image
 
 
 def main() -> int:

@@ -148,8 +148,15 @@ class BoxItem(QGraphicsObject):
         font = painter.font()
         font.setPixelSize(max(1, round(11 / scale)))
         painter.setFont(font)
-        tag = QRectF(self.rect.left(), self.rect.top() - 15 / scale, self.rect.width(), 15 / scale)
-        painter.drawText(tag, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.label)
+        # The number and role on a light tag above the box, readable over any underlay.
+        width = painter.fontMetrics().horizontalAdvance(self.label) + 8 / scale
+        tag = QRectF(self.rect.left(), self.rect.top() - 15 / scale, width, 14 / scale)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 200))
+        painter.drawRoundedRect(tag, 3 / scale, 3 / scale)
+        painter.restore()
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.label)
         if selected:
             size = self._handle()
             painter.setPen(QPen(SELECTED, 1 / scale))
