@@ -7,7 +7,7 @@ block being edited, Ctrl+Shift+Delete removes it, Ctrl+Shift+Enter adds one afte
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -181,11 +181,22 @@ class TextBlocksEditor(QWidget):
         for row_widget in self._rows:
             row_widget.show_selected(row_widget.row == selected)
         if scroll and selected is not None and selected < len(self._rows):
-            area = self.parentWidget()
-            while area is not None and not isinstance(area, QScrollArea):
-                area = area.parentWidget()
-            if area is not None:
-                area.ensureWidgetVisible(self._rows[selected], 0, 40)
+            self._scroll_to(self._rows[selected])
+
+    def _scroll_to(self, row_widget: QWidget) -> None:
+        """Scroll the builder, up or down only, until ``row_widget`` is in view."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        body = None if area is None else area.widget()
+        if area is None or body is None:
+            return
+        top = row_widget.mapTo(body, QPoint(0, 0)).y()
+        bar, seen = area.verticalScrollBar(), area.viewport().height()
+        if top < bar.value():
+            bar.setValue(top - 8)
+        elif top + row_widget.height() > bar.value() + seen:
+            bar.setValue(top + row_widget.height() - seen + 8)
 
     def add_block(self, after: int | None) -> None:
         row = self._blocks.add(row=None if after is None else after + 1)

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,10 +40,12 @@ class TypographyBar(QWidget):
         super().__init__()
         self._board = board
         self._showing = False
-        grid = QGridLayout(self)
-        grid.setContentsMargins(6, 2, 6, 2)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 2, 6, 2)
+        rows.setSpacing(2)
+        self.first_row, second = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(self.first_row)
+        rows.addLayout(second)
 
         self.heading = QLabel()
         self.font_family = self._combo("Font", self.tr("The font family"))
@@ -84,22 +87,26 @@ class TypographyBar(QWidget):
                                       0.7, 3.0, 0.05)  # fmt: skip
         self.line_height.setSpecialValueText(self.tr("Auto"))
 
-        row = [(self.tr("Font"), self.font_family), (self.tr("Weight"), self.weight),
-               (self.tr("Align"), self.align)]  # fmt: skip
-        grid.addWidget(self.heading, 0, 0, 1, 2)
-        for column, (label, widget) in enumerate(row):
-            grid.addWidget(QLabel(label), 0, 2 + 2 * column, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(widget, 0, 3 + 2 * column)
-        grid.addWidget(self.color, 1, 0)
-        grid.addWidget(self.auto_color, 1, 1)
-        grid.addWidget(QLabel(self.tr("Tracking")), 1, 2, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.tracking, 1, 3)
-        grid.addWidget(QLabel(self.tr("Line height")), 1, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.line_height, 1, 5)
-        grid.addWidget(self.vertical, 1, 6)
-        grid.addWidget(self.outline, 1, 7)
-        grid.addWidget(self.shadow, 1, 8)
-        grid.setColumnStretch(9, 1)
+        self.heading.setMinimumWidth(48)
+        self.first_row.addWidget(self.heading)
+        looks = ((self.tr("Font"), self.font_family), (self.tr("Weight"), self.weight),
+                 (self.tr("Align"), self.align))  # fmt: skip
+        for label, widget in looks:
+            self.first_row.addSpacing(4)
+            self.first_row.addWidget(QLabel(label))
+            self.first_row.addWidget(widget)
+        self.first_row.addStretch(1)
+        second.addWidget(self.color)
+        second.addWidget(self.auto_color)
+        for label, spin in ((self.tr("Tracking"), self.tracking),
+                            (self.tr("Line height"), self.line_height)):  # fmt: skip
+            second.addSpacing(4)
+            second.addWidget(QLabel(label))
+            second.addWidget(spin)
+        second.addSpacing(4)
+        for box in (self.vertical, self.outline, self.shadow):
+            second.addWidget(box)
+        second.addStretch(1)
 
         self.font_family.activated.connect(lambda _: self._set(font=self.font_family.currentData()))
         self.weight.activated.connect(lambda _: self._set(weight=self.weight.currentData()))
@@ -120,12 +127,18 @@ class TypographyBar(QWidget):
         board.blocks.modelReset.connect(self.show_block)
         self.show_block()
 
+    def _controls(self) -> list[QWidget]:
+        return [
+            self.font_family, self.weight, self.align, self.color, self.auto_color,
+            self.tracking, self.line_height, self.vertical, self.outline, self.shadow,
+        ]  # fmt: skip
+
     def _combo(self, name: str, tip: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
         combo.setToolTip(tip)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.setMaximumWidth(190)
+        combo.setMaximumWidth(170)
         return combo
 
     def _spin(self, name: str, tip: str, low: float, high: float, step: float) -> QDoubleSpinBox:
@@ -157,9 +170,8 @@ class TypographyBar(QWidget):
         block = self._board.blocks.block(row) if row is not None else TextBlock()
         self._showing = True
         try:
-            for widget in self.findChildren(QWidget):
-                if widget is not self.heading:
-                    widget.setEnabled(row is not None)
+            for control in self._controls():
+                control.setEnabled(row is not None)
             if row is None:
                 self.heading.setText(self.tr("Select a box to change its look"))
             else:
