@@ -15,9 +15,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from PIL import Image
 from PySide6.QtCore import QItemSelectionModel, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QUndoCommand, QUndoStack
 
@@ -27,6 +26,9 @@ from app.core.spec import Box, TextBlock
 from app.model.builder import BuilderModel
 from app.model.properties import Observable
 from app.model.size_status import size_status
+
+if TYPE_CHECKING:  # Pillow loads with the first preview, after the window is shown
+    from PIL import Image
 
 RENDER_DELAY_MS: Final = 40  # folds a burst of edits into one render
 PREVIEW_MARGIN: Final = 0.3  # ink may reach past the box (outlines, shadows): this many ems

@@ -17,7 +17,7 @@ class LayoutPage(QWidget):
     def __init__(self, board: LayoutBoardModel) -> None:
         super().__init__()
         self.board_view = LayoutBoard(board)
-        self.typography = TypographyBar(board, board.font_families())
+        self.typography = TypographyBar(board, board.font_families)
         self.undo = board.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo = board.undo_stack.createRedoAction(self, self.tr("Redo"))

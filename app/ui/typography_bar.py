@@ -7,6 +7,7 @@ field out of the spec and the role's default applies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from PySide6.QtCore import Qt
@@ -36,9 +37,10 @@ def _swatch(color: str | None) -> QIcon:
 
 
 class TypographyBar(QWidget):
-    def __init__(self, board: LayoutBoardModel, families: list[str]) -> None:
+    def __init__(self, board: LayoutBoardModel, families: Callable[[], list[str]]) -> None:
         super().__init__()
         self._board = board
+        self._families: Callable[[], list[str]] | None = families  # listed on first use
         self._showing = False
         rows = QVBoxLayout(self)
         rows.setContentsMargins(6, 2, 6, 2)
@@ -50,8 +52,6 @@ class TypographyBar(QWidget):
         self.heading = QLabel()
         self.font_family = self._combo("Font", self.tr("The font family"))
         self.font_family.addItem(self.tr("Auto"), None)
-        for family in families:
-            self.font_family.addItem(family, family)
         self.weight = self._combo("Weight", self.tr("The font weight"))
         self.weight.addItem(self.tr("Auto"), None)
         names = {100: self.tr("Thin"), 300: self.tr("Light"), 400: self.tr("Regular"),
@@ -127,6 +127,15 @@ class TypographyBar(QWidget):
         board.blocks.modelReset.connect(self.show_block)
         self.show_block()
 
+    def _list_families(self) -> None:
+        """The fonts, once: listing them loads the bundled font, which the first window does
+        not wait for."""
+        if self._families is not None:
+            for family in self._families():
+                if self.font_family.findData(family) < 0:
+                    self.font_family.addItem(family, family)
+            self._families = None
+
     def _controls(self) -> list[QWidget]:
         return [
             self.font_family, self.weight, self.align, self.color, self.auto_color,
@@ -175,6 +184,7 @@ class TypographyBar(QWidget):
             if row is None:
                 self.heading.setText(self.tr("Select a box to change its look"))
             else:
+                self._list_families()
                 self.heading.setText(self.tr("Text {0}").format(row + 1))
             _pick(self.font_family, block.font)
             _pick(self.weight, block.weight)
