@@ -15,6 +15,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,7 +32,7 @@ BLOCKS = (
 )
 
 
-async def scenes(studio: object, out: Path, suffix: str) -> None:
+async def scenes(studio: object, out: Path, suffix: str, engine: bool) -> None:
     from app.core.spec import Stroke, TextBlock
     from app.main import Studio
 
@@ -103,6 +104,38 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     builder.blocks.set_text(0, "夏日冰饮 第二杯半价")
     await asyncio.sleep(0.2)
     await shot("board-exact-text-after")
+    if engine:
+        await _exact_text_on_the_engine(studio, shot)
+
+
+async def _exact_text_on_the_engine(studio: object, shot: Callable[[str], Awaitable[None]]) -> None:
+    """An exact-text job on the embedded engine: the composite in the gallery, then the board
+    over its text-free background, before and after the headline changes."""
+    from app.core.spec import TextBlock
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window, builder, board = studio.window, studio.builder, studio.layout_board
+    board.show_underlay = False
+    await studio.start(load_settings=False)
+    builder.blocks.set_blocks([TextBlock(role, text, box=box) for role, text, box in BLOCKS])
+    builder.n = 1
+    builder.exact_text = True
+    window.generate()
+    gallery = studio.gallery
+    await until(lambda: [t.state for t in gallery.tiles()] == ["done"], gallery.dataChanged,
+                timeout=180)  # fmt: skip
+    await until(lambda: window.gallery_page.viewer.has_image, gallery.image_ready, timeout=60)
+    await shot("exact-text-gallery")
+    window.tabs.setCurrentWidget(window.layout_page)
+    board.show_underlay = True
+    await until(lambda: board.underlay is not None, board.underlay_changed, timeout=60)
+    board.select(0)
+    await shot("exact-text-board-before")
+    builder.blocks.set_text(0, "夏日冰饮 第二杯半价")
+    await asyncio.sleep(0.3)
+    await shot("exact-text-board-after")
 
 
 def _background(width: int, height: int) -> Image.Image:
@@ -122,6 +155,7 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--engine", action="store_true", help="also an exact-text local draft")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
@@ -143,7 +177,8 @@ def main() -> int:
     studio.window.resize(1280, 800)
     studio.window.show()
     try:
-        loop.run_until_complete(scenes(studio, args.out, f"-{args.language}-{args.theme}"))
+        suffix = f"-{args.language}-{args.theme}"
+        loop.run_until_complete(scenes(studio, args.out, suffix, args.engine))
     finally:
         studio.window._confirmed_close = True
         loop.run_until_complete(studio.stop())
