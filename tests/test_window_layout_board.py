@@ -80,6 +80,8 @@ def test_dragging_a_box_moves_the_block_in_the_spec_and_undo_puts_it_back(studio
     assert (x, y) == pytest.approx((0.1 + 100 / 768, 0.1 + 170 / 1024), abs=2 / 768)
     assert (w, h) == pytest.approx((0.4, 0.2))
     assert studio.builder.spec().texts[0].box == (x, y, w, h)  # what Generate would send
+    studio.preview.recompute()
+    assert f"left {round(x * 100)}%, top {round(y * 100)}%" in studio.preview.prompt
     assert studio.layout_board.selected_row() == 0
     studio.window.layout_page.undo.trigger()
     assert box(studio, 0) == (0.1, 0.1, 0.4, 0.2)
