@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ from app.model.size_status import size_status
 
 if TYPE_CHECKING:  # Pillow loads with the first preview, after the window is shown
     from PIL import Image
+
+log = logging.getLogger(__name__)
 
 RENDER_DELAY_MS: Final = 40  # folds a burst of edits into one render
 PREVIEW_MARGIN: Final = 0.3  # ink may reach past the box (outlines, shadows): this many ems
@@ -290,7 +293,8 @@ class LayoutBoardModel(QObject):
             return
         try:
             result = render_block(block, block.box, size, underlay)
-        except Exception:  # a preview that cannot be drawn is simply not shown
+        except Exception as error:  # a preview that cannot be drawn is simply not shown
+            log.warning("the preview of text %d could not be drawn: %s", row + 1, error)
             result = None
         self._relay.rendered.emit(key, result)
 
