@@ -30,6 +30,7 @@ from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
+from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.model.service_profiles import ServiceProfileModel
@@ -99,6 +100,7 @@ class Studio:
         self.service_profile = ServiceProfileModel(
             self.funnel, self._read_profile, self._forget_profile
         )
+        self.layout_board = LayoutBoardModel(self.builder)
         self.window_state = QSettings(
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -112,6 +114,7 @@ class Studio:
             relay=self.relay,
             state=self.window_state,
             defaults=self.defaults(),
+            layout_board=self.layout_board,
         )
         self.relay.start()
         self.engine: EngineRunner | None = None
@@ -338,6 +341,7 @@ class Studio:
         await self.funnel.in_thread(self.settings_model.close)
         await self.funnel.in_thread(self.api_key.close)
         self.decoder.shutdown()
+        self.layout_board.shutdown()
 
 
 def run(path: Path | None = None) -> int:

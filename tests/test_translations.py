@@ -146,8 +146,11 @@ _KEPT_WORDS = {
 
 
 def _english_words(text: str) -> list[str]:
-    """English words in a shown text (model names aside), where the zh_CN UI should have none."""
-    if text in known_models():
+    """English words in a shown text (model and font names aside), where the zh_CN UI should
+    have none."""
+    from app.typeset.fonts import available_families
+
+    if text in known_models() or text in available_families():
         return []
     text = re.sub(r"https?://\S+", "", text)  # an address is shown as it is
     return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in _KEPT_WORDS]
@@ -155,7 +158,7 @@ def _english_words(text: str) -> list[str]:
 
 ACCESSIBLE_NAMES = (
     "Description", "Add text", "Compiled prompt", "Size", "Variations", "Quality", "Estimate",
-    "Generate", "Cancel", "Gallery",
+    "Generate", "Cancel", "Gallery", "Layout board", "Exact text",
 )  # fmt: skip
 
 

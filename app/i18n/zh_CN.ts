@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -252,10 +251,22 @@
         <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
+        <source>The local engine makes drafts at no cost; this is the service's price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
-</context>
+<message>
+        <source>Exact text</source>
+        <translation>精确文字</translation>
+    </message>
+    <message>
+        <source>Exact text: the model paints the scene with clean space where the boxes are and no text; the studio sets your texts over it, exactly as typed. Changing a text later costs nothing.</source>
+        <translation>精确文字：模型只画场景，在文字框处留出干净的空间且不画任何文字；工作室把你输入的文字原样排在上面。之后修改文字不花钱。</translation>
+    </message>
+    <message>
+        <source>Not included: the {count} partial previews per image, retries, and reference images.</source>
+        <translation>未计入：每张图片的 {count} 个过程预览、重试和参考图。</translation>
+    </message>
+    </context>
 <context>
     <name>JobsPanel</name>
     <message>
@@ -381,7 +392,11 @@
         <source>Save the changes to the spec before closing?</source>
         <translation>关闭前要保存对设计文件的更改吗？</translation>
     </message>
-</context>
+<message>
+        <source>Layout</source>
+        <translation>版式</translation>
+    </message>
+    </context>
 <context>
     <name>Messages</name>
     <message>
@@ -398,7 +413,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1122,4 +1137,148 @@
         <translation>丢弃图片</translation>
     </message>
 </context>
-</TS>
+<context><name>LayoutBoard</name><message>
+        <source>Drag a box to move it, its handles to resize it; it snaps to the centre lines, thirds, margins and other boxes (Alt: no snapping). Arrow keys nudge it (Shift: ten pixels).</source>
+        <translation>拖动文字框可移动，拖动控制点可调整大小；会吸附到中线、三分线、安全边距和其他文字框（按住 Alt 不吸附）。方向键微移（Shift：10 像素）。</translation>
+    </message>
+</context><context><name>LayoutBoardModel</name><message>
+        <source>Move text {0}</source>
+        <translation>移动文字 {0}</translation>
+    </message>
+    <message>
+        <source>Change the look of text {0}</source>
+        <translation>更改文字 {0} 的样式</translation>
+    </message>
+</context><context><name>LayoutPage</name><message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Show the selected variation under the boxes (an exact-text image: its text-free background, so the board shows the composite as it would be set now)</source>
+        <translation>在文字框下方显示选中的变体（精确文字图片显示其无字底图，版式板即按当前设置预览合成效果）</translation>
+    </message>
+</context><context><name>TypographyBar</name><message>
+        <source>The font family</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>The font weight</source>
+        <translation>字重</translation>
+    </message>
+    <message>
+        <source>Thin</source>
+        <translation>极细</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>细体</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中等</translation>
+    </message>
+    <message>
+        <source>Bold</source>
+        <translation>粗体</translation>
+    </message>
+    <message>
+        <source>Black</source>
+        <translation>特粗</translation>
+    </message>
+    <message>
+        <source>How the lines align in the box</source>
+        <translation>文字在框内的对齐方式</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>左对齐</translation>
+    </message>
+    <message>
+        <source>Centre</source>
+        <translation>居中</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>右对齐</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <source>The text colour (Auto: dark or light, by the background)</source>
+        <translation>文字颜色（自动：按背景选深色或浅色）</translation>
+    </message>
+    <message>
+        <source>Dark or light text, by the background</source>
+        <translation>按背景自动选深色或浅色文字</translation>
+    </message>
+    <message>
+        <source>Vertical</source>
+        <translation>竖排</translation>
+    </message>
+    <message>
+        <source>Set in columns, right to left (竖排)</source>
+        <translation>竖排：从右到左分列排版</translation>
+    </message>
+    <message>
+        <source>Outline</source>
+        <translation>描边</translation>
+    </message>
+    <message>
+        <source>Shadow</source>
+        <translation>阴影</translation>
+    </message>
+    <message>
+        <source>Extra space between characters, in ems</source>
+        <translation>字间距（单位：em）</translation>
+    </message>
+    <message>
+        <source>The line pitch, times the size</source>
+        <translation>行距，为字号的倍数</translation>
+    </message>
+    <message>
+        <source>Font</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>字重</translation>
+    </message>
+    <message>
+        <source>Align</source>
+        <translation>对齐</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation>字距</translation>
+    </message>
+    <message>
+        <source>Line height</source>
+        <translation>行高</translation>
+    </message>
+    <message>
+        <source>Text colour</source>
+        <translation>文字颜色</translation>
+    </message>
+    <message>
+        <source>Select a box to change its look</source>
+        <translation>选中一个文字框即可更改样式</translation>
+    </message>
+    <message>
+        <source>Text {0}</source>
+        <translation>文字 {0}</translation>
+    </message>
+</context></TS>

@@ -12,7 +12,7 @@ from app.model.text_blocks import TextBlocksModel
 
 _FIELDS = (
     "description", "style", "ratio", "tier", "size", "quality", "n", "background",
-    "output_format", "output_compression", "model",
+    "output_format", "output_compression", "model", "exact_text",
 )  # fmt: skip
 
 
@@ -30,6 +30,7 @@ class BuilderModel(QObject):
     output_format_changed = Signal(str)
     output_compression_changed = Signal(object)
     model_changed = Signal(str)
+    exact_text_changed = Signal(bool)
     spec_changed = Signal()
 
     description = Observable("")
@@ -43,6 +44,8 @@ class BuilderModel(QObject):
     output_format = Observable("png")
     output_compression: Observable[int | None] = Observable(None)
     model = Observable(DEFAULT_MODEL)
+    exact_text = Observable(False)
+    """Exact-text mode: a text-free scene from the model, the texts set over it by the studio."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,6 +97,7 @@ class BuilderModel(QObject):
             output_compression=self.output_compression,
             model=self.model,
             references=self._references,
+            exact_text=self.exact_text,
         )
 
     def load(self, spec: Spec) -> None:

@@ -14,12 +14,15 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.core.spec import ROLES, TextBlock
+from app.core.spec import ROLES, Box, TextBlock
 
 ROLE_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 """The block's role (headline, subhead...), under this item-data role."""
 
 Index = QModelIndex | QPersistentModelIndex
+_TYPOGRAPHY: Final = frozenset(
+    ("font", "weight", "color", "align", "vertical", "tracking", "line_height", "stroke", "shadow")
+)
 
 
 class TextBlocksModel(QAbstractListModel):
@@ -94,6 +97,20 @@ class TextBlocksModel(QAbstractListModel):
         if role not in ROLES:
             raise ValueError(f"{role!r} is not one of {', '.join(ROLES)}")
         self._replace(row, role=role)
+
+    def set_box(self, row: int, box: Box | None) -> None:
+        """Place the block (fractions of the canvas), or give it back its role's default place."""
+        if box is not None:
+            x, y, w, h = (round(value, 4) for value in box)
+            box = (x, y, w, h)
+        self._replace(row, box=box)
+
+    def set_typography(self, row: int, **changes: Any) -> None:
+        """Change the block's typography fields (font, weight, color, align, vertical...)."""
+        unknown = set(changes) - _TYPOGRAPHY
+        if unknown:
+            raise ValueError(f"not typography: {', '.join(sorted(unknown))}")
+        self._replace(row, **changes)
 
     def _replace(self, row: int, **changes: Any) -> None:
         old = self._blocks[row]

@@ -47,11 +47,26 @@ def keep_parts(
     return parts
 
 
+def side_files(image_file: Path) -> list[Path]:
+    """Every file an exact-text composite at ``image_file`` may have beside it, existing or not:
+    what removing the image for good must remove too."""
+    stem = image_file.with_suffix("")
+    backgrounds = [stem.with_name(f"{stem.name}.background.{ext}") for ext in _EXTENSIONS.values()]
+    return [*backgrounds, stem.with_name(f"{stem.name}.layer.png")]
+
+
+def kept_background(image_file: Path) -> Path | None:
+    """The text-free background kept beside the composite at ``image_file``, if it is one."""
+    stem = image_file.with_suffix("")
+    layer = stem.with_name(f"{stem.name}.layer.png")
+    for extension in _EXTENSIONS.values():
+        background = stem.with_name(f"{stem.name}.background.{extension}")
+        if background.is_file() and layer.is_file():
+            return background
+    return None
+
+
 def kept_parts(record: ImageRecord) -> KeptParts | None:
     """The background and layer kept beside ``record``, or None when it is not a composite."""
-    layer = layer_path(record)
-    for output_format in _EXTENSIONS:
-        background = background_path(record, output_format)
-        if background.is_file() and layer.is_file():
-            return KeptParts(background, layer)
-    return None
+    background = kept_background(record.path)
+    return None if background is None else KeptParts(background, layer_path(record))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.store.db import Database
+from app.store.exact_parts import side_files
 from app.store.records import ACTIVE, ImageRecord, JobRecord, image_from_row, job_from_row
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def empty_trash(db: Database, images_dir: Path, now: str) -> int:
     """Remove every image in the trash, its row and its file; return how many went.
 
     The rows go first, in one transaction, then the files: a crash in between leaves files no
-    row points to (harmless), never a row without its file.
+    row points to (harmless), never a row without its file. An exact-text composite's kept
+    background and text layer go with it.
     """
     doomed = (
         "deleted_at IS NOT NULL OR job_id IN (SELECT id FROM jobs WHERE deleted_at IS NOT NULL)"
@@ -106,7 +108,7 @@ def empty_trash(db: Database, images_dir: Path, now: str) -> int:
             "UPDATE jobs SET purged_at = ? WHERE deleted_at IS NOT NULL AND purged_at IS NULL",
             (now,),
         )
-    for path in files:
+    for path in [file for image in files for file in (image, *side_files(image))]:
         with contextlib.suppress(FileNotFoundError):
             try:
                 os.unlink(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,12 @@ def layer_name(block: TextBlock | BlockLayout) -> str:
 
 def to_pil(image: QImage) -> Image.Image:
     """A QImage as an RGBA Pillow image (straight alpha)."""
+    if image.format() == QImage.Format.Format_ARGB32_Premultiplied and sys.byteorder == "little":
+        # Pillow reads the premultiplied BGRA bytes and unpremultiplies them itself, in one
+        # pass: twice as fast as Qt's conversion followed by a copy (bench_typeset.py).
+        view = memoryview(image.constBits())[: image.sizeInBytes()]
+        size = (image.width(), image.height())
+        return Image.frombuffer("RGBA", size, view, "raw", "BGRa", image.bytesPerLine(), 1)  # type: ignore[arg-type]
     rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
     view = memoryview(rgba.constBits())[: rgba.sizeInBytes()]
     size = (rgba.width(), rgba.height())

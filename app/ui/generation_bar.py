@@ -4,7 +4,15 @@ the live estimate, Generate and Cancel. Choices follow the model's capabilities 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
 
 from app.core.models import ModelError, known_models, model_info
 from app.core.prices import USER_SOURCE
@@ -64,6 +72,17 @@ class GenerationBar(QWidget):
         self.compression.setAccessibleName("Compression")
         self.compression.setToolTip(self.tr("WebP and JPEG compression, 0 to 100"))
 
+        self.exact_text = QToolButton()
+        self.exact_text.setText(self.tr("Exact text"))
+        self.exact_text.setCheckable(True)
+        self.exact_text.setAccessibleName("Exact text")
+        self.exact_text.setToolTip(
+            self.tr(
+                "Exact text: the model paints the scene with clean space where the boxes are and "
+                "no text; the studio sets your texts over it, exactly as typed. Changing a text "
+                "later costs nothing."
+            )
+        )
         self.estimate = QLabel("≈ $—")
         self.estimate.setAccessibleName("Estimate")
         self.estimate.setMinimumWidth(70)
@@ -88,6 +107,7 @@ class GenerationBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.compression)
         layout.addStretch(1)
+        layout.addWidget(self.exact_text)
         layout.addWidget(self.estimate)
         layout.addWidget(self.generate)
         layout.addWidget(self.cancel)
@@ -99,6 +119,7 @@ class GenerationBar(QWidget):
             lambda _: setattr(builder, "quality", self.quality.currentData())
         )
         self.variations.valueChanged.connect(lambda value: setattr(builder, "n", value))
+        self.exact_text.toggled.connect(lambda on: setattr(builder, "exact_text", on))
         self.background.activated.connect(
             lambda _: setattr(builder, "background", self.background.currentData())
         )
@@ -137,6 +158,8 @@ class GenerationBar(QWidget):
         self.variations.setValue(builder.n)
         self.variations.blockSignals(False)
         _select(self.format, builder.output_format)
+        if self.exact_text.isChecked() != builder.exact_text:
+            self.exact_text.setChecked(builder.exact_text)
         compressible = builder.output_format in COMPRESSIBLE
         self.compression.setVisible(compressible)
         self.compression.blockSignals(True)

@@ -26,6 +26,7 @@ from app.model.document import SpecDocument
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.job_queue import JobQueueModel
+from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.ui.builder_panel import BuilderPanel
@@ -33,6 +34,7 @@ from app.ui.gallery_view import ComparePage, GalleryPage
 from app.ui.generation_bar import GenerationBar
 from app.ui.icons import GLYPHS, icon
 from app.ui.jobs_panel import JobsPanel
+from app.ui.layout_page import LayoutPage
 from app.ui.status import Banner, StudioStatusBar
 
 
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         relay: MessageRelay,
         state: QSettings,
         defaults: dict[str, str],
+        layout_board: LayoutBoardModel,
     ) -> None:
         super().__init__()
         self.builder, self.preview, self.document = builder, preview, document
@@ -84,6 +87,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Canvas")
         self.tabs.setDocumentMode(True)
+        self.layout_board = layout_board
+        self.layout_page = LayoutPage(self.layout_board)
+        self.builder_panel.texts.use_selection(self.layout_board.selection)
+        self.tabs.addTab(self.layout_page, self.tr("Layout"))
         self.tabs.addTab(self.gallery_page, self.tr("Variations"))
         self.tabs.addTab(self.compare_page, self.tr("Compare"))
         centre = QWidget()
@@ -192,6 +199,8 @@ class MainWindow(QMainWindow):
         self.document.dirty_changed.connect(lambda _: self._update_title())
         self.document.recent_changed.connect(self._show_recent)
         self.gallery.rowsInserted.connect(self._new_tiles)
+        self.gallery_page.list.selectionModel().currentChanged.connect(self._underlay_source)
+        self.gallery.dataChanged.connect(self._underlay_source)
         relay.posted.connect(self.show_message)
         self._engine_changed(self.generator.engine)
         self._show_recent(self.document.recent)
@@ -265,6 +274,12 @@ class MainWindow(QMainWindow):
         if first == 0:
             self.tabs.setCurrentWidget(self.gallery_page)
             self.gallery_page.select_row(0)
+
+    def _underlay_source(self, *_: object) -> None:
+        """The board's underlay is the selected variation, once it is done."""
+        tile = self.gallery_page.current_tile()
+        done = tile is not None and tile.state == "done"
+        self.layout_board.set_underlay_source(tile.path if done and tile is not None else None)
 
     def _show_recent(self, recent: object) -> None:
         self.recent_menu.clear()

@@ -8,7 +8,7 @@ also moved by dragging its grip (left of its number) to where it should go: a li
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QMimeData, QObject, QPoint, Qt
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -95,6 +96,7 @@ class _BlockRow(QFrame):
             self.role.addItem(role_text(role), role)
         self.role.setCurrentIndex(ROLES.index(block.role))
         self.role.setAccessibleName(f"Role {number}")
+        self.role.installEventFilter(editor)
         self.role.setToolTip(self.tr("Role of text {number}").format(number=number))
         self.role.currentIndexChanged.connect(
             lambda _: blocks.set_role(self.row, self.role.currentData())
@@ -121,6 +123,7 @@ class _BlockRow(QFrame):
         self.up.setEnabled(row > 0)
         self.down.setEnabled(row < blocks.rowCount() - 1)
 
+        self.setObjectName("text-block")
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setAccessibleName(f"Warning {number}")
@@ -156,6 +159,14 @@ class _BlockRow(QFrame):
         metrics = self.text.fontMetrics()
         self.text.setFixedHeight(lines * metrics.lineSpacing() + 14)
 
+    def show_selected(self, selected: bool) -> None:
+        self.setProperty("selected", selected)
+        self.setStyleSheet(
+            "QFrame#text-block { border: 2px solid palette(highlight); border-radius: 3px; }"
+            if selected
+            else ""
+        )
+
     def show_warnings(self, texts: list[str]) -> None:
         self.warning.setText("\n".join(texts))
         self.warning.setVisible(bool(texts))
@@ -176,6 +187,7 @@ class TextBlocksEditor(QWidget):
         self._blocks = blocks
         self._preview = preview
         self._rows: list[_BlockRow] = []
+        self._selection: QItemSelectionModel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._list = QVBoxLayout()
@@ -201,6 +213,48 @@ class TextBlocksEditor(QWidget):
 
     def editor(self, row: int) -> QPlainTextEdit:
         return self._rows[row].text
+
+    def row_widget(self, row: int) -> QFrame:
+        return self._rows[row]
+
+    def use_selection(self, selection: QItemSelectionModel) -> None:
+        """Share the selected block with the layout board: editing a block selects it, and a
+        block selected elsewhere is outlined here and scrolled into view."""
+        self._selection = selection
+        selection.selectionChanged.connect(lambda *_: self._show_selection(scroll=True))
+        self._show_selection(scroll=False)
+
+    def _select(self, row: int) -> None:
+        if self._selection is None or not 0 <= row < self._blocks.rowCount():
+            return
+        index = self._blocks.index(row)
+        if self._selection.currentIndex() != index or not self._selection.isSelected(index):
+            self._selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _show_selection(self, *, scroll: bool) -> None:
+        selected = None
+        if self._selection is not None:
+            rows = self._selection.selectedRows()
+            selected = rows[0].row() if rows else None
+        for row_widget in self._rows:
+            row_widget.show_selected(row_widget.row == selected)
+        if scroll and selected is not None and selected < len(self._rows):
+            self._scroll_to(self._rows[selected])
+
+    def _scroll_to(self, row_widget: QWidget) -> None:
+        """Scroll the builder, up or down only, until ``row_widget`` is in view."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        body = None if area is None else area.widget()
+        if area is None or body is None:
+            return
+        top = row_widget.mapTo(body, QPoint(0, 0)).y()
+        bar, seen = area.verticalScrollBar(), area.viewport().height()
+        if top < bar.value():
+            bar.setValue(top - 8)
+        elif top + row_widget.height() > bar.value() + seen:
+            bar.setValue(top + row_widget.height() - seen + 8)
 
     def add_block(self, after: int | None) -> None:
         row = self._blocks.add(row=None if after is None else after + 1)
@@ -286,6 +340,11 @@ class TextBlocksEditor(QWidget):
         self._drop_line.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            focused = (r.row for r in self._rows if watched in (r.text, r.role))
+            row = next(focused, None)
+            if row is not None:
+                self._select(row)
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             row = next((r.row for r in self._rows if r.text is watched), None)
             if row is not None and self._key(row, event):
@@ -320,6 +379,7 @@ class TextBlocksEditor(QWidget):
         for row_widget in self._rows:
             self._list.addWidget(row_widget)
         self._show_warnings(self._preview.block_warnings)
+        self._show_selection(scroll=False)
 
     def _sync(self, *_: object) -> None:
         for row_widget in self._rows:
