@@ -102,6 +102,7 @@ class MaskModel(QObject):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self._empty = True
         self._stroke: _Stroke | None = None
+        self._capsule = _Capsule()
         self._decoded.connect(self._apply_import, Qt.ConnectionType.QueuedConnection)
 
     # -- reading --------------------------------------------------------------------------
@@ -180,7 +181,7 @@ class MaskModel(QObject):
             return
         rect = QRect(left, top, right - left, bottom - top)
         self._save_tiles(stroke, rect)
-        coverage = _capsule(a, b, r, stroke.hardness, rect)
+        coverage = self._capsule.render(a, b, r, stroke.hardness, rect)
         region = self.pixels[top:bottom, left:right]
         if stroke.erase:
             np.minimum(region, 255 - coverage, out=region)
@@ -325,25 +326,57 @@ class _Stroke:
         self.saved: dict[tuple[int, int], Pixels] = {}  # tile origin (y, x) -> pixels before
 
 
-def _capsule(a: QPointF, b: QPointF, radius: float, hardness: float, rect: QRect) -> Pixels:
-    """Coverage (0..255) over ``rect`` of a brush of ``radius`` swept from ``a`` to ``b``:
-    full out to ``hardness`` x radius (at most radius - 1, for an antialiased edge), none beyond
-    the radius. Pixel (x, y) is sampled at its centre."""
-    ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
-    xs = np.arange(rect.left(), rect.right() + 1, dtype=np.float32) + (0.5 - ax)
-    ys = np.arange(rect.top(), rect.bottom() + 1, dtype=np.float32)[:, None] + (0.5 - ay)
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    if length2 > 1e-9:
-        t = np.clip((xs * dx + ys * dy) / np.float32(length2), 0.0, 1.0)
-    else:
-        t = np.zeros((1, 1), np.float32)  # a dot: the distance to the point itself
-    px = xs - t * np.float32(dx)
-    py = ys - t * np.float32(dy)
-    distance = np.sqrt(px * px + py * py)
-    edge = max(radius * (1.0 - hardness), 1.0)
-    coverage = np.clip((radius - distance) * np.float32(255.0 / edge) + 0.5, 0.0, 255.0)
-    return coverage.astype(np.uint8)
+class _Capsule:
+    """Renders a brush of ``radius`` swept from ``a`` to ``b`` as coverage (0..255) over a
+    rectangle: full out to ``hardness`` x radius (at most radius - 1, for an antialiased edge),
+    none beyond the radius; pixel (x, y) is sampled at its centre.
+
+    The work arrays are kept from one segment to the next: fresh ones of a large brush's size
+    cost more in page faults than the arithmetic does."""
+
+    def __init__(self) -> None:
+        self._floats: npt.NDArray[np.float32] = np.empty(0, np.float32)
+        self._bytes: Pixels = np.empty(0, np.uint8)
+
+    def _scratch(self, height: int, width: int) -> tuple[npt.NDArray[np.float32], ...]:
+        size = height * width
+        if self._floats.size < 3 * size:
+            self._floats = np.empty(3 * size, np.float32)
+            self._bytes = np.empty(size, np.uint8)
+        return tuple(
+            self._floats[i * size : (i + 1) * size].reshape(height, width) for i in range(3)
+        )
+
+    def render(self, a: QPointF, b: QPointF, radius: float, hardness: float, rect: QRect) -> Pixels:
+        height, width = rect.height(), rect.width()
+        along, distance, work = self._scratch(height, width)
+        xs = np.arange(rect.left(), rect.right() + 1, dtype=np.float32) + np.float32(0.5 - a.x())
+        ys = (np.arange(rect.top(), rect.bottom() + 1, dtype=np.float32) + np.float32(0.5 - a.y()))[
+            :, None
+        ]
+        dx, dy = np.float32(b.x() - a.x()), np.float32(b.y() - a.y())
+        length2 = dx * dx + dy * dy
+        # Squared distance to the segment: |p|^2 - t (2 p.d - t |d|^2), t = p.d / |d|^2 in 0..1.
+        np.add(xs * xs, ys * ys, out=distance)
+        if length2 > 1e-9:
+            np.add(xs * dx, ys * dy, out=along)
+            np.multiply(along, np.float32(1.0 / length2), out=work)
+            np.clip(work, 0.0, 1.0, out=work)
+            along *= np.float32(2.0 / length2)  # (2 p.d - t |d|^2) t = (2 p.d / |d|^2 - t) t |d|^2
+            along -= work
+            along *= work
+            along *= length2
+            distance -= along
+            np.maximum(distance, 0.0, out=distance)
+        np.sqrt(distance, out=distance)
+        # Coverage (radius - d) * 255 / edge, as -d * k + (radius * k + 0.5) rounded.
+        k = np.float32(255.0 / max(radius * (1.0 - hardness), 1.0))
+        distance *= -k
+        distance += np.float32(radius) * k + np.float32(0.5)
+        np.clip(distance, 0.0, 255.0, out=distance)
+        coverage = self._bytes[: height * width].reshape(height, width)
+        np.copyto(coverage, distance, casting="unsafe")
+        return coverage
 
 
 Tile = tuple[int, int, Pixels, Pixels]  # origin y, x; pixels before; pixels after

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import enum
 import math
-import sys
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -30,8 +29,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
-    QPixmap,
     QPolygonF,
+    QRegion,
     QResizeEvent,
     QWheelEvent,
 )
@@ -45,6 +44,7 @@ OVERLAY_COLOUR: Final = QColor(255, 40, 90)
 OVERLAY_OPACITY: Final = 0.5
 ZOOM_STEP: Final = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
+REFIT_MS: Final = 120
 LASSO_STEP_PX: Final = 3.0
 """A lasso point is added once the pointer has moved this far on screen."""
 
@@ -56,13 +56,43 @@ class Tool(enum.Enum):
     LASSO = "lasso"
 
 
-def _overlay_colours() -> npt.NDArray[np.uint8]:
-    """For each coverage value, the overlay's pixel in QImage's ARGB32 premultiplied bytes."""
-    alpha = np.arange(256, dtype=np.float32) * OVERLAY_OPACITY
-    channels = [OVERLAY_COLOUR.red(), OVERLAY_COLOUR.green(), OVERLAY_COLOUR.blue()]
-    red, green, blue = (np.round(alpha * c / 255.0) for c in channels)
-    order = (blue, green, red, alpha) if sys.byteorder == "little" else (alpha, red, green, blue)
-    return np.stack([np.round(c) for c in order], axis=1).astype(np.uint8)
+def _overlay_colours() -> npt.NDArray[np.uint32]:
+    """For each coverage value, the overlay's pixel as QImage's ARGB32 premultiplied word."""
+    alpha = np.round(np.arange(256, dtype=np.float64) * OVERLAY_OPACITY)
+    words: npt.NDArray[np.uint32] = alpha.astype(np.uint32) << np.uint32(24)
+    for shift, channel in (
+        (16, OVERLAY_COLOUR.red()),
+        (8, OVERLAY_COLOUR.green()),
+        (0, OVERLAY_COLOUR.blue()),
+    ):
+        words |= np.round(alpha * channel / 255).astype(np.uint32) << np.uint32(shift)
+    return words
+
+
+def _block_means(block: npt.NDArray[np.uint8], k: int) -> npt.NDArray[np.uint8]:
+    """The mean of each k x k block of ``block`` (whose sides are multiples of k)."""
+    if k == 2 and block.strides[1] == 1 and block.ctypes.data % 2 == 0:
+        # Each pair of columns read as one 16-bit number: whole rows at a time, not a byte in two.
+        pairs = block.view(np.uint16)
+        across = (pairs & 0xFF) + (pairs >> 8)
+        total = across[0::2] + across[1::2] + 2
+        return (total >> 2).astype(np.uint8)
+    sums = np.zeros((block.shape[0] // k, block.shape[1] // k), np.uint32)
+    for dy in range(k):
+        for dx in range(k):
+            sums += block[dy::k, dx::k]
+    sums += (k * k) // 2
+    sums //= k * k
+    return sums.astype(np.uint8)
+
+
+def _outline(rect: QRect, width: int = 3) -> QRegion:
+    """The edges of ``rect`` on screen, ``width`` pixels either side of its outline."""
+    if rect.isNull():
+        return QRegion()
+    outer = QRegion(rect.adjusted(-width, -width, width, width))
+    inner = rect.adjusted(width, width, -width, -width)
+    return outer.subtracted(QRegion(inner)) if inner.isValid() else outer
 
 
 class MaskCanvas(QWidget):
@@ -83,17 +113,25 @@ class MaskCanvas(QWidget):
         self._mask: MaskModel | None = None
         self._image_size = QSize()
         self._reduction = 1
-        self._overlay_pixels: npt.NDArray[np.uint8] = np.zeros((1, 1, 4), np.uint8)
+        self._overlay_pixels: npt.NDArray[np.uint32] = np.zeros((1, 1), np.uint32)
         self._overlay = QImage()
         self._colours = _overlay_colours()
-        self._small = QPixmap()
-        self._full_image = QImage()
-        self._full: QPixmap | None = None
+        self._small = QImage()  # the image at the overlay's reduction
+        self._full = QImage()
+        # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
+        # again shortly after the zoom settles (until then ``_small`` is drawn, coarser).
+        self._fitted = QImage()
+        self._fitted_zoom = 0.0
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(REFIT_MS)
+        self._refit.timeout.connect(self._make_fitted)
         self._zoom = 1.0
         self._offset = QPointF()
         self._fit = True
         self._hover: QPointF | None = None
         self._press: QPointF | None = None  # where a rectangle started (image pixels)
+        self._preview = QRect()  # the rectangle's outline on screen
         self._lasso: list[QPointF] = []
         self._pan_from: QPointF | None = None
         self._space = False
@@ -110,7 +148,7 @@ class MaskCanvas(QWidget):
         self._press, self._lasso = None, []
         if self._mask is None or image is None:
             self._image_size = QSize()
-            self._small, self._full, self._full_image = QPixmap(), None, QImage()
+            self._small, self._full, self._fitted = QImage(), QImage(), QImage()
             self._overlay = QImage()
             self.update()
             return
@@ -121,7 +159,7 @@ class MaskCanvas(QWidget):
         self._reduction = max(1, math.ceil(side / OVERLAY_SIDE))
         width = math.ceil(image.width() / self._reduction)
         height = math.ceil(image.height() / self._reduction)
-        self._overlay_pixels = np.zeros((height, width, 4), np.uint8)
+        self._overlay_pixels = np.zeros((height, width), np.uint32)
         self._overlay = QImage(
             self._overlay_pixels.data,
             width,
@@ -129,18 +167,22 @@ class MaskCanvas(QWidget):
             width * 4,
             QImage.Format.Format_ARGB32_Premultiplied,
         )
-        self._full_image = image
-        self._full = None
+        # Drawn as they are on every repaint: in the format the raster engine blends fastest.
+        fast = (
+            QImage.Format.Format_ARGB32_Premultiplied
+            if image.hasAlphaChannel()
+            else QImage.Format.Format_RGB32
+        )
+        self._full = image if image.format() == fast else image.convertToFormat(fast)
+        self._fitted = QImage()
         if self._reduction == 1:
-            self._small = QPixmap.fromImage(image)
+            self._small = self._full
         else:
-            self._small = QPixmap.fromImage(
-                image.scaled(
-                    width,
-                    height,
-                    Qt.AspectRatioMode.IgnoreAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+            self._small = self._full.scaled(
+                width,
+                height,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
         self._mask.changed.connect(self._mask_changed)
         self._draw_overlay(QRect(0, 0, image.width(), image.height()))
@@ -184,8 +226,7 @@ class MaskCanvas(QWidget):
             short_y, short_x = (y1 - y0) * k - block.shape[0], (x1 - x0) * k - block.shape[1]
             if short_y or short_x:  # the image's last row or column of blocks is partial
                 block = np.pad(block, ((0, short_y), (0, short_x)), mode="edge")
-            sums = block.reshape(y1 - y0, k, x1 - x0, k).sum(axis=(1, 3), dtype=np.uint32)
-            block = ((sums + (k * k) // 2) // (k * k)).astype(np.uint8)
+            block = _block_means(block, k)
         self._overlay_pixels[y0:y1, x0:x1] = self._colours[block]
 
     # -- zoom and pan -----------------------------------------------------------------------
@@ -206,7 +247,9 @@ class MaskCanvas(QWidget):
         )
         self._set_zoom(max(zoom, MIN_ZOOM), None)
         size = QPointF(self._image_size.width(), self._image_size.height()) * self._zoom
-        self._offset = QPointF((self.width() - size.x()) / 2, (self.height() - size.y()) / 2)
+        self._offset = QPointF(
+            round((self.width() - size.x()) / 2), round((self.height() - size.y()) / 2)
+        )
         self.update()
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
@@ -220,7 +263,9 @@ class MaskCanvas(QWidget):
         centre = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
         fixed = self.to_image(centre)
         self._zoom = zoom
-        self._offset = centre - fixed * zoom
+        offset = centre - fixed * zoom
+        self._offset = QPointF(round(offset.x()), round(offset.y()))  # whole pixels: 1:1 blits
+        self._refit.start()
         self.zoom_changed.emit(zoom)
 
     def to_image(self, point: QPointF) -> QPointF:
@@ -242,37 +287,58 @@ class MaskCanvas(QWidget):
             painter.end()
             return
         target = self._to_view(QRectF(0, 0, self._image_size.width(), self._image_size.height()))
-        # Magnified pixels stay sharp, so edges can be painted precisely.
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._zoom < 2)
-        base = self._small
-        if self._reduction > 1 and self._zoom > 1 / self._reduction:
-            if self._full is None:
-                self._full = QPixmap.fromImage(self._full_image)
-            base = self._full
-        painter.drawPixmap(target, base, QRectF(base.rect()))
+        if not self._fitted.isNull() and self._fitted_zoom == self._zoom:
+            painter.drawImage(target.topLeft(), self._fitted)
+        else:
+            zoomed_in = self._reduction > 1 and self._zoom > 1 / self._reduction
+            base = self._full if zoomed_in else self._small
+            # Magnified pixels stay sharp, so edges can be painted precisely.
+            smooth = self._zoom < 2 and not self._refit.isActive()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+            painter.drawImage(target, base, QRectF(base.rect()))
         if self._overlay_visible:
+            # Smoothed when shown smaller; magnified, its blocks are drawn as they are (cheaper).
+            minified = self._zoom * self._reduction < 1
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, minified)
             painter.drawImage(target, self._overlay, QRectF(self._overlay.rect()))
         self._paint_tool(painter)
         painter.end()
 
+    def _make_fitted(self) -> None:
+        self._fitted = QImage()
+        width = round(self._image_size.width() * self._zoom)
+        height = round(self._image_size.height() * self._zoom)
+        if self._small.isNull() or width >= self._small.width() or width < 1 or height < 1:
+            return  # zoomed in past the reduced copy: it, or the full image, is drawn
+        self._fitted = self._small.scaled(
+            width,
+            height,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self._fitted_zoom = self._zoom
+        self.update()
+
     def _paint_tool(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        light = QPen(QColor(255, 255, 255, 220), 1.5)
-        dark = QPen(QColor(0, 0, 0, 200), 1.5, Qt.PenStyle.DashLine)
+        # Solid outlines, dark under light, show on any picture (a dashed one costs far more to
+        # draw around a large brush).
+        dark = QPen(QColor(0, 0, 0, 160), 3.0)
+        light = QPen(QColor(255, 255, 255, 230), 1.2)
         shapes: list[QPolygonF | QRectF] = []
         if self._press is not None and self._hover is not None:
             corner = self.to_image(self._hover)
             shapes.append(self._to_view(QRectF(self._press, corner).normalized()))
         if len(self._lasso) > 1:
             shapes.append(QPolygonF([self.to_view(p) for p in self._lasso]))
-        for pen in (light, dark):
+        for pen in (dark, light):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for shape in shapes:
                 if isinstance(shape, QRectF):
                     painter.drawRect(shape)
                 else:
-                    painter.drawPolygon(shape)
+                    painter.drawPolyline(shape)  # closed when released
             if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
                 radius = max(self.brush_size * self._zoom / 2, 1.0)
                 painter.drawEllipse(self._hover, radius, radius)
@@ -319,7 +385,8 @@ class MaskCanvas(QWidget):
         previous = self._cursor_rect()
         self._hover = position
         if self._pan_from is not None:
-            self._offset += position - self._pan_from
+            delta = position - self._pan_from
+            self._offset += QPointF(round(delta.x()), round(delta.y()))
             self._pan_from = position
             self._fit = False
             self.update()
@@ -328,13 +395,23 @@ class MaskCanvas(QWidget):
         if mask is not None and mask.stroking:
             mask.extend_stroke(self.to_image(position))
         elif self._press is not None:
-            self.update()
+            # Only the outline's old and new edges are repainted, not the area inside.
+            self.update(_outline(self._preview).united(_outline(self._rectangle_preview())))
+            self._preview = self._rectangle_preview()
         elif self._lasso:
             last = self.to_view(self._lasso[-1])
             if (position - last).manhattanLength() >= LASSO_STEP_PX:
                 self._lasso.append(self.to_image(position))
-                self.update()
+                self.update(
+                    QRectF(last, position).normalized().toAlignedRect().adjusted(-3, -3, 3, 3)
+                )
         self.update(previous.united(self._cursor_rect()))
+
+    def _rectangle_preview(self) -> QRect:
+        if self._press is None or self._hover is None:
+            return QRect()
+        corner = self.to_image(self._hover)
+        return self._to_view(QRectF(self._press, corner).normalized()).toAlignedRect()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._pan_from is not None and event.button() in (
@@ -351,13 +428,15 @@ class MaskCanvas(QWidget):
             self._mask.end_stroke()
         elif self._press is not None:
             rect = QRectF(self._press, self.to_image(event.position())).normalized()
-            self._press = None
+            self.update(_outline(self._preview))
+            self._press, self._preview = None, QRect()
             self._mask.fill_rect(rect, erase=erase)
-            self.update()
         elif self._lasso:
             polygon, self._lasso = QPolygonF(self._lasso), []
+            self.update(
+                self._to_view(polygon.boundingRect()).toAlignedRect().adjusted(-3, -3, 3, 3)
+            )
             self._mask.fill_polygon(polygon, erase=erase)
-            self.update()
 
     def leaveEvent(self, event: object) -> None:
         self.update(self._cursor_rect())
