@@ -113,6 +113,7 @@ class MaskPainter(QWidget):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setContentsMargins(6, 2, 6, 4)
         self.message.setAccessibleName("Mask message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
