@@ -111,7 +111,11 @@ def test_the_sent_mask_is_what_paste_back_protects(qapp: object) -> None:
     stroke(mask, [(100, 100), (500, 380)], radius=30)
     mask.fill_rect(QRectF(400, 20, 200, 100))
     mask.invert()
+    encode = mask.api_mask_encoder()
     sent = mask.api_mask_png()
+    mask.clear()  # the encoder took its copy before
+    assert encode() == sent
+    mask.undo_stack.undo()
     with Image.open(io.BytesIO(sent)) as image:
         editable = np.asarray(editable_area(image))
     assert ((editable == 255) == (mask.pixels >= 128)).all()

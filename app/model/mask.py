@@ -17,7 +17,7 @@ rectangle that changed, so a view redraws only that.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,11 +128,20 @@ class MaskModel(QObject):
 
     def coverage(self) -> Image.Image:
         """A copy of the mask as a Pillow L image (plain data: safe to hand to a worker)."""
-        return Image.fromarray(np.ascontiguousarray(self.pixels), "L")
+        height, width = self.pixels.shape
+        return Image.frombytes("L", (width, height), self.pixels.tobytes())
 
     def api_mask_png(self) -> bytes:
-        """The mask as the image API takes it: a PNG of the image's size, alpha 0 where painted."""
+        """The mask as the image API takes it: a PNG of the image's size, alpha 0 where painted.
+        Encoding takes a while on a large image (most of a second at 3840x2160): on the GUI
+        thread, prefer ``api_mask_encoder``."""
         return api_mask(self.coverage())
+
+    def api_mask_encoder(self) -> Callable[[], bytes]:
+        """A function that makes ``api_mask_png()`` of the mask as it is now, to run on a worker
+        thread (the copy it encodes is taken here, in a few milliseconds)."""
+        coverage = self.coverage()
+        return lambda: api_mask(coverage)
 
     # -- strokes --------------------------------------------------------------------------
 
