@@ -244,3 +244,32 @@ def test_a_4k_image_is_shown_through_a_reduced_overlay(qtbot: QtBot) -> None:
     assert overlay.pixelColor(550, 500).alpha() > 100  # under the stroke, at half the size
     assert overlay.pixelColor(550, 540).alpha() == 0
     assert mask.pixels[1000, 1100] == 255 and mask.pixels[1100, 1100] == 0
+
+
+def test_switching_images_keeps_a_stroke_in_progress_and_no_image_turns_the_tools_off(
+    painter: MaskPainter,
+) -> None:
+    first = mask_of(painter)
+    canvas = painter.canvas
+    QTest.mousePress(
+        canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(300, 300)
+    )
+    QTest.mouseMove(canvas, QPoint(400, 300))
+    other = QImage(800, 600, QImage.Format.Format_RGB32)
+    other.fill(QColor("white"))
+    second = MaskModel(QSize(800, 600))
+    painter.set_mask(second, other)  # mid-stroke: the stroke is finished on the first mask
+    QTest.mouseRelease(
+        canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(400, 300)
+    )
+    assert first.undo_stack.count() == 1 and not first.is_empty
+    assert second.is_empty and not first.stroking and not second.stroking
+    painter.actions_by_name["undo"].trigger()  # the undo actions follow the mask shown
+    assert not first.is_empty and first.undo_stack.canUndo()
+    with pytest.raises(ValueError, match="size"):
+        painter.set_mask(MaskModel(QSize(10, 10)), other)
+    painter.set_mask(None, None)
+    assert not painter.actions_by_name["brush"].isEnabled()
+    assert not painter.actions_by_name["invert"].isEnabled()
+    drag(canvas, [QPoint(100, 100), QPoint(200, 200)])  # nothing to paint on: nothing happens
+    assert second.is_empty

@@ -371,6 +371,13 @@
     </message>
 </context>
 <context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>Select an image to paint a mask on it.</source>
+        <translation>选择一张图像，在上面绘制蒙版。</translation>
+    </message>
+</context>
+<context>
     <name>MaskModel</name>
     <message>
         <source>Erase</source>

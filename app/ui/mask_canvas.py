@@ -86,6 +86,15 @@ def _block_means(block: npt.NDArray[np.uint8], k: int) -> npt.NDArray[np.uint8]:
     return sums.astype(np.uint8)
 
 
+def check_sizes(mask: MaskModel | None, image: QImage | None) -> None:
+    if mask is not None and image is not None and not image.isNull() and image.size() != mask.size:
+        size, other = image.size(), mask.size
+        raise ValueError(
+            f"the mask is {other.width()}x{other.height()}, "
+            f"the image {size.width()}x{size.height()}: they must be the same size"
+        )
+
+
 def _outline(rect: QRect, width: int = 3) -> QRegion:
     """The edges of ``rect`` on screen, ``width`` pixels either side of its outline."""
     if rect.isNull():
@@ -140,6 +149,7 @@ class MaskCanvas(QWidget):
 
     def set_mask(self, mask: MaskModel | None, image: QImage | None) -> None:
         """Show ``image`` with ``mask`` over it (the mask has the image's size); None for none."""
+        check_sizes(mask, image)
         if self._mask is not None:
             self._mask.changed.disconnect(self._mask_changed)
             if self._mask.stroking:
@@ -152,8 +162,6 @@ class MaskCanvas(QWidget):
             self._overlay = QImage()
             self.update()
             return
-        if image.size() != self._mask.size:
-            raise ValueError("the mask and the image differ in size")
         self._image_size = image.size()
         side = max(image.width(), image.height())
         self._reduction = max(1, math.ceil(side / OVERLAY_SIDE))
@@ -284,6 +292,14 @@ class MaskCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Mid))
         if self._image_size.isEmpty():
+            painter.setPen(
+                self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            )
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.tr("Select an image to paint a mask on it."),
+            )
             painter.end()
             return
         target = self._to_view(QRectF(0, 0, self._image_size.width(), self._image_size.height()))
@@ -306,8 +322,9 @@ class MaskCanvas(QWidget):
 
     def _make_fitted(self) -> None:
         self._fitted = QImage()
-        width = round(self._image_size.width() * self._zoom)
-        height = round(self._image_size.height() * self._zoom)
+        ratio = self.devicePixelRatioF()  # in device pixels: sharp on a HiDPI screen
+        width = round(self._image_size.width() * self._zoom * ratio)
+        height = round(self._image_size.height() * self._zoom * ratio)
         if self._small.isNull() or width >= self._small.width() or width < 1 or height < 1:
             return  # zoomed in past the reduced copy: it, or the full image, is drawn
         self._fitted = self._small.scaled(
@@ -316,6 +333,7 @@ class MaskCanvas(QWidget):
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
+        self._fitted.setDevicePixelRatio(ratio)
         self._fitted_zoom = self._zoom
         self.update()
 
