@@ -339,26 +339,22 @@ class MaskCanvas(QWidget):
 
     def _paint_tool(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Solid outlines, dark under light, show on any picture (a dashed one costs far more to
-        # draw around a large brush).
-        dark = QPen(QColor(0, 0, 0, 160), 3.0)
-        light = QPen(QColor(255, 255, 255, 230), 1.2)
-        shapes: list[QPolygonF | QRectF] = []
-        if self._press is not None and self._hover is not None:
-            corner = self.to_image(self._hover)
-            shapes.append(self._to_view(QRectF(self._press, corner).normalized()))
-        if len(self._lasso) > 1:
-            shapes.append(QPolygonF([self.to_view(p) for p in self._lasso]))
-        for pen in (dark, light):
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Hairlines (cosmetic pens, far cheaper to draw around a large brush than wide ones):
+        # a dark one just outside a light one shows on any picture.
+        dark = QPen(QColor(0, 0, 0, 170), 0)
+        light = QPen(QColor(255, 255, 255, 230), 0)
+        for pen, grow in ((dark, 1.0), (light, 0.0)):
             painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for shape in shapes:
-                if isinstance(shape, QRectF):
-                    painter.drawRect(shape)
-                else:
-                    painter.drawPolyline(shape)  # closed when released
+            if self._press is not None and self._hover is not None:
+                corner = self.to_image(self._hover)
+                rect = self._to_view(QRectF(self._press, corner).normalized())
+                painter.drawRect(rect.adjusted(-grow, -grow, grow, grow))
+            if len(self._lasso) > 1:
+                line = QPolygonF([self.to_view(p) for p in self._lasso])
+                painter.drawPolyline(line.translated(grow, grow))  # closed when released
             if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
-                radius = max(self.brush_size * self._zoom / 2, 1.0)
+                radius = max(self.brush_size * self._zoom / 2, 1.0) + grow
                 painter.drawEllipse(self._hover, radius, radius)
 
     def _cursor_rect(self) -> QRect:
