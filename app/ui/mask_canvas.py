@@ -1,8 +1,8 @@
 """The image with its mask over it, painted with the pointer: brush, eraser, rectangle, lasso.
 
 The mask lives at the image's full size in ``MaskModel``; what is shown is a display copy of it,
-at most ``OVERLAY_SIDE`` pixels on its long side (a whole-number reduction of the image, so a
-block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
+at most 2048 pixels on its long side (``MaskOverlay``: a whole-number reduction of the image, so
+a block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
 its rectangle of that overlay, and only that part of the screen is repainted, so painting on a
 3840x2160 image costs what painting on a small one does. The image itself is shown from a copy
 of the same reduction, and at full size only when zoomed in past it.
@@ -14,11 +14,8 @@ Space + drag pans; the wheel zooms about the pointer.
 from __future__ import annotations
 
 import enum
-import math
 from typing import Final
 
-import numpy as np
-import numpy.typing as npt
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -37,11 +34,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from app.model.mask import MaskModel
+from app.ui.mask_overlay import MaskOverlay
 
-OVERLAY_SIDE: Final = 2048
-"""The display copy of a mask is reduced by a whole number until its long side fits this."""
-OVERLAY_COLOUR: Final = QColor(255, 40, 90)
-OVERLAY_OPACITY: Final = 0.5
 ZOOM_STEP: Final = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
 REFIT_MS: Final = 120
@@ -54,36 +48,6 @@ class Tool(enum.Enum):
     ERASER = "eraser"
     RECTANGLE = "rectangle"
     LASSO = "lasso"
-
-
-def _overlay_colours() -> npt.NDArray[np.uint32]:
-    """For each coverage value, the overlay's pixel as QImage's ARGB32 premultiplied word."""
-    alpha = np.round(np.arange(256, dtype=np.float64) * OVERLAY_OPACITY)
-    words: npt.NDArray[np.uint32] = alpha.astype(np.uint32) << np.uint32(24)
-    for shift, channel in (
-        (16, OVERLAY_COLOUR.red()),
-        (8, OVERLAY_COLOUR.green()),
-        (0, OVERLAY_COLOUR.blue()),
-    ):
-        words |= np.round(alpha * channel / 255).astype(np.uint32) << np.uint32(shift)
-    return words
-
-
-def _block_means(block: npt.NDArray[np.uint8], k: int) -> npt.NDArray[np.uint8]:
-    """The mean of each k x k block of ``block`` (whose sides are multiples of k)."""
-    if k == 2 and block.strides[1] == 1 and block.ctypes.data % 2 == 0:
-        # Each pair of columns read as one 16-bit number: whole rows at a time, not a byte in two.
-        pairs = block.view(np.uint16)
-        across = (pairs & 0xFF) + (pairs >> 8)
-        total = across[0::2] + across[1::2] + 2
-        return (total >> 2).astype(np.uint8)
-    sums = np.zeros((block.shape[0] // k, block.shape[1] // k), np.uint32)
-    for dy in range(k):
-        for dx in range(k):
-            sums += block[dy::k, dx::k]
-    sums += (k * k) // 2
-    sums //= k * k
-    return sums.astype(np.uint8)
 
 
 def check_sizes(mask: MaskModel | None, image: QImage | None) -> None:
@@ -121,10 +85,7 @@ class MaskCanvas(QWidget):
         self._overlay_visible = True
         self._mask: MaskModel | None = None
         self._image_size = QSize()
-        self._reduction = 1
-        self._overlay_pixels: npt.NDArray[np.uint32] = np.zeros((1, 1), np.uint32)
-        self._overlay = QImage()
-        self._colours = _overlay_colours()
+        self._overlay: MaskOverlay | None = None
         self._small = QImage()  # the image at the overlay's reduction
         self._full = QImage()
         # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
@@ -159,22 +120,12 @@ class MaskCanvas(QWidget):
         if self._mask is None or image is None:
             self._image_size = QSize()
             self._small, self._full, self._fitted = QImage(), QImage(), QImage()
-            self._overlay = QImage()
+            self._overlay = None
             self.update()
             return
         self._image_size = image.size()
-        side = max(image.width(), image.height())
-        self._reduction = max(1, math.ceil(side / OVERLAY_SIDE))
-        width = math.ceil(image.width() / self._reduction)
-        height = math.ceil(image.height() / self._reduction)
-        self._overlay_pixels = np.zeros((height, width), np.uint32)
-        self._overlay = QImage(
-            self._overlay_pixels.data,
-            width,
-            height,
-            width * 4,
-            QImage.Format.Format_ARGB32_Premultiplied,
-        )
+        self._overlay = MaskOverlay(image.width(), image.height())
+        width, height = self._overlay.columns, self._overlay.rows
         # Drawn as they are on every repaint: in the format the raster engine blends fastest.
         fast = (
             QImage.Format.Format_ARGB32_Premultiplied
@@ -183,7 +134,7 @@ class MaskCanvas(QWidget):
         )
         self._full = image if image.format() == fast else image.convertToFormat(fast)
         self._fitted = QImage()
-        if self._reduction == 1:
+        if self._overlay.reduction == 1:
             self._small = self._full
         else:
             self._small = self._full.scaled(
@@ -211,31 +162,18 @@ class MaskCanvas(QWidget):
     @property
     def reduction(self) -> int:
         """How many image pixels, across, one pixel of the display overlay stands for."""
-        return self._reduction
+        return 1 if self._overlay is None else self._overlay.reduction
 
     def overlay_image(self) -> QImage:
-        return self._overlay.copy()
+        return QImage() if self._overlay is None else self._overlay.image.copy()
 
     def _mask_changed(self, rect: QRect) -> None:
         self._draw_overlay(rect)
         self.update(self._to_view(QRectF(rect)).toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def _draw_overlay(self, rect: QRect) -> None:
-        """Redraw the overlay's pixels that show ``rect`` of the mask (image pixels)."""
-        assert self._mask is not None
-        k = self._reduction
-        x0, y0 = rect.left() // k, rect.top() // k
-        x1 = min(-(-(rect.right() + 1) // k), self._overlay_pixels.shape[1])
-        y1 = min(-(-(rect.bottom() + 1) // k), self._overlay_pixels.shape[0])
-        if x1 <= x0 or y1 <= y0:
-            return
-        block = self._mask.pixels[y0 * k : y1 * k, x0 * k : x1 * k]
-        if k > 1:
-            short_y, short_x = (y1 - y0) * k - block.shape[0], (x1 - x0) * k - block.shape[1]
-            if short_y or short_x:  # the image's last row or column of blocks is partial
-                block = np.pad(block, ((0, short_y), (0, short_x)), mode="edge")
-            block = _block_means(block, k)
-        self._overlay_pixels[y0:y1, x0:x1] = self._colours[block]
+        if self._overlay is not None and self._mask is not None:
+            self._overlay.redraw(self._mask.pixels, rect)
 
     # -- zoom and pan -----------------------------------------------------------------------
 
@@ -306,17 +244,18 @@ class MaskCanvas(QWidget):
         if not self._fitted.isNull() and self._fitted_zoom == self._zoom:
             painter.drawImage(target.topLeft(), self._fitted)
         else:
-            zoomed_in = self._reduction > 1 and self._zoom > 1 / self._reduction
+            zoomed_in = self.reduction > 1 and self._zoom > 1 / self.reduction
             base = self._full if zoomed_in else self._small
             # Magnified pixels stay sharp, so edges can be painted precisely.
             smooth = self._zoom < 2 and not self._refit.isActive()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             painter.drawImage(target, base, QRectF(base.rect()))
-        if self._overlay_visible:
+        if self._overlay_visible and self._overlay is not None:
             # Smoothed when shown smaller; magnified, its blocks are drawn as they are (cheaper).
-            minified = self._zoom * self._reduction < 1
+            minified = self._zoom * self.reduction < 1
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, minified)
-            painter.drawImage(target, self._overlay, QRectF(self._overlay.rect()))
+            overlay = self._overlay.image
+            painter.drawImage(target, overlay, QRectF(overlay.rect()))
         self._paint_tool(painter)
         painter.end()
 
