@@ -219,12 +219,15 @@ def test_a_corrupt_mask_file_is_refused_and_loses_nothing(
     with qtbot.waitSignal(mask_of(painter).import_failed, timeout=5000):
         painter.import_mask(broken)
     text = painter.message.text()
-    assert "“mask.png” cannot be used as a mask" in text and "unchanged" in text
-    assert "Traceback" not in text
+    assert "“mask.png” cannot be used as a mask: the file is damaged or incomplete" in text
+    assert "unchanged" in text and "object at 0x" not in text
     assert (sent_alpha(painter) == before).all()
     with qtbot.waitSignal(mask_of(painter).import_failed, timeout=5000):
         painter.import_mask(tmp_path / "missing.png")
-    assert "missing.png" in painter.message.text()
+    assert (
+        "“missing.png” cannot be used as a mask: the file cannot be read ("
+        in painter.message.text()
+    )
 
 
 def test_a_4k_image_is_shown_through_a_reduced_overlay(qtbot: QtBot) -> None:

@@ -503,6 +503,26 @@
         <translation>已导入“{name}”。</translation>
     </message>
     <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>it is not an image file that can be read</source>
+        <translation>它不是可以读取的图像文件</translation>
+    </message>
+    <message>
+        <source>the file is damaged or incomplete</source>
+        <translation>文件已损坏或不完整</translation>
+    </message>
+    <message>
+        <source>the image is too large to read safely</source>
+        <translation>图像太大，无法安全读取</translation>
+    </message>
+    <message>
+        <source>the file cannot be read ({detail})</source>
+        <translation>无法读取该文件（{detail}）</translation>
+    </message>
+    <message>
         <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
         <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
     </message>

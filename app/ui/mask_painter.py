@@ -250,11 +250,18 @@ class MaskPainter(QWidget):
             text = self.tr("Imported “{name}”.").format(name=name)
         self.show_message(text)
 
-    def _import_failed(self, path: str, reason: str) -> None:
+    def _import_failed(self, path: str, code: str, detail: str) -> None:
+        reasons = {
+            "empty": self.tr("the file is empty"),
+            "not-image": self.tr("it is not an image file that can be read"),
+            "damaged": self.tr("the file is damaged or incomplete"),
+            "too-large": self.tr("the image is too large to read safely"),
+            "unreadable": self.tr("the file cannot be read ({detail})").format(detail=detail),
+        }
         text = self.tr(
             "“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, "
             "JPEG…), transparent or black where the picture may change. The mask is unchanged."
-        ).format(name=Path(path).name, reason=reason)
+        ).format(name=Path(path).name, reason=reasons.get(code, detail or code))
         self.show_message(text)
 
     def show_message(self, text: str) -> None:
