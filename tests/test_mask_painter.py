@@ -276,3 +276,37 @@ def test_switching_images_keeps_a_stroke_in_progress_and_no_image_turns_the_tool
     assert not painter.actions_by_name["invert"].isEnabled()
     drag(canvas, [QPoint(100, 100), QPoint(200, 200)])  # nothing to paint on: nothing happens
     assert second.is_empty
+
+
+def test_zoom_and_pan_keep_painting_where_the_pointer_is(
+    painter: MaskPainter, qtbot: QtBot
+) -> None:
+    canvas = painter.canvas
+    fitted = canvas.zoom
+    canvas.setFocus()
+    qtbot.waitUntil(canvas.hasFocus)
+    QTest.mouseMove(canvas, QPoint(300, 300))
+    under = canvas.to_image(QPointF(300, 300))
+    QTest.keyClick(canvas, Qt.Key.Key_Plus)
+    QTest.keyClick(canvas, Qt.Key.Key_Plus)
+    assert canvas.zoom == pytest.approx(fitted * 1.25**2)
+    after = canvas.to_image(QPointF(300, 300))
+    assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2  # zoomed about it
+    QTest.mousePress(
+        canvas, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, QPoint(300, 300)
+    )
+    QTest.mouseMove(canvas, QPoint(200, 250))
+    QTest.mouseRelease(
+        canvas, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 250)
+    )
+    panned = canvas.to_image(QPointF(200, 250))
+    assert (
+        abs(panned.x() - after.x()) < 2 and abs(panned.y() - after.y()) < 2
+    )  # the image moved along
+    assert mask_of(painter).is_empty  # panning paints nothing
+    painter.size_box.setValue(10)
+    path = drag(canvas, [QPoint(400, 400), QPoint(420, 400)])
+    alpha = sent_alpha(painter)
+    assert alpha[round(path[0][1]), round((path[0][0] + path[1][0]) / 2)] == 0
+    painter.actions_by_name["fit"].trigger()
+    assert canvas.zoom == pytest.approx(fitted)

@@ -8,7 +8,7 @@ its rectangle of that overlay, and only that part of the screen is repainted, so
 of the same reduction, and at full size only when zoomed in past it.
 
 Mouse: left button paints with the tool (Alt: the opposite, paint <-> erase); middle button or
-Space + drag pans; the wheel zooms about the pointer.
+Space + drag pans; the wheel (or + and -) zooms about the pointer.
 """
 
 from __future__ import annotations
@@ -402,9 +402,14 @@ class MaskCanvas(QWidget):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(ZOOM_STEP, self._hover)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(1 / ZOOM_STEP, self._hover)
         else:
             super().keyPressEvent(event)
 
