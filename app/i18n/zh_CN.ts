@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -239,7 +240,7 @@
         <translation>在线服务：≈ {amount}</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
 </context>
@@ -494,7 +495,7 @@
         <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
     </message>
     <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
         <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
     </message>
     <message>
@@ -542,7 +543,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1132,14 +1133,17 @@
     </message>
 </context>
 <context>
+    <name>_Grip</name>
+    <message>
+        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
+        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
+    </message>
+</context>
+<context>
     <name>gallery</name>
     <message>
         <source>Discard image</source>
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>_Grip</name><message>
-        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
-        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
-    </message>
-</context></TS>
+</TS>
