@@ -1281,4 +1281,152 @@
         <source>Text {0}</source>
         <translation>文字 {0}</translation>
     </message>
+</context><context><name>MaskCanvas</name><message>
+        <source>Select an image to paint a mask on it.</source>
+        <translation>选择一张图像，在上面绘制蒙版。</translation>
+    </message>
+</context><context><name>MaskModel</name><message>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>画笔笔触</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+</context><context><name>MaskPainter</name><message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Brush size in image pixels ([ smaller, ] larger)</source>
+        <translation>画笔大小，以图像像素计（[ 缩小，] 放大）</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Brush hardness: 100% has a sharp edge</source>
+        <translation>画笔硬度：100% 边缘锐利</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>硬度</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Show mask</source>
+        <translation>显示蒙版</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Import mask…</source>
+        <translation>导入蒙版…</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+    <message>
+        <source>Mask images ({patterns});;All files (*)</source>
+        <translation>蒙版图像 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading the mask…</source>
+        <translation>正在读取蒙版…</translation>
+    </message>
+    <message>
+        <source>“{name}” leaves nothing for the model to change: it is opaque (or white) everywhere. A mask is transparent, or black, where the picture may change.</source>
+        <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
+        <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”.</source>
+        <translation>已导入“{name}”。</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>it is not an image file that can be read</source>
+        <translation>它不是可以读取的图像文件</translation>
+    </message>
+    <message>
+        <source>the file is damaged or incomplete</source>
+        <translation>文件已损坏或不完整</translation>
+    </message>
+    <message>
+        <source>the image is too large to read safely</source>
+        <translation>图像太大，无法安全读取</translation>
+    </message>
+    <message>
+        <source>the file cannot be read ({detail})</source>
+        <translation>无法读取该文件（{detail}）</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
+        <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
+    </message>
 </context></TS>
