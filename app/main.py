@@ -26,6 +26,7 @@ from app.model.api_key_model import ApiKeyModel
 from app.model.builder import BuilderModel
 from app.model.connection_test import ConnectionTester
 from app.model.document import SpecDocument
+from app.model.edit_session import EditSession
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.images import ImageDecoder
@@ -35,6 +36,7 @@ from app.model.preview import PreviewModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
+from app.model.versions import VersionImages
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
 from app.ui.i18n import install_translators, ui_language
@@ -87,6 +89,12 @@ class Studio:
             self.gallery,
             spending_cap_usd=self.settings.spending_cap_usd,
         )
+        self.edits = EditSession(
+            self.funnel, self.messages, self.generator, VersionImages(self.decoder),
+            masks_dir=paths.data_dir / "masks",
+            references=lambda: self.builder.spec().references,
+        )  # fmt: skip
+        self.edits.partial_images = self.settings.partial_images
         self.relay = MessageRelay(self.messages)
         self.window_state = QSettings(
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
@@ -101,6 +109,7 @@ class Studio:
             relay=self.relay,
             state=self.window_state,
             defaults=self.defaults(),
+            edits=self.edits,
         )
         self.relay.start()
         self.engine: EngineRunner | None = None
@@ -109,6 +118,7 @@ class Studio:
         self.settings_dialog: Any = None
         self._opened_with: tuple[object, ...] | None = None  # what the service was opened for
         self.local_server: Any = None
+        self.edits.follow_profile(lambda: getattr(self.service, "profile", None))
         self.gallery.favourite_changed.connect(self._favourite)
         self.window.settings_requested.connect(self.open_settings)
         self.settings_model.changed.connect(self._settings_changed)
@@ -188,6 +198,7 @@ class Studio:
 
         key = await self.funnel.in_thread(load_key)
         self.library = await self.funnel.in_thread(Library.open, self.paths)
+        self.edits.attach_library(self.library)
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
         self.ensure_engine()
