@@ -22,6 +22,7 @@ from app.engine.errors import ModerationBlockedError
 from app.engine.service import CompletedImage, ImageEvent, ImageFailed
 from app.main import Studio
 from app.model.conversation import TurnRow
+from app.model.edit_session import spec_of
 from app.store.versions import VersionTree
 from tests.gui_support import USAGE, attach, make_studio, run, shut, until
 
@@ -253,3 +254,176 @@ def _chain_branch_revert_compare(
         return v1, v2
 
     return run(qloop, scenario())
+
+
+def test_a_refused_turn_shows_inline_and_loses_nothing(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService
+) -> None:
+    panel = studio.window.edit_panel
+
+    async def scenario() -> None:
+        await first_image(studio)
+        await turn(studio, qtbot, "add a headline in red", 2)
+        service.refuse_next = True
+        panel.instruction.setPlainText("make the crowd fight")
+        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+        await until(
+            lambda: not studio.edits.busy and len(rows(studio)) == 2
+            and rows(studio)[-1].state == "failed",
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+
+    run(qloop, scenario())
+    refused = rows(studio)[-1]
+    assert refused.instruction == "make the crowd fight" and not refused.image_ids
+    assert refused.failure is not None and refused.failure[0] == "service.moderation"
+    assert len(tree(studio).versions) == 2  # the versions made before are all there
+    assert rows(studio)[0].image_ids and rows(studio)[0].failure is None
+    assert panel.instruction.toPlainText() == "make the crowd fight"  # back, to be changed
+    assert panel.instruction.isEnabled() and panel.send_button.isEnabled()
+    from app.ui.turn_delegate import footer
+
+    text, failed = footer(refused)
+    assert failed and "safety system" in text
+
+
+def test_replace_text_sends_the_new_text_exactly_once_and_not_the_old(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService
+) -> None:
+    panel = studio.window.edit_panel
+
+    async def scenario() -> None:
+        await first_image(studio)
+        panel.replace_button.setChecked(True)
+        assert panel.replace_row.isVisible()
+        assert panel.replace_block.count() == 2 and panel.replace_text.text() == "AI Engineering"
+        panel.replace_text.setText("AI Engineer 训练营")
+        panel.replace_send.click()
+        await until(
+            lambda: len(tree(studio).versions) == 2 and not studio.edits.busy,
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+
+    run(qloop, scenario())
+    prompt = service.requests[-1].prompt
+    assert prompt.count("AI Engineer 训练营") == 1
+    required = [block.text for block in parse_prompt(prompt).blocks]
+    assert required == ["AI Engineer 训练营", "春日限定"]  # the old text is not asked for
+    child = tree(studio).version(tree(studio).current_id)
+    assert child is not None and child.image.parent_image_id == tree(studio).root_id
+    assert [b.text for b in spec_of(child).texts] == ["AI Engineer 训练营", "春日限定"]
+    assert rows(studio)[0].kind == "replace_text"
+    assert rows(studio)[0].instruction == "AI Engineering → AI Engineer 训练营"
+
+
+def test_finalize_shows_the_estimate_first_and_makes_a_larger_child(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService
+) -> None:
+    from app.ui.finalize_dialog import FinalizeDialog
+
+    async def scenario() -> None:
+        draft = await first_image(studio)
+        studio.window.edit_panel.finalize_button.click()
+        dialog = studio.window.edit_panel.finalize_dialog
+        assert isinstance(dialog, FinalizeDialog) and dialog.isVisible()
+        dialog.tier.setCurrentIndex(dialog.tier.findData("2k"))
+        dialog.quality.setCurrentIndex(dialog.quality.findData("high"))
+        assert dialog.size_label.text() == "2048x2048"
+        assert "$" in dialog.estimate.text()
+        dialog.buttons.accepted.emit()
+        await until(
+            lambda: len(tree(studio).versions) == 2 and not studio.edits.busy,
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+        assert tree(studio).version(tree(studio).current_id).image.parent_image_id == draft  # type: ignore[union-attr]
+
+    run(qloop, scenario())
+    request = service.requests[-1]
+    assert (request.kind, request.size, request.quality) == ("edit", "2048x2048", "high")
+    assert [b.text for b in parse_prompt(request.prompt).blocks] == ["AI Engineering", "春日限定"]
+    final = tree(studio).version(tree(studio).current_id)
+    assert final is not None and (final.image.width, final.image.height) == (2048, 2048)
+    assert rows(studio)[0].kind == "finalize"
+
+
+def test_an_imported_mask_is_pasted_back_and_the_change_outside_it_is_shown(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    mask = Image.new("RGBA", (SIDE, SIDE), (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (100, 200, 400, 500))  # the model may change this rectangle only
+    mask_file = tmp_path / "mask.png"
+    mask.save(mask_file)
+
+    async def scenario() -> None:
+        await first_image(studio)
+        studio.edits.use_mask_file(mask_file)
+        await until(lambda: studio.edits.mask is not None, studio.edits.mask_changed)
+        assert studio.window.edit_panel.clear_mask.isEnabled()
+        await turn(studio, qtbot, "a red balloon here", 2)
+
+    run(qloop, scenario())
+    request = service.requests[-1]
+    assert request.mask is not None
+    with Image.open(request.mask) as sent:
+        assert sent.size == (SIDE, SIDE) and sent.mode == "RGBA"
+    original = tree(studio).version(tree(studio).root_id)
+    edited = tree(studio).version(tree(studio).current_id)
+    assert original is not None and edited is not None
+    before = numpy.asarray(Image.open(original.image.path).convert("RGB"))
+    after = numpy.asarray(Image.open(edited.image.path).convert("RGB"))
+    outside = numpy.ones((SIDE, SIDE), bool)
+    outside[200:500, 100:400] = False
+    assert (before[outside] == after[outside]).all()  # every protected pixel is the original's
+    assert (after[250:450, 150:350] == (255, 0, 255)).all()  # the model's inside
+    assert rows(studio)[0].changed_outside_pct == pytest.approx(100.0, abs=1.0)
+    from app.ui.turn_delegate import footer
+
+    assert "outside the mask" in footer(rows(studio)[0])[0]
+
+
+def test_a_mask_of_another_size_is_refused_with_a_reason(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "small.png"
+    Image.new("L", (64, 64), 0).save(wrong)
+    refused: list[tuple[str, object]] = []
+    studio.edits.refused.connect(lambda code, values: refused.append((code, values)))
+
+    async def scenario() -> None:
+        await first_image(studio)
+        studio.edits.use_mask_file(wrong)
+        await until(lambda: bool(refused), studio.edits.refused)
+
+    run(qloop, scenario())
+    assert studio.edits.mask is None
+    assert refused[0][0] == "edit.mask_refused"
+    panel = studio.window.edit_panel
+    assert panel.problem.isVisible() and "64x64" in panel.problem.text()
+
+
+def test_a_service_without_edits_or_masks_says_so_once_and_switches_them_off(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService
+) -> None:
+    panel = studio.window.edit_panel
+    run(qloop, first_image(studio))
+    assert panel.send_button.isEnabled() and panel.import_mask.isEnabled()
+    assert not panel.notice.isVisible()
+
+    service.profile = service.profile.with_known("masks", False)
+    studio.edits.refresh_abilities()
+    assert panel.notice.isVisible() and "masks" in panel.notice.text()
+    assert not panel.import_mask.isEnabled() and not panel.paste_back.isEnabled()
+    assert panel.send_button.isEnabled()
+
+    service.profile = service.profile.with_known("edits", False)
+    studio.edits.refresh_abilities()
+    assert panel.notice.isVisible() and "cannot edit" in panel.notice.text()
+    for widget in (panel.instruction, panel.send_button, panel.finalize_button):
+        assert not widget.isEnabled()
+    before = len(service.requests)
+    assert not studio.edits.send("make it blue")
+    assert len(service.requests) == before  # nothing sent, nothing failing on every turn
+    notices = panel.findChildren(type(panel.notice), "")
+    said = [label for label in notices if label.isVisible() and "cannot edit" in label.text()]
+    assert len(said) == 1  # said once, not again on every turn

@@ -378,9 +378,15 @@ class EditSession(QObject):
                 library.versions.set_current(newest)
             return library.versions.tree_of(pending.source_id)
 
+        self._loading += 1  # a tree being loaded now would not show this turn yet
+        ticket = self._loading
+
         async def recording() -> None:
             try:
                 tree = await self._funnel.in_thread(record)
+                if ticket != self._loading:  # another load began meanwhile: read again
+                    self.reload()
+                    return
                 current = self.tree
                 if current is None or tree is None or current.root_id == tree.root_id:
                     self.tree = tree

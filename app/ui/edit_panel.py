@@ -229,7 +229,7 @@ class EditPanel(QWidget):
             self.session.use_mask_file(Path(path))
 
     def show_problem(self, code: str, values: object) -> None:
-        if not code:
+        if not code or code == "edit.unsupported":  # the notice above already says it
             self.problem.hide()
             return
         self.problem.setText(edit_problem_text(code, values if isinstance(values, dict) else {}))
