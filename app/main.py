@@ -238,11 +238,17 @@ class Studio:
             from app.jobs.run import JobRunner
             from app.store.records import engine_label
 
+            profiles = None
+            if choice.engine != "local":  # what a service cannot do is remembered across runs
+                from app.store.profiles import ServiceProfiles, profiles_file
+
+                profiles = ServiceProfiles(profiles_file(self.paths))
             service = open_service(
                 service_choice,
                 key=None if choice.engine == "local" else key,  # the child needs no real key
                 timeout=settings.timeout_seconds,
                 max_retries=settings.max_retries,
+                profiles=profiles,
             )
             runner = JobRunner(
                 service=service,
