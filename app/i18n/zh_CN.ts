@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -124,7 +125,7 @@
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -136,7 +137,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -389,7 +390,7 @@
         <translation>在线服务：≈ {amount}</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
 </context>
@@ -539,7 +540,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1202,14 +1203,17 @@
     </message>
 </context>
 <context>
+    <name>_Grip</name>
+    <message>
+        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
+        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
+    </message>
+</context>
+<context>
     <name>gallery</name>
     <message>
         <source>Discard image</source>
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>_Grip</name><message>
-        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
-        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
-    </message>
-</context></TS>
+</TS>
