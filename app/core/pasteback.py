@@ -119,3 +119,14 @@ def api_mask(coverage: Image.Image) -> bytes:
     buffer = io.BytesIO()
     mask.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def painted_coverage(mask: Image.Image) -> Image.Image:
+    """The inverse of ``api_mask``: an L image, 255 where ``mask`` lets the model change pixels,
+    0 where they are protected, in between where it partly does (a greyscale mask's grey is its
+    alpha, as ``editable_area`` reads it)."""
+    if mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info:
+        alpha = mask.convert("RGBA").getchannel("A")
+    else:
+        alpha = mask.convert("L")
+    return ImageChops.invert(alpha)

@@ -1,0 +1,468 @@
+"""The image with its mask over it, painted with the pointer: brush, eraser, rectangle, lasso.
+
+The mask lives at the image's full size in ``MaskModel``; what is shown is a display copy of it,
+at most ``OVERLAY_SIDE`` pixels on its long side (a whole-number reduction of the image, so a
+block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
+its rectangle of that overlay, and only that part of the screen is repainted, so painting on a
+3840x2160 image costs what painting on a small one does. The image itself is shown from a copy
+of the same reduction, and at full size only when zoomed in past it.
+
+Mouse: left button paints with the tool (Alt: the opposite, paint <-> erase); middle button or
+Space + drag pans; the wheel zooms about the pointer.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QRegion,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from app.model.mask import MaskModel
+
+OVERLAY_SIDE: Final = 2048
+"""The display copy of a mask is reduced by a whole number until its long side fits this."""
+OVERLAY_COLOUR: Final = QColor(255, 40, 90)
+OVERLAY_OPACITY: Final = 0.5
+ZOOM_STEP: Final = 1.25
+MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
+REFIT_MS: Final = 120
+LASSO_STEP_PX: Final = 3.0
+"""A lasso point is added once the pointer has moved this far on screen."""
+
+
+class Tool(enum.Enum):
+    BRUSH = "brush"
+    ERASER = "eraser"
+    RECTANGLE = "rectangle"
+    LASSO = "lasso"
+
+
+def _overlay_colours() -> npt.NDArray[np.uint32]:
+    """For each coverage value, the overlay's pixel as QImage's ARGB32 premultiplied word."""
+    alpha = np.round(np.arange(256, dtype=np.float64) * OVERLAY_OPACITY)
+    words: npt.NDArray[np.uint32] = alpha.astype(np.uint32) << np.uint32(24)
+    for shift, channel in (
+        (16, OVERLAY_COLOUR.red()),
+        (8, OVERLAY_COLOUR.green()),
+        (0, OVERLAY_COLOUR.blue()),
+    ):
+        words |= np.round(alpha * channel / 255).astype(np.uint32) << np.uint32(shift)
+    return words
+
+
+def _block_means(block: npt.NDArray[np.uint8], k: int) -> npt.NDArray[np.uint8]:
+    """The mean of each k x k block of ``block`` (whose sides are multiples of k)."""
+    if k == 2 and block.strides[1] == 1 and block.ctypes.data % 2 == 0:
+        # Each pair of columns read as one 16-bit number: whole rows at a time, not a byte in two.
+        pairs = block.view(np.uint16)
+        across = (pairs & 0xFF) + (pairs >> 8)
+        total = across[0::2] + across[1::2] + 2
+        return (total >> 2).astype(np.uint8)
+    sums = np.zeros((block.shape[0] // k, block.shape[1] // k), np.uint32)
+    for dy in range(k):
+        for dx in range(k):
+            sums += block[dy::k, dx::k]
+    sums += (k * k) // 2
+    sums //= k * k
+    return sums.astype(np.uint8)
+
+
+def _outline(rect: QRect, width: int = 3) -> QRegion:
+    """The edges of ``rect`` on screen, ``width`` pixels either side of its outline."""
+    if rect.isNull():
+        return QRegion()
+    outer = QRegion(rect.adjusted(-width, -width, width, width))
+    inner = rect.adjusted(width, width, -width, -width)
+    return outer.subtracted(QRegion(inner)) if inner.isValid() else outer
+
+
+class MaskCanvas(QWidget):
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Mask canvas")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMinimumSize(160, 120)
+        self.tool = Tool.BRUSH
+        self.brush_size = 64.0
+        """The brush's diameter, in image pixels."""
+        self.hardness = 1.0
+        self._overlay_visible = True
+        self._mask: MaskModel | None = None
+        self._image_size = QSize()
+        self._reduction = 1
+        self._overlay_pixels: npt.NDArray[np.uint32] = np.zeros((1, 1), np.uint32)
+        self._overlay = QImage()
+        self._colours = _overlay_colours()
+        self._small = QImage()  # the image at the overlay's reduction
+        self._full = QImage()
+        # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
+        # again shortly after the zoom settles (until then ``_small`` is drawn, coarser).
+        self._fitted = QImage()
+        self._fitted_zoom = 0.0
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(REFIT_MS)
+        self._refit.timeout.connect(self._make_fitted)
+        self._zoom = 1.0
+        self._offset = QPointF()
+        self._fit = True
+        self._hover: QPointF | None = None
+        self._press: QPointF | None = None  # where a rectangle started (image pixels)
+        self._preview = QRect()  # the rectangle's outline on screen
+        self._lasso: list[QPointF] = []
+        self._pan_from: QPointF | None = None
+        self._space = False
+
+    # -- what is shown ----------------------------------------------------------------------
+
+    def set_mask(self, mask: MaskModel | None, image: QImage | None) -> None:
+        """Show ``image`` with ``mask`` over it (the mask has the image's size); None for none."""
+        if self._mask is not None:
+            self._mask.changed.disconnect(self._mask_changed)
+            if self._mask.stroking:
+                self._mask.end_stroke()
+        self._mask = mask if image is not None and not image.isNull() else None
+        self._press, self._lasso = None, []
+        if self._mask is None or image is None:
+            self._image_size = QSize()
+            self._small, self._full, self._fitted = QImage(), QImage(), QImage()
+            self._overlay = QImage()
+            self.update()
+            return
+        if image.size() != self._mask.size:
+            raise ValueError("the mask and the image differ in size")
+        self._image_size = image.size()
+        side = max(image.width(), image.height())
+        self._reduction = max(1, math.ceil(side / OVERLAY_SIDE))
+        width = math.ceil(image.width() / self._reduction)
+        height = math.ceil(image.height() / self._reduction)
+        self._overlay_pixels = np.zeros((height, width), np.uint32)
+        self._overlay = QImage(
+            self._overlay_pixels.data,
+            width,
+            height,
+            width * 4,
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        # Drawn as they are on every repaint: in the format the raster engine blends fastest.
+        fast = (
+            QImage.Format.Format_ARGB32_Premultiplied
+            if image.hasAlphaChannel()
+            else QImage.Format.Format_RGB32
+        )
+        self._full = image if image.format() == fast else image.convertToFormat(fast)
+        self._fitted = QImage()
+        if self._reduction == 1:
+            self._small = self._full
+        else:
+            self._small = self._full.scaled(
+                width,
+                height,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self._mask.changed.connect(self._mask_changed)
+        self._draw_overlay(QRect(0, 0, image.width(), image.height()))
+        self.fit_to_view()
+
+    @property
+    def mask_model(self) -> MaskModel | None:
+        return self._mask
+
+    @property
+    def overlay_visible(self) -> bool:
+        return self._overlay_visible
+
+    def set_overlay_visible(self, visible: bool) -> None:
+        self._overlay_visible = visible
+        self.update()
+
+    @property
+    def reduction(self) -> int:
+        """How many image pixels, across, one pixel of the display overlay stands for."""
+        return self._reduction
+
+    def overlay_image(self) -> QImage:
+        return self._overlay.copy()
+
+    def _mask_changed(self, rect: QRect) -> None:
+        self._draw_overlay(rect)
+        self.update(self._to_view(QRectF(rect)).toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def _draw_overlay(self, rect: QRect) -> None:
+        """Redraw the overlay's pixels that show ``rect`` of the mask (image pixels)."""
+        assert self._mask is not None
+        k = self._reduction
+        x0, y0 = rect.left() // k, rect.top() // k
+        x1 = min(-(-(rect.right() + 1) // k), self._overlay_pixels.shape[1])
+        y1 = min(-(-(rect.bottom() + 1) // k), self._overlay_pixels.shape[0])
+        if x1 <= x0 or y1 <= y0:
+            return
+        block = self._mask.pixels[y0 * k : y1 * k, x0 * k : x1 * k]
+        if k > 1:
+            short_y, short_x = (y1 - y0) * k - block.shape[0], (x1 - x0) * k - block.shape[1]
+            if short_y or short_x:  # the image's last row or column of blocks is partial
+                block = np.pad(block, ((0, short_y), (0, short_x)), mode="edge")
+            block = _block_means(block, k)
+        self._overlay_pixels[y0:y1, x0:x1] = self._colours[block]
+
+    # -- zoom and pan -----------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        """Screen pixels per image pixel."""
+        return self._zoom
+
+    def fit_to_view(self) -> None:
+        self._fit = True
+        if self._image_size.isEmpty():
+            return
+        margin = 8
+        zoom = min(
+            (self.width() - 2 * margin) / self._image_size.width(),
+            (self.height() - 2 * margin) / self._image_size.height(),
+        )
+        self._set_zoom(max(zoom, MIN_ZOOM), None)
+        size = QPointF(self._image_size.width(), self._image_size.height()) * self._zoom
+        self._offset = QPointF(
+            round((self.width() - size.x()) / 2), round((self.height() - size.y()) / 2)
+        )
+        self.update()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom about ``anchor`` (a point on the widget; its centre by default)."""
+        self._fit = False
+        self._set_zoom(self._zoom * factor, anchor)
+        self.update()
+
+    def _set_zoom(self, zoom: float, anchor: QPointF | None) -> None:
+        zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+        centre = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        fixed = self.to_image(centre)
+        self._zoom = zoom
+        offset = centre - fixed * zoom
+        self._offset = QPointF(round(offset.x()), round(offset.y()))  # whole pixels: 1:1 blits
+        self._refit.start()
+        self.zoom_changed.emit(zoom)
+
+    def to_image(self, point: QPointF) -> QPointF:
+        """A point on the widget in image pixels."""
+        return (point - self._offset) / self._zoom
+
+    def to_view(self, point: QPointF) -> QPointF:
+        return point * self._zoom + self._offset
+
+    def _to_view(self, rect: QRectF) -> QRectF:
+        return QRectF(self.to_view(rect.topLeft()), rect.size() * self._zoom)
+
+    # -- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Mid))
+        if self._image_size.isEmpty():
+            painter.end()
+            return
+        target = self._to_view(QRectF(0, 0, self._image_size.width(), self._image_size.height()))
+        if not self._fitted.isNull() and self._fitted_zoom == self._zoom:
+            painter.drawImage(target.topLeft(), self._fitted)
+        else:
+            zoomed_in = self._reduction > 1 and self._zoom > 1 / self._reduction
+            base = self._full if zoomed_in else self._small
+            # Magnified pixels stay sharp, so edges can be painted precisely.
+            smooth = self._zoom < 2 and not self._refit.isActive()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+            painter.drawImage(target, base, QRectF(base.rect()))
+        if self._overlay_visible:
+            # Smoothed when shown smaller; magnified, its blocks are drawn as they are (cheaper).
+            minified = self._zoom * self._reduction < 1
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, minified)
+            painter.drawImage(target, self._overlay, QRectF(self._overlay.rect()))
+        self._paint_tool(painter)
+        painter.end()
+
+    def _make_fitted(self) -> None:
+        self._fitted = QImage()
+        width = round(self._image_size.width() * self._zoom)
+        height = round(self._image_size.height() * self._zoom)
+        if self._small.isNull() or width >= self._small.width() or width < 1 or height < 1:
+            return  # zoomed in past the reduced copy: it, or the full image, is drawn
+        self._fitted = self._small.scaled(
+            width,
+            height,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self._fitted_zoom = self._zoom
+        self.update()
+
+    def _paint_tool(self, painter: QPainter) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Solid outlines, dark under light, show on any picture (a dashed one costs far more to
+        # draw around a large brush).
+        dark = QPen(QColor(0, 0, 0, 160), 3.0)
+        light = QPen(QColor(255, 255, 255, 230), 1.2)
+        shapes: list[QPolygonF | QRectF] = []
+        if self._press is not None and self._hover is not None:
+            corner = self.to_image(self._hover)
+            shapes.append(self._to_view(QRectF(self._press, corner).normalized()))
+        if len(self._lasso) > 1:
+            shapes.append(QPolygonF([self.to_view(p) for p in self._lasso]))
+        for pen in (dark, light):
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for shape in shapes:
+                if isinstance(shape, QRectF):
+                    painter.drawRect(shape)
+                else:
+                    painter.drawPolyline(shape)  # closed when released
+            if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
+                radius = max(self.brush_size * self._zoom / 2, 1.0)
+                painter.drawEllipse(self._hover, radius, radius)
+
+    def _cursor_rect(self) -> QRect:
+        if self._hover is None:
+            return QRect()
+        radius = self.brush_size * self._zoom / 2 + 3
+        return QRectF(
+            self._hover - QPointF(radius, radius), QSize(1, 1) * 2 * radius
+        ).toAlignedRect()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def _erasing(self, event: QMouseEvent) -> bool:
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        return (self.tool == Tool.ERASER) != alt
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            event.button() == Qt.MouseButton.LeftButton and self._space
+        ):
+            self._pan_from = position
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if event.button() != Qt.MouseButton.LeftButton or self._mask is None:
+            return
+        point = self.to_image(position)
+        if self.tool in (Tool.BRUSH, Tool.ERASER):
+            self._mask.begin_stroke(
+                point,
+                radius=self.brush_size / 2,
+                hardness=self.hardness,
+                erase=self._erasing(event),
+            )
+        elif self.tool == Tool.RECTANGLE:
+            self._press = point
+        else:
+            self._lasso = [point]
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        previous = self._cursor_rect()
+        self._hover = position
+        if self._pan_from is not None:
+            delta = position - self._pan_from
+            self._offset += QPointF(round(delta.x()), round(delta.y()))
+            self._pan_from = position
+            self._fit = False
+            self.update()
+            return
+        mask = self._mask
+        if mask is not None and mask.stroking:
+            mask.extend_stroke(self.to_image(position))
+        elif self._press is not None:
+            # Only the outline's old and new edges are repainted, not the area inside.
+            self.update(_outline(self._preview).united(_outline(self._rectangle_preview())))
+            self._preview = self._rectangle_preview()
+        elif self._lasso:
+            last = self.to_view(self._lasso[-1])
+            if (position - last).manhattanLength() >= LASSO_STEP_PX:
+                self._lasso.append(self.to_image(position))
+                self.update(
+                    QRectF(last, position).normalized().toAlignedRect().adjusted(-3, -3, 3, 3)
+                )
+        self.update(previous.united(self._cursor_rect()))
+
+    def _rectangle_preview(self) -> QRect:
+        if self._press is None or self._hover is None:
+            return QRect()
+        corner = self.to_image(self._hover)
+        return self._to_view(QRectF(self._press, corner).normalized()).toAlignedRect()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
+            self._pan_from = None
+            self.setCursor(Qt.CursorShape.CrossCursor)
+            return
+        if event.button() != Qt.MouseButton.LeftButton or self._mask is None:
+            return
+        erase = self._erasing(event)
+        if self._mask.stroking:
+            self._mask.end_stroke()
+        elif self._press is not None:
+            rect = QRectF(self._press, self.to_image(event.position())).normalized()
+            self.update(_outline(self._preview))
+            self._press, self._preview = None, QRect()
+            self._mask.fill_rect(rect, erase=erase)
+        elif self._lasso:
+            polygon, self._lasso = QPolygonF(self._lasso), []
+            self.update(
+                self._to_view(polygon.boundingRect()).toAlignedRect().adjusted(-3, -3, 3, 3)
+            )
+            self._mask.fill_polygon(polygon, erase=erase)
+
+    def leaveEvent(self, event: object) -> None:
+        self.update(self._cursor_rect())
+        self._hover = None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(ZOOM_STEP**steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            super().keyReleaseEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fit:
+            self.fit_to_view()
