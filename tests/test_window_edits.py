@@ -427,3 +427,42 @@ def test_a_service_without_edits_or_masks_says_so_once_and_switches_them_off(
     notices = panel.findChildren(type(panel.notice), "")
     said = [label for label in notices if label.isVisible() and "cannot edit" in label.text()]
     assert len(said) == 1  # said once, not again on every turn
+
+
+def test_a_painted_mask_goes_with_the_turn_and_is_pasted_back(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, studio: Studio, service: EditService
+) -> None:
+    from PySide6.QtCore import QRectF
+
+    panel = studio.window.edit_panel
+
+    async def scenario() -> None:
+        await first_image(studio)
+        panel.paint_mask.setChecked(True)
+        assert panel.painter.isVisible()
+        await until(lambda: panel.painter.mask_model is not None, studio.edits.images.image_ready)
+        mask = panel.painter.mask_model
+        assert mask is not None
+        mask.fill_rect(QRectF(600, 100, 300, 200))  # the model may change this area only
+        assert "marked area" in panel.mask_label.text() and panel.clear_mask.isEnabled()
+        await turn(studio, qtbot, "a kite in the sky", 2)
+
+    run(qloop, scenario())
+    request = service.requests[-1]
+    assert request.mask is not None
+    with Image.open(request.mask) as sent:
+        assert sent.size == (SIDE, SIDE)
+        alpha = numpy.asarray(sent.getchannel("A"))
+    assert (alpha[100:300, 600:900] == 0).all() and alpha[:100].min() == 255
+    original = tree(studio).version(tree(studio).root_id)
+    edited = tree(studio).version(tree(studio).current_id)
+    assert original is not None and edited is not None
+    before = numpy.asarray(Image.open(original.image.path).convert("RGB"))
+    after = numpy.asarray(Image.open(edited.image.path).convert("RGB"))
+    outside = numpy.ones((SIDE, SIDE), bool)
+    outside[100:300, 600:900] = False
+    assert (before[outside] == after[outside]).all()
+    assert rows(studio)[0].changed_outside_pct is not None
+    # The new version has a mask of its own, empty: nothing painted goes with the next turn.
+    panel_mask = panel.painter.mask_model
+    assert panel_mask is None or panel_mask.is_empty

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -120,11 +121,19 @@
         <translation>在“变体”中选择一张图片，然后说出要修改的地方。</translation>
     </message>
     <message>
+        <source>Paint mask</source>
+        <translation>绘制蒙版</translation>
+    </message>
+    <message>
+        <source>Paint where the image may change; the rest is kept</source>
+        <translation>涂出允许修改的区域；其余部分保持不变</translation>
+    </message>
+    <message>
         <source>Import mask…</source>
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -136,7 +145,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -389,7 +398,7 @@
         <translation>在线服务：≈ {amount}</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
 </context>
@@ -524,6 +533,136 @@
     </message>
 </context>
 <context>
+    <name>MaskModel</name>
+    <message>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>画笔笔触</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+</context>
+<context>
+    <name>MaskPainter</name>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Brush size in image pixels ([ smaller, ] larger)</source>
+        <translation>画笔大小，以图像像素计（[ 缩小，] 放大）</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Brush hardness: 100% has a sharp edge</source>
+        <translation>画笔硬度：100% 边缘锐利</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>硬度</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Show mask</source>
+        <translation>显示蒙版</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Import mask…</source>
+        <translation>导入蒙版…</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+    <message>
+        <source>Mask images ({patterns});;All files (*)</source>
+        <translation>蒙版图像 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading the mask…</source>
+        <translation>正在读取蒙版…</translation>
+    </message>
+    <message>
+        <source>“{name}” leaves nothing for the model to change: it is opaque (or white) everywhere. A mask is transparent, or black, where the picture may change.</source>
+        <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
+        <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”.</source>
+        <translation>已导入“{name}”。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
+        <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
+    </message>
+</context>
+<context>
     <name>Messages</name>
     <message>
         <source>, </source>
@@ -539,7 +678,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1215,128 +1354,4 @@
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>MaskModel</name><message>
-        <source>Erase</source>
-        <translation>擦除</translation>
-    </message>
-    <message>
-        <source>Brush stroke</source>
-        <translation>画笔笔触</translation>
-    </message>
-    <message>
-        <source>Rectangle</source>
-        <translation>矩形</translation>
-    </message>
-    <message>
-        <source>Lasso</source>
-        <translation>套索</translation>
-    </message>
-    <message>
-        <source>Invert mask</source>
-        <translation>反转蒙版</translation>
-    </message>
-    <message>
-        <source>Clear mask</source>
-        <translation>清除蒙版</translation>
-    </message>
-    <message>
-        <source>Import mask</source>
-        <translation>导入蒙版</translation>
-    </message>
-</context><context><name>MaskPainter</name><message>
-        <source>Brush</source>
-        <translation>画笔</translation>
-    </message>
-    <message>
-        <source>Eraser</source>
-        <translation>橡皮擦</translation>
-    </message>
-    <message>
-        <source>Rectangle</source>
-        <translation>矩形</translation>
-    </message>
-    <message>
-        <source>Lasso</source>
-        <translation>套索</translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> 像素</translation>
-    </message>
-    <message>
-        <source>Brush size in image pixels ([ smaller, ] larger)</source>
-        <translation>画笔大小，以图像像素计（[ 缩小，] 放大）</translation>
-    </message>
-    <message>
-        <source> %</source>
-        <translation> %</translation>
-    </message>
-    <message>
-        <source>Brush hardness: 100% has a sharp edge</source>
-        <translation>画笔硬度：100% 边缘锐利</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <source>Hardness</source>
-        <translation>硬度</translation>
-    </message>
-    <message>
-        <source>Invert mask</source>
-        <translation>反转蒙版</translation>
-    </message>
-    <message>
-        <source>Clear mask</source>
-        <translation>清除蒙版</translation>
-    </message>
-    <message>
-        <source>Show mask</source>
-        <translation>显示蒙版</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>重做</translation>
-    </message>
-    <message>
-        <source>Import mask…</source>
-        <translation>导入蒙版…</translation>
-    </message>
-    <message>
-        <source>Fit</source>
-        <translation>适合窗口</translation>
-    </message>
-    <message>
-        <source>Import mask</source>
-        <translation>导入蒙版</translation>
-    </message>
-    <message>
-        <source>Mask images ({patterns});;All files (*)</source>
-        <translation>蒙版图像 ({patterns});;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Reading the mask…</source>
-        <translation>正在读取蒙版…</translation>
-    </message>
-    <message>
-        <source>“{name}” leaves nothing for the model to change: it is opaque (or white) everywhere. A mask is transparent, or black, where the picture may change.</source>
-        <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
-    </message>
-    <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
-        <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
-    </message>
-    <message>
-        <source>Imported “{name}”.</source>
-        <translation>已导入“{name}”。</translation>
-    </message>
-    <message>
-        <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
-        <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
-    </message>
-</context></TS>
+</TS>

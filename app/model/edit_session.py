@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 
 from app.core.edit_turns import (
     TurnError,
@@ -35,6 +35,7 @@ from app.core.spec import Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
 from app.model.conversation import ConversationModel, TurnRow
 from app.model.generation import Generator, failure_of
+from app.model.mask import MaskModel
 from app.model.properties import Observable
 from app.model.tasks import TaskFunnel
 from app.model.versions import VersionImages, VersionTreeModel
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from app.store.library import Library
 
 MAX_VARIATIONS: Final = 4
+KEPT_MASKS: Final = 4  # painted masks kept (one 3840x2160 mask is 8 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,9 @@ class EditSession(QObject):
         self._changed_outside: dict[str, float] = {}
         self._loading = 0
         self._recording = 0  # turns that ended and are being written to the library
+        self._encoding = 0  # painted masks being written before their turn is sent
+        self._painted: dict[int, MaskModel] = {}  # painted masks by version, newest last
+        self._painted_file: Path | None = None
         generator.job_ended.connect(self._job_ended)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
         self.tree_changed.connect(self._show)
@@ -241,6 +246,26 @@ class EditSession(QObject):
 
     def clear_mask(self) -> None:
         self.mask = None
+        painted = self.painted_mask(create=False)
+        if painted is not None:
+            painted.clear()
+
+    def painted_mask(self, *, create: bool = True) -> MaskModel | None:
+        """The mask painted on the current version (made on first use; a few are kept, so
+        going back to a version finds its mask)."""
+        version = self.current()
+        if version is None:
+            return None
+        image_id = version.image.id
+        model = self._painted.pop(image_id, None)
+        if model is None and create:
+            model = MaskModel(QSize(version.image.width, version.image.height), self)
+        if model is not None:
+            self._painted[image_id] = model
+        while len(self._painted) > KEPT_MASKS:
+            oldest = next(iter(self._painted))
+            self._painted.pop(oldest).deleteLater()
+        return model
 
     # Turns
     def plan_turn(
@@ -266,7 +291,8 @@ class EditSession(QObject):
         if size is None and is_valid_size(image.width, image.height):
             size = Size(image.width, image.height)
         same_size = size is None or (size.width, size.height) == (image.width, image.height)
-        mask = self.mask if self.abilities.masks and same_size else None
+        chosen = self._painted_file if self._painted_file is not None else self.mask
+        mask = chosen if self.abilities.masks and same_size else None
         plan = plan_edit(
             spec,
             instruction=instruction,
@@ -331,11 +357,52 @@ class EditSession(QObject):
         if not self.abilities.edits:
             self.refused.emit("edit.unsupported", {})
             return False
+        painted = self._painted.get(version.image.id)
+        if painted is not None and not painted.is_empty and self.abilities.masks:
+            # The painted mask goes as the API's PNG; encoding a large one takes most of a
+            # second, so it is written off the GUI thread from a copy taken now.
+            encode = painted.api_mask_encoder()
+            target = self._masks_dir / f"painted-{uuid.uuid4().hex}.png"
+
+            def write() -> Path:
+                write_atomic(target, encode())
+                return target
+
+            async def encoding() -> None:
+                try:
+                    path = await self._funnel.in_thread(write)
+                finally:
+                    self._encoding -= 1
+                if not self._send_now(kind, shown, plan_of, version, painted_file=path):
+                    self.turn_failed.emit(shown if kind == "instruction" else "")
+                self.busy = bool(self._pending or self._recording or self._encoding)
+
+            self._encoding += 1
+            self.busy = True
+            self._funnel.run_task(encoding(), failure_code="store.failed")
+            return True
+        return self._send_now(kind, shown, plan_of, version, painted_file=None)
+
+    def _send_now(
+        self,
+        kind: TurnKind,
+        shown: str,
+        plan_of: Callable[[], tuple[Plan, Spec]],
+        version: Version,
+        *,
+        painted_file: Path | None,
+    ) -> bool:
+        if self.current() != version:
+            self.refused.emit("edit.refused", {"reason": "the current version changed"})
+            return False
+        self._painted_file = painted_file  # what plan_turn sends as the mask, for this call
         try:
             plan, spec = plan_of()
         except (PlanError, TurnError) as error:
             self.refused.emit("edit.refused", {"reason": str(error)})
             return False
+        finally:
+            self._painted_file = None
         entry = self._generator.generate(
             plan, spec_to_dict(spec), parent_image_id=version.image.id, paste_back=self.paste_back
         )
@@ -354,7 +421,7 @@ class EditSession(QObject):
         if outcome is None or not outcome.images:
             self.turn_failed.emit(pending.instruction if pending.kind == "instruction" else "")
         if outcome is None:  # cancelled before the library knew the job, or the disk failed
-            self.busy = bool(self._pending or self._recording)
+            self.busy = bool(self._pending or self._recording or self._encoding)
             self._show(self.tree)
             return
         if outcome.error is not None:
@@ -365,7 +432,7 @@ class EditSession(QObject):
             self._changed_outside[outcome.job_id] = max(changed)
         library = self.library
         if library is None:
-            self.busy = bool(self._pending or self._recording)
+            self.busy = bool(self._pending or self._recording or self._encoding)
             return
         newest = outcome.images[0].record.id if outcome.images else None
 
@@ -393,7 +460,7 @@ class EditSession(QObject):
                     self._show(tree)  # the pending row has gone, though the tree is the same
             finally:
                 self._recording -= 1
-                self.busy = bool(self._pending or self._recording)
+                self.busy = bool(self._pending or self._recording or self._encoding)
 
         self._recording += 1
         self._funnel.run_task(recording(), failure_code="store.failed")

@@ -1,8 +1,9 @@
 """The Edit dock: the conversation with the selected image, its version tree, the mask, and the
 instruction field (Enter sends, Shift+Enter makes a new line).
 
-Built from the ``EditSession`` model; it never touches the engine or the library. The mask row
-takes a mask file, or a painted mask from a painter widget plugged in with ``set_mask_painter``.
+Built from the ``EditSession`` model; it never touches the engine or the library. "Paint mask"
+opens the mask painter over the current version (its full-size picture decoded off the GUI
+thread); a painted mask goes with the next turns of that version.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.model.edit_session import MAX_VARIATIONS, EditAbilities, EditSession, spec_of
 from app.ui.edit_wording import edit_problem_text, no_edits_text, no_masks_text
 from app.ui.finalize_dialog import FinalizeDialog
+from app.ui.mask_painter import MaskPainter
 from app.ui.turn_delegate import TurnDelegate
 from app.ui.version_tree import VersionTreeView
 from app.ui.wording import usd
@@ -80,13 +82,24 @@ class EditPanel(QWidget):
         splitter.setObjectName("edit-splitter")
         splitter.addWidget(self.versions)
         splitter.addWidget(self.conversation)
-        splitter.setSizes([180, 320])
+        self.painter = MaskPainter()
+        self.painter.hide()
+        splitter.addWidget(self.painter)
+        splitter.setSizes([180, 320, 0])
         self.splitter = splitter
+        self._painting: int | None = None  # the version whose mask the painter shows
+        self._followed_masks: set[int] = set()
 
         self.mask_area = QVBoxLayout()
         self.mask_area.setContentsMargins(0, 0, 0, 0)
         self.mask_label = QLabel()
         self.mask_label.setAccessibleName("Mask state")
+        self.paint_mask = QToolButton()
+        self.paint_mask.setText(self.tr("Paint mask"))
+        self.paint_mask.setAccessibleName("Paint mask")
+        self.paint_mask.setCheckable(True)
+        self.paint_mask.setToolTip(self.tr("Paint where the image may change; the rest is kept"))
+        self.paint_mask.toggled.connect(self.show_painter)
         self.import_mask = QToolButton()
         self.import_mask.setText(self.tr("Import mask…"))
         self.import_mask.setAccessibleName("Import mask")
@@ -110,6 +123,7 @@ class EditPanel(QWidget):
         self.paste_back.toggled.connect(lambda on: setattr(session, "paste_back", on))
         mask_row = QHBoxLayout()
         mask_row.addWidget(self.mask_label, 1)
+        mask_row.addWidget(self.paint_mask)
         mask_row.addWidget(self.import_mask)
         mask_row.addWidget(self.clear_mask)
         self.mask_area.addLayout(mask_row)
@@ -198,11 +212,39 @@ class EditPanel(QWidget):
         session.turn_failed.connect(self._offer_again)
         session.paste_back_changed.connect(self.paste_back.setChecked)
         session.conversation.modelReset.connect(self.conversation.scrollToBottom)
+        session.images.image_ready.connect(self._picture_for_painter)
         self._tree_changed(session.tree)
 
-    def set_mask_painter(self, painter: QWidget) -> None:
-        """Put a mask painter's tools above the mask row (it hands its mask to ``use_mask``)."""
-        self.mask_area.insertWidget(0, painter)
+    # The painted mask
+    def show_painter(self, on: bool) -> None:
+        self.painter.setVisible(on)
+        if on:
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            self.splitter.setSizes([total // 5, total // 5, total - 2 * (total // 5)])
+        self._paint_current()
+
+    def _paint_current(self) -> None:
+        """Show the current version's mask in the painter (asking for its full picture)."""
+        version = self.session.current() if self.painter.isVisible() else None
+        image_id = None if version is None else version.image.id
+        if image_id == self._painting:
+            return
+        self._painting = image_id
+        self.painter.set_mask(None, None)
+        if version is not None:
+            self.session.images.request("mask", version.image.id, version.image.path, None)
+
+    def _picture_for_painter(self, purpose: str, image_id: int, image: QImage) -> None:
+        if purpose != "mask" or image_id != self._painting:
+            return
+        mask = self.session.painted_mask()
+        if mask is not None and mask.size == image.size():
+            self.painter.set_mask(mask, image)
+            if id(mask) not in self._followed_masks:
+                self._followed_masks.add(id(mask))
+                mask.empty_changed.connect(lambda _: self._update())
+            self._update()
 
     # Sending
     def send(self) -> None:
@@ -222,6 +264,10 @@ class EditPanel(QWidget):
         self.finalize_dialog.open()
 
     def choose_mask_file(self) -> None:
+        if self.painter.mask_model is not None:  # into the painter, where it can be touched up
+            self.paint_mask.setChecked(True)
+            self.painter.choose_file()
+            return
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import a mask"), "", self.tr("Mask image (*.png)")
         )
@@ -252,6 +298,7 @@ class EditPanel(QWidget):
                 self.replace_block.addItem(f"{block.role}: {first_line[:24]}", block.text)
         self.replace_block.blockSignals(False)
         self._block_chosen()
+        self._paint_current()
         self._update()
 
     def _block_chosen(self) -> None:
@@ -279,15 +326,20 @@ class EditPanel(QWidget):
         if not has_blocks:
             self.replace_button.setChecked(False)
         masks = can_edit and abilities.masks
+        painted = self.session.painted_mask(create=False)
+        has_mask = self.session.mask is not None or (painted is not None and not painted.is_empty)
         self.import_mask.setEnabled(masks)
-        self.clear_mask.setEnabled(masks and self.session.mask is not None)
+        self.paint_mask.setEnabled(masks)
+        if not masks:
+            self.paint_mask.setChecked(False)
+        self.clear_mask.setEnabled(masks and has_mask)
         self.paste_back.setEnabled(masks)
         if not abilities.edits:
             self.notice.setText(no_edits_text())
         elif not abilities.masks:
             self.notice.setText(no_masks_text())
         self.notice.setVisible(not (abilities.edits and abilities.masks))
-        if self.session.mask is None:
+        if not has_mask:
             self.mask_label.setText(self.tr("Mask: none (the whole image may change)"))
         else:
             self.mask_label.setText(self.tr("Mask: only the marked area changes"))
