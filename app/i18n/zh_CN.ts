@@ -193,12 +193,20 @@
         <translation>本地草图</translation>
     </message>
     <message>
-        <source>Mask: none (the whole image may change)</source>
-        <translation>蒙版：无（整张图片都可能被修改）</translation>
+        <source>Mask: none</source>
+        <translation>蒙版：无</translation>
     </message>
     <message>
-        <source>Mask: only the marked area changes</source>
-        <translation>蒙版：只修改标出的区域</translation>
+        <source>Without a mask the whole image may change</source>
+        <translation>没有蒙版时，整张图片都可能被修改</translation>
+    </message>
+    <message>
+        <source>Mask: on</source>
+        <translation>蒙版：已设置</translation>
+    </message>
+    <message>
+        <source>Only the marked area changes</source>
+        <translation>只修改标出的区域</translation>
     </message>
     <message>
         <source>Type what to change, then send.</source>

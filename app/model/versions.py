@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QIcon, QImage, QPixmap, QStandardItem, QStandardItemModel
 
 from app.model.images import ImageCache, ImageDecoder
 from app.store.versions import VersionTree
@@ -63,6 +63,11 @@ class VersionImages(QObject):
             self.image_ready.emit(purpose, image_id, image)
 
 
+def _icon(picture: QImage) -> QIcon:
+    """An icon, so the view draws it at its icon size (a bare image is drawn at its own)."""
+    return QIcon(QPixmap.fromImage(picture))
+
+
 class VersionTreeModel(QStandardItemModel):
     """The tree of the image the edit panel shows; rebuilt when the tree changes."""
 
@@ -97,7 +102,7 @@ class VersionTreeModel(QStandardItemModel):
             self._paths[image.id] = image.path
             picture = self._images.thumbnail(image.id, image.path)
             if picture is not None:
-                item.setData(picture, Qt.ItemDataRole.DecorationRole)
+                item.setIcon(_icon(picture))
             parent = self._items.get(image.parent_image_id or -1)
             (parent or self.invisibleRootItem()).appendRow(item)
             self._items[image.id] = item
@@ -110,4 +115,4 @@ class VersionTreeModel(QStandardItemModel):
         if item is not None:
             picture = self._images.thumbnail(image_id, self._paths[image_id])
             if picture is not None:
-                item.setData(picture, Qt.ItemDataRole.DecorationRole)
+                item.setIcon(_icon(picture))

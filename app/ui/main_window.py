@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self.edit_panel = EditPanel(edits)
         self.edit_dock = self._dock("edit", self.tr("Edit"), self.edit_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.edit_dock)
-        self.resizeDocks([self.edit_dock], [330], Qt.Orientation.Horizontal)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.edit_dock], [340], Qt.Orientation.Horizontal)
         self._edited: int | None = None  # the image whose tree the edit panel shows
 
         self.banner = Banner()

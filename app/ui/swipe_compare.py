@@ -185,6 +185,11 @@ class SwipeView(QWidget):
         if self.fit:
             self.fit_to_view()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.fit:  # sized only now: fitted while hidden, it was fitted to nothing
+            self.fit_to_view()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):

@@ -28,7 +28,7 @@ class VersionTreeView(QWidget):
         self.tree.setAccessibleName("Versions")
         self.tree.setModel(session.versions)
         self.tree.setHeaderHidden(True)
-        self.tree.setIconSize(QSize(40, 40))
+        self.tree.setIconSize(QSize(32, 32))
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
