@@ -219,6 +219,16 @@ def _chain_branch_revert_compare(
             "make it a winter scene",
         ]
         assert all(r.image_ids and r.failure is None for r in rows(studio))
+        from app.store.library import LibraryQuery
+
+        found = await studio.funnel.in_thread(
+            studio.library.search, LibraryQuery(text="headline 30% LARGER")
+        )
+        assert [image.id for image in found] == [v3]  # the library finds a turn by its words
+
+        # Clicking a turn's row selects the version it made in the tree.
+        panel.conversation.clicked.emit(studio.edits.conversation.index(1))
+        assert panel.versions.selected_ids() == [v3]
 
         # Revert to version 2.
         panel.versions.select(v2)
@@ -466,3 +476,53 @@ def test_a_painted_mask_goes_with_the_turn_and_is_pasted_back(
     # The new version has a mask of its own, empty: nothing painted goes with the next turn.
     panel_mask = panel.painter.mask_model
     assert panel_mask is None or panel_mask.is_empty
+
+
+def test_a_service_answering_404_to_edits_is_learned_and_editing_switched_off(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Through the real client: the embedded engine acting as a gateway without /images/edits."""
+    from app.engine.gateway import service_http_client
+    from app.engine.local import Fault, FaultPlan, create_app
+    from app.engine.service import OpenAIImageService, ServiceOptions
+    from app.engine.transport import LOCAL_BASE_URL, StreamingASGITransport
+    from app.store.profiles import ServiceProfiles
+
+    faults = FaultPlan().queue(None, Fault.gateway("no_edits"))
+    options = ServiceOptions(api_key="local", base_url=LOCAL_BASE_URL, timeout=60, max_retries=0)
+    service = OpenAIImageService(
+        options,
+        http_client=service_http_client(StreamingASGITransport(create_app(faults=faults))),
+        profiles=ServiceProfiles(tmp_path / "profiles.json"),
+    )
+    studio = make_studio(tmp_path / "home")
+    studio.window.show()
+    studio.builder.description = "A tea shop poster"
+    studio.builder.blocks.add("headline", "春日限定")
+    studio.builder.n = 1
+    studio.builder.quality = "low"
+    panel = studio.window.edit_panel
+
+    async def scenario() -> None:
+        await attach(studio, service)
+        studio.edits.follow_profile(lambda: service.profile)
+        await first_image(studio)
+        assert panel.send_button.isEnabled() and not panel.notice.isVisible()
+        panel.instruction.setPlainText("make the sky pink")
+        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+        await until(
+            lambda: not studio.edits.busy and bool(rows(studio)),
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+        await studio.funnel.on_engine(service.close())
+
+    try:
+        run(qloop, scenario())
+        assert rows(studio)[0].state == "failed" and rows(studio)[0].failure is not None
+        assert panel.notice.isVisible() and "cannot edit" in panel.notice.text()
+        assert not panel.send_button.isEnabled() and not panel.instruction.isEnabled()
+        assert panel.instruction.toPlainText() == "make the sky pink"  # kept
+        assert faults.requests == 2  # the edit was tried once, not on every turn after
+        assert ServiceProfiles(tmp_path / "profiles.json").get(LOCAL_BASE_URL).lacks("edits")
+    finally:
+        close_studio(qloop, studio)

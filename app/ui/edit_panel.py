@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.conversation import TURN_ROLE, TurnRow
 from app.model.edit_session import MAX_VARIATIONS, EditAbilities, EditSession, spec_of
 from app.ui.edit_wording import edit_problem_text, no_edits_text, no_masks_text
 from app.ui.finalize_dialog import FinalizeDialog
@@ -221,6 +222,7 @@ class EditPanel(QWidget):
         session.paste_back_changed.connect(self.paste_back.setChecked)
         session.conversation.modelReset.connect(self.conversation.scrollToBottom)
         session.images.image_ready.connect(self._picture_for_painter)
+        self.conversation.clicked.connect(self._turn_clicked)
         self._tree_changed(session.tree)
 
     # The painted mask
@@ -288,6 +290,12 @@ class EditPanel(QWidget):
             return
         self.problem.setText(edit_problem_text(code, values if isinstance(values, dict) else {}))
         self.problem.show()
+
+    def _turn_clicked(self, index: QModelIndex) -> None:
+        """A turn's row selects the first version it made (to compare, continue or revert)."""
+        row = index.data(TURN_ROLE)
+        if isinstance(row, TurnRow) and row.image_ids:
+            self.versions.select(row.image_ids[0])
 
     def _offer_again(self, instruction: str) -> None:
         """A turn that made nothing: its instruction comes back to be changed and sent again."""
