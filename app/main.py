@@ -91,11 +91,11 @@ class Studio:
             concurrency=self.settings.concurrency,
         )
         self.edits = EditSession(
-            self.funnel, self.messages, self.generator, VersionImages(self.decoder),
+            self.funnel, self.generator, VersionImages(self.decoder),
             masks_dir=paths.data_dir / "masks",
             references=lambda: self.builder.spec().references,
+            partial_images=lambda: self.settings.partial_images,
         )  # fmt: skip
-        self.edits.partial_images = self.settings.partial_images
         self.relay = MessageRelay(self.messages)
         self.window_state = QSettings(
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat

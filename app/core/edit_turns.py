@@ -12,8 +12,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PIL import Image, UnidentifiedImageError
-
 from app.core.sizes import Size, SizeError, size_for_ratio
 from app.core.spec import TextBlock
 
@@ -69,6 +67,8 @@ def finalize_size(width: int, height: int, tier: str) -> Size:
 def mask_for_api(data: bytes, width: int, height: int) -> bytes:
     """A mask file as the image API takes it: a PNG of the image's size whose alpha is 0 where
     the model may change pixels. A greyscale mask's grey becomes its alpha (black: change)."""
+    from PIL import Image, UnidentifiedImageError  # loaded on use: not before the window shows
+
     try:
         with Image.open(io.BytesIO(data)) as opened:
             kind = opened.format

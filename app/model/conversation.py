@@ -6,6 +6,7 @@ message code, worded by the panel), what it cost and the versions it made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -14,6 +15,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QImage
 
 from app.model.versions import VersionImages
+from app.store.versions import VersionTree
 
 TURN_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +34,49 @@ class TurnRow:
     image_ids: tuple[int, ...] = ()
     image_labels: tuple[str, ...] = ()
     changed_outside_pct: float | None = None  # a masked turn pasted back
+
+
+def version_labels(tree: VersionTree | None) -> dict[int, str]:
+    """Each version's number in its tree ("v1" the original, in order of creation)."""
+    if tree is None:
+        return {}
+    return {version.image.id: f"v{n}" for n, version in enumerate(tree.versions, start=1)}
+
+
+def turn_rows(
+    tree: VersionTree | None,
+    *,
+    failures: Mapping[str, tuple[str, dict[str, Any]]],
+    changed_outside: Mapping[str, float],
+) -> list[TurnRow]:
+    """The rows of the turns the library knows; ``failures`` are this session's worded codes
+    (after a restart a failure is the job's recorded message)."""
+    labels = version_labels(tree)
+    rows = []
+    for turn in () if tree is None else tree.turns:
+        state = {"done": "done", "running": "pending", "queued": "pending"}.get(turn.status)
+        failure = None
+        if state is None:
+            state = "failed"
+            failure = failures.get(turn.job_id) or (
+                f"edit.{turn.status}",
+                {"detail": turn.error_message or ""},
+            )
+        rows.append(
+            TurnRow(
+                instruction=turn.instruction,
+                kind=turn.kind,
+                state=state,
+                source_label=labels.get(turn.source_image_id or -1, ""),
+                failure=failure,
+                estimated_usd=turn.estimated_usd,
+                actual_usd=turn.actual_usd,
+                image_ids=turn.image_ids,
+                image_labels=tuple(labels.get(i, "") for i in turn.image_ids),
+                changed_outside_pct=changed_outside.get(turn.job_id),
+            )
+        )
+    return rows
 
 
 class ConversationModel(QAbstractListModel):

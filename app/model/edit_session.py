@@ -27,15 +27,13 @@ from app.core.edit_turns import (
     mask_for_api,
     replaced_blocks,
 )
-from app.core.messages import MessageBridge
 from app.core.plan import Plan, PlanError, plan_edit
 from app.core.service_profile import ServiceProfile
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
-from app.model.conversation import ConversationModel, TurnRow
+from app.model.conversation import ConversationModel, TurnRow, turn_rows, version_labels
 from app.model.generation import Generator, failure_of
-from app.model.mask import MaskModel
 from app.model.properties import Observable
 from app.model.tasks import TaskFunnel
 from app.model.versions import VersionImages, VersionTreeModel
@@ -44,6 +42,7 @@ from app.store.versions import TurnKind, Version, VersionTree
 
 if TYPE_CHECKING:
     from app.jobs.run import JobOutcome
+    from app.model.mask import MaskModel
     from app.store.library import Library
 
 MAX_VARIATIONS: Final = 4
@@ -95,16 +94,15 @@ class EditSession(QObject):
     def __init__(
         self,
         funnel: TaskFunnel,
-        messages: MessageBridge,
         generator: Generator,
         images: VersionImages,
         *,
         masks_dir: Path,
         references: Callable[[], Sequence[str]] = tuple,
+        partial_images: Callable[[], int] = lambda: 0,
     ) -> None:
         super().__init__()
         self._funnel = funnel
-        self._messages = messages
         self._generator = generator
         self._masks_dir = masks_dir
         self._references = references
@@ -112,7 +110,7 @@ class EditSession(QObject):
         self.versions = VersionTreeModel(images)
         self.conversation = ConversationModel(images)
         self.library: Library | None = None
-        self.partial_images = 0
+        self._partial_images = partial_images  # the settings' previews per image
         self._profile_source: Callable[[], ServiceProfile | None] = lambda: None
         self._pending: dict[int, _Pending] = {}
         self._failures: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -259,6 +257,8 @@ class EditSession(QObject):
         image_id = version.image.id
         model = self._painted.pop(image_id, None)
         if model is None and create:
+            from app.model.mask import MaskModel  # numpy: loaded on first use, after the window
+
             model = MaskModel(QSize(version.image.width, version.image.height), self)
         if model is not None:
             self._painted[image_id] = model
@@ -300,7 +300,7 @@ class EditSession(QObject):
             blocks=kept,
             mask=None if mask is None else str(mask),
             stream=True,
-            partial_images=self.partial_images,
+            partial_images=self._partial_images(),
             input_sizes=[(image.width, image.height)],
             size=size,
         )
@@ -467,54 +467,27 @@ class EditSession(QObject):
 
     # Presentation data for the views
     def labels(self) -> dict[int, str]:
-        """Each version's number in its tree ("v1" the original, in order of creation)."""
-        tree = self.tree
-        if tree is None:
-            return {}
-        return {version.image.id: f"v{n}" for n, version in enumerate(tree.versions, start=1)}
+        return version_labels(self.tree)
 
     def _show(self, tree: VersionTree | None) -> None:
-        labels = self.labels()
-        instructions = {}
-        if tree is not None:
-            for turn in tree.turns:
-                for image_id in turn.image_ids:
-                    instructions[image_id] = turn.instruction
+        labels = version_labels(tree)
+        made_by = {}
+        for turn in () if tree is None else tree.turns:
+            made_by.update(dict.fromkeys(turn.image_ids, turn.instruction))
         self.versions.show_tree(
             tree,
-            {
-                image_id: f"{label}  {instructions.get(image_id, '')}".rstrip()
-                for image_id, label in labels.items()
-            },
-        )
-        rows: list[TurnRow] = []
-        paths = {} if tree is None else {v.image.id: v.image.path for v in tree.versions}
-        local = self._generator.engine is None or self._generator.engine.local
-        for turn in () if tree is None else tree.turns:
-            failure = self._failures.get(turn.job_id)
-            if failure is None and turn.status in ("failed", "interrupted", "cancelled"):
-                failure = (f"edit.{turn.status}", {"detail": turn.error_message or ""})
-            rows.append(
-                TurnRow(
-                    instruction=turn.instruction,
-                    kind=turn.kind,
-                    state=turn.status if turn.status in ("done", "failed") else "failed",
-                    source_label=labels.get(turn.source_image_id or -1, ""),
-                    failure=failure if turn.status != "done" else None,
-                    estimated_usd=turn.estimated_usd,
-                    actual_usd=turn.actual_usd,
-                    image_ids=turn.image_ids,
-                    image_labels=tuple(labels.get(i, "") for i in turn.image_ids),
-                    changed_outside_pct=self._changed_outside.get(turn.job_id),
-                )
+            {image_id: f"{label}  {made_by.get(image_id, '')}".rstrip()
+             for image_id, label in labels.items()},
+        )  # fmt: skip
+        pending = [
+            TurnRow(
+                instruction=turn.instruction, kind=turn.kind, state="pending",
+                source_label=labels.get(turn.source_id, ""),
+                estimated_usd=turn.estimated_usd, local=self.local,
             )
-        for pending in self._pending.values():
-            if tree is not None and tree.version(pending.source_id) is not None:
-                rows.append(
-                    TurnRow(
-                        instruction=pending.instruction, kind=pending.kind, state="pending",
-                        source_label=labels.get(pending.source_id, ""),
-                        estimated_usd=pending.estimated_usd, local=local,
-                    )
-                )  # fmt: skip
-        self.conversation.set_rows(rows, paths)
+            for turn in self._pending.values()
+            if tree is not None and tree.version(turn.source_id) is not None
+        ]  # fmt: skip
+        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
+        paths = {} if tree is None else {v.image.id: v.image.path for v in tree.versions}
+        self.conversation.set_rows(rows + pending, paths)

@@ -9,6 +9,7 @@ thread); a painted mask goes with the next turns of that version.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QImage, QKeyEvent
@@ -34,10 +35,12 @@ from app.model.conversation import TURN_ROLE, TurnRow
 from app.model.edit_session import MAX_VARIATIONS, EditAbilities, EditSession, spec_of
 from app.ui.edit_wording import edit_problem_text, no_edits_text, no_masks_text
 from app.ui.finalize_dialog import FinalizeDialog
-from app.ui.mask_painter import MaskPainter
 from app.ui.turn_delegate import TurnDelegate
 from app.ui.version_tree import VersionTreeView
 from app.ui.wording import usd
+
+if TYPE_CHECKING:
+    from app.ui.mask_painter import MaskPainter
 
 
 class _EnterSends(QObject):
@@ -83,9 +86,7 @@ class EditPanel(QWidget):
         splitter.setObjectName("edit-splitter")
         splitter.addWidget(self.versions)
         splitter.addWidget(self.conversation)
-        self.painter = MaskPainter()
-        self.painter.hide()
-        splitter.addWidget(self.painter)
+        self._painter: MaskPainter | None = None  # made when first opened (it loads numpy)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([200, 300, 0])
@@ -226,7 +227,19 @@ class EditPanel(QWidget):
         self._tree_changed(session.tree)
 
     # The painted mask
+    @property
+    def painter(self) -> MaskPainter:
+        if self._painter is None:
+            from app.ui.mask_painter import MaskPainter
+
+            self._painter = MaskPainter()
+            self._painter.hide()
+            self.splitter.addWidget(self._painter)
+        return self._painter
+
     def show_painter(self, on: bool) -> None:
+        if not on and self._painter is None:
+            return
         self.painter.setVisible(on)
         if on:
             sizes = self.splitter.sizes()
@@ -236,6 +249,8 @@ class EditPanel(QWidget):
 
     def _paint_current(self) -> None:
         """Show the current version's mask in the painter (asking for its full picture)."""
+        if self._painter is None:
+            return
         version = self.session.current() if self.painter.isVisible() else None
         image_id = None if version is None else version.image.id
         if image_id == self._painting:
@@ -274,7 +289,8 @@ class EditPanel(QWidget):
         self.finalize_dialog.open()
 
     def choose_mask_file(self) -> None:
-        if self.painter.mask_model is not None:  # into the painter, where it can be touched up
+        # Into the painter when it is open, where the imported mask can be touched up.
+        if self._painter is not None and self._painter.mask_model is not None:
             self.paint_mask.setChecked(True)
             self.painter.choose_file()
             return
