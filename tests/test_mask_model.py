@@ -135,7 +135,15 @@ def test_greyscale_masks_read_black_as_editable_and_bad_data_is_refused(qapp: ob
     assert pixels[15, 20] == 255 and pixels[40, 80] == 0 and not report.scaled
     with pytest.raises(MaskImportError) as refused:
         read_mask_file(b"GIF89a broken", QSize(100, 50), "broken.gif")
-    assert refused.value.path == "broken.gif" and refused.value.reason
+    assert (refused.value.path, refused.value.code) == ("broken.gif", "not-image")
+    with pytest.raises(MaskImportError) as refused:
+        read_mask_file(
+            b"\x89PNG\r\n\x1a\n" + b"not really a picture" * 20, QSize(100, 50), "cut.png"
+        )
+    assert refused.value.code == "damaged" and refused.value.detail
+    with pytest.raises(MaskImportError) as refused:
+        read_mask_file(b"", QSize(100, 50), "empty.png")
+    assert refused.value.code == "empty"
     with pytest.raises(ValueError, match="0x10"):
         MaskModel(QSize(0, 10))
 

@@ -25,7 +25,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF, QUndoCommand, QUndoStack
 
@@ -45,12 +45,15 @@ _importer = ThreadPoolExecutor(
 
 
 class MaskImportError(Exception):
-    """A mask file that cannot be used; ``reason`` says why (in English, from the decoder)."""
+    """A mask file that cannot be used. ``code`` says why, for the window to word: ``empty``,
+    ``not-image``, ``damaged``, ``too-large`` or ``unreadable`` (``detail``: the system's
+    reason)."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: str, code: str, detail: str = "") -> None:
+        super().__init__(f"{path}: {code} {detail}".strip())
         self.path = path
-        self.reason = reason
+        self.code = code
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +68,18 @@ class MaskImport:
 def read_mask_file(data: bytes, size: QSize, path: str = "") -> tuple[Pixels, MaskImport]:
     """Decode a mask image (the API's format: transparent, or black in a greyscale image, where
     the model may change pixels) into coverage at ``size``; safe on a worker thread."""
+    if not data:
+        raise MaskImportError(path, "empty")
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             coverage = painted_coverage(image)
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
-        raise MaskImportError(path, str(error) or type(error).__name__) from None
+    except UnidentifiedImageError:
+        raise MaskImportError(path, "not-image") from None
+    except Image.DecompressionBombError:
+        raise MaskImportError(path, "too-large") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise MaskImportError(path, "damaged", str(error)) from None
     original = coverage.size
     target = (size.width(), size.height())
     if original != target:
@@ -85,7 +94,7 @@ class MaskModel(QObject):
     changed = Signal(QRect)  # the image rectangle whose pixels changed
     empty_changed = Signal(bool)
     import_finished = Signal(object)  # MaskImport
-    import_failed = Signal(str, str)  # path, reason
+    import_failed = Signal(str, str, str)  # path, MaskImportError's code and detail
     _decoded = Signal(object)  # from the import thread: (pixels, MaskImport) or MaskImportError
 
     def __init__(self, size: QSize, parent: QObject | None = None) -> None:
@@ -250,12 +259,8 @@ class MaskModel(QObject):
 
     def import_file(self, path: str | Path) -> MaskImport:
         """Import a mask image file now (scaled to the image when its size differs);
-        ``MaskImportError`` when it cannot be read."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise MaskImportError(str(path), error.strerror or str(error)) from None
-        pixels, report = read_mask_file(data, self._size, str(path))
+        ``MaskImportError`` when it cannot be used."""
+        pixels, report = self._read(path)
         self._replace(pixels, self.tr("Import mask"))
         return report
 
@@ -275,12 +280,12 @@ class MaskModel(QObject):
         try:
             data = Path(path).read_bytes()
         except OSError as error:
-            raise MaskImportError(str(path), error.strerror or str(error)) from None
+            raise MaskImportError(str(path), "unreadable", error.strerror or str(error)) from None
         return read_mask_file(data, self._size, str(path))
 
     def _apply_import(self, result: object) -> None:
         if isinstance(result, MaskImportError):
-            self.import_failed.emit(result.path, result.reason)
+            self.import_failed.emit(result.path, result.code, result.detail)
             return
         assert isinstance(result, tuple)
         pixels, report = result

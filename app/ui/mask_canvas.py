@@ -1,24 +1,21 @@
 """The image with its mask over it, painted with the pointer: brush, eraser, rectangle, lasso.
 
 The mask lives at the image's full size in ``MaskModel``; what is shown is a display copy of it,
-at most ``OVERLAY_SIDE`` pixels on its long side (a whole-number reduction of the image, so a
-block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
+at most 2048 pixels on its long side (``MaskOverlay``: a whole-number reduction of the image, so
+a block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
 its rectangle of that overlay, and only that part of the screen is repainted, so painting on a
 3840x2160 image costs what painting on a small one does. The image itself is shown from a copy
 of the same reduction, and at full size only when zoomed in past it.
 
 Mouse: left button paints with the tool (Alt: the opposite, paint <-> erase); middle button or
-Space + drag pans; the wheel zooms about the pointer.
+Space + drag pans; the wheel (or + and -) zooms about the pointer.
 """
 
 from __future__ import annotations
 
 import enum
-import math
 from typing import Final
 
-import numpy as np
-import numpy.typing as npt
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -37,11 +34,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from app.model.mask import MaskModel
+from app.ui.mask_overlay import MaskOverlay
 
-OVERLAY_SIDE: Final = 2048
-"""The display copy of a mask is reduced by a whole number until its long side fits this."""
-OVERLAY_COLOUR: Final = QColor(255, 40, 90)
-OVERLAY_OPACITY: Final = 0.5
 ZOOM_STEP: Final = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
 REFIT_MS: Final = 120
@@ -56,34 +50,13 @@ class Tool(enum.Enum):
     LASSO = "lasso"
 
 
-def _overlay_colours() -> npt.NDArray[np.uint32]:
-    """For each coverage value, the overlay's pixel as QImage's ARGB32 premultiplied word."""
-    alpha = np.round(np.arange(256, dtype=np.float64) * OVERLAY_OPACITY)
-    words: npt.NDArray[np.uint32] = alpha.astype(np.uint32) << np.uint32(24)
-    for shift, channel in (
-        (16, OVERLAY_COLOUR.red()),
-        (8, OVERLAY_COLOUR.green()),
-        (0, OVERLAY_COLOUR.blue()),
-    ):
-        words |= np.round(alpha * channel / 255).astype(np.uint32) << np.uint32(shift)
-    return words
-
-
-def _block_means(block: npt.NDArray[np.uint8], k: int) -> npt.NDArray[np.uint8]:
-    """The mean of each k x k block of ``block`` (whose sides are multiples of k)."""
-    if k == 2 and block.strides[1] == 1 and block.ctypes.data % 2 == 0:
-        # Each pair of columns read as one 16-bit number: whole rows at a time, not a byte in two.
-        pairs = block.view(np.uint16)
-        across = (pairs & 0xFF) + (pairs >> 8)
-        total = across[0::2] + across[1::2] + 2
-        return (total >> 2).astype(np.uint8)
-    sums = np.zeros((block.shape[0] // k, block.shape[1] // k), np.uint32)
-    for dy in range(k):
-        for dx in range(k):
-            sums += block[dy::k, dx::k]
-    sums += (k * k) // 2
-    sums //= k * k
-    return sums.astype(np.uint8)
+def check_sizes(mask: MaskModel | None, image: QImage | None) -> None:
+    if mask is not None and image is not None and not image.isNull() and image.size() != mask.size:
+        size, other = image.size(), mask.size
+        raise ValueError(
+            f"the mask is {other.width()}x{other.height()}, "
+            f"the image {size.width()}x{size.height()}: they must be the same size"
+        )
 
 
 def _outline(rect: QRect, width: int = 3) -> QRegion:
@@ -112,10 +85,7 @@ class MaskCanvas(QWidget):
         self._overlay_visible = True
         self._mask: MaskModel | None = None
         self._image_size = QSize()
-        self._reduction = 1
-        self._overlay_pixels: npt.NDArray[np.uint32] = np.zeros((1, 1), np.uint32)
-        self._overlay = QImage()
-        self._colours = _overlay_colours()
+        self._overlay: MaskOverlay | None = None
         self._small = QImage()  # the image at the overlay's reduction
         self._full = QImage()
         # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
@@ -140,6 +110,7 @@ class MaskCanvas(QWidget):
 
     def set_mask(self, mask: MaskModel | None, image: QImage | None) -> None:
         """Show ``image`` with ``mask`` over it (the mask has the image's size); None for none."""
+        check_sizes(mask, image)
         if self._mask is not None:
             self._mask.changed.disconnect(self._mask_changed)
             if self._mask.stroking:
@@ -149,24 +120,12 @@ class MaskCanvas(QWidget):
         if self._mask is None or image is None:
             self._image_size = QSize()
             self._small, self._full, self._fitted = QImage(), QImage(), QImage()
-            self._overlay = QImage()
+            self._overlay = None
             self.update()
             return
-        if image.size() != self._mask.size:
-            raise ValueError("the mask and the image differ in size")
         self._image_size = image.size()
-        side = max(image.width(), image.height())
-        self._reduction = max(1, math.ceil(side / OVERLAY_SIDE))
-        width = math.ceil(image.width() / self._reduction)
-        height = math.ceil(image.height() / self._reduction)
-        self._overlay_pixels = np.zeros((height, width), np.uint32)
-        self._overlay = QImage(
-            self._overlay_pixels.data,
-            width,
-            height,
-            width * 4,
-            QImage.Format.Format_ARGB32_Premultiplied,
-        )
+        self._overlay = MaskOverlay(image.width(), image.height())
+        width, height = self._overlay.columns, self._overlay.rows
         # Drawn as they are on every repaint: in the format the raster engine blends fastest.
         fast = (
             QImage.Format.Format_ARGB32_Premultiplied
@@ -175,7 +134,7 @@ class MaskCanvas(QWidget):
         )
         self._full = image if image.format() == fast else image.convertToFormat(fast)
         self._fitted = QImage()
-        if self._reduction == 1:
+        if self._overlay.reduction == 1:
             self._small = self._full
         else:
             self._small = self._full.scaled(
@@ -203,31 +162,18 @@ class MaskCanvas(QWidget):
     @property
     def reduction(self) -> int:
         """How many image pixels, across, one pixel of the display overlay stands for."""
-        return self._reduction
+        return 1 if self._overlay is None else self._overlay.reduction
 
     def overlay_image(self) -> QImage:
-        return self._overlay.copy()
+        return QImage() if self._overlay is None else self._overlay.image.copy()
 
     def _mask_changed(self, rect: QRect) -> None:
         self._draw_overlay(rect)
         self.update(self._to_view(QRectF(rect)).toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def _draw_overlay(self, rect: QRect) -> None:
-        """Redraw the overlay's pixels that show ``rect`` of the mask (image pixels)."""
-        assert self._mask is not None
-        k = self._reduction
-        x0, y0 = rect.left() // k, rect.top() // k
-        x1 = min(-(-(rect.right() + 1) // k), self._overlay_pixels.shape[1])
-        y1 = min(-(-(rect.bottom() + 1) // k), self._overlay_pixels.shape[0])
-        if x1 <= x0 or y1 <= y0:
-            return
-        block = self._mask.pixels[y0 * k : y1 * k, x0 * k : x1 * k]
-        if k > 1:
-            short_y, short_x = (y1 - y0) * k - block.shape[0], (x1 - x0) * k - block.shape[1]
-            if short_y or short_x:  # the image's last row or column of blocks is partial
-                block = np.pad(block, ((0, short_y), (0, short_x)), mode="edge")
-            block = _block_means(block, k)
-        self._overlay_pixels[y0:y1, x0:x1] = self._colours[block]
+        if self._overlay is not None and self._mask is not None:
+            self._overlay.redraw(self._mask.pixels, rect)
 
     # -- zoom and pan -----------------------------------------------------------------------
 
@@ -284,30 +230,40 @@ class MaskCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Mid))
         if self._image_size.isEmpty():
+            painter.setPen(
+                self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            )
+            painter.drawText(
+                self.rect().adjusted(12, 12, -12, -12),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.tr("Select an image to paint a mask on it."),
+            )
             painter.end()
             return
         target = self._to_view(QRectF(0, 0, self._image_size.width(), self._image_size.height()))
         if not self._fitted.isNull() and self._fitted_zoom == self._zoom:
             painter.drawImage(target.topLeft(), self._fitted)
         else:
-            zoomed_in = self._reduction > 1 and self._zoom > 1 / self._reduction
+            zoomed_in = self.reduction > 1 and self._zoom > 1 / self.reduction
             base = self._full if zoomed_in else self._small
             # Magnified pixels stay sharp, so edges can be painted precisely.
             smooth = self._zoom < 2 and not self._refit.isActive()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             painter.drawImage(target, base, QRectF(base.rect()))
-        if self._overlay_visible:
+        if self._overlay_visible and self._overlay is not None:
             # Smoothed when shown smaller; magnified, its blocks are drawn as they are (cheaper).
-            minified = self._zoom * self._reduction < 1
+            minified = self._zoom * self.reduction < 1
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, minified)
-            painter.drawImage(target, self._overlay, QRectF(self._overlay.rect()))
+            overlay = self._overlay.image
+            painter.drawImage(target, overlay, QRectF(overlay.rect()))
         self._paint_tool(painter)
         painter.end()
 
     def _make_fitted(self) -> None:
         self._fitted = QImage()
-        width = round(self._image_size.width() * self._zoom)
-        height = round(self._image_size.height() * self._zoom)
+        ratio = self.devicePixelRatioF()  # in device pixels: sharp on a HiDPI screen
+        width = round(self._image_size.width() * self._zoom * ratio)
+        height = round(self._image_size.height() * self._zoom * ratio)
         if self._small.isNull() or width >= self._small.width() or width < 1 or height < 1:
             return  # zoomed in past the reduced copy: it, or the full image, is drawn
         self._fitted = self._small.scaled(
@@ -316,31 +272,28 @@ class MaskCanvas(QWidget):
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
+        self._fitted.setDevicePixelRatio(ratio)
         self._fitted_zoom = self._zoom
         self.update()
 
     def _paint_tool(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Solid outlines, dark under light, show on any picture (a dashed one costs far more to
-        # draw around a large brush).
-        dark = QPen(QColor(0, 0, 0, 160), 3.0)
-        light = QPen(QColor(255, 255, 255, 230), 1.2)
-        shapes: list[QPolygonF | QRectF] = []
-        if self._press is not None and self._hover is not None:
-            corner = self.to_image(self._hover)
-            shapes.append(self._to_view(QRectF(self._press, corner).normalized()))
-        if len(self._lasso) > 1:
-            shapes.append(QPolygonF([self.to_view(p) for p in self._lasso]))
-        for pen in (dark, light):
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        # Hairlines (cosmetic pens, far cheaper to draw around a large brush than wide ones):
+        # a dark one just outside a light one shows on any picture.
+        dark = QPen(QColor(0, 0, 0, 170), 0)
+        light = QPen(QColor(255, 255, 255, 230), 0)
+        for pen, grow in ((dark, 1.0), (light, 0.0)):
             painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for shape in shapes:
-                if isinstance(shape, QRectF):
-                    painter.drawRect(shape)
-                else:
-                    painter.drawPolyline(shape)  # closed when released
+            if self._press is not None and self._hover is not None:
+                corner = self.to_image(self._hover)
+                rect = self._to_view(QRectF(self._press, corner).normalized())
+                painter.drawRect(rect.adjusted(-grow, -grow, grow, grow))
+            if len(self._lasso) > 1:
+                line = QPolygonF([self.to_view(p) for p in self._lasso])
+                painter.drawPolyline(line.translated(grow, grow))  # closed when released
             if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
-                radius = max(self.brush_size * self._zoom / 2, 1.0)
+                radius = max(self.brush_size * self._zoom / 2, 1.0) + grow
                 painter.drawEllipse(self._hover, radius, radius)
 
     def _cursor_rect(self) -> QRect:
@@ -449,9 +402,14 @@ class MaskCanvas(QWidget):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(ZOOM_STEP, self._hover)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(1 / ZOOM_STEP, self._hover)
         else:
             super().keyPressEvent(event)
 

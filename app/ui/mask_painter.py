@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.model.mask import MaskImport, MaskModel
 from app.ui.icons import icon
-from app.ui.mask_canvas import MaskCanvas, Tool
+from app.ui.mask_canvas import MaskCanvas, Tool, check_sizes
 
 SIZE_STEP: Final = 1.2
 """[ and ] make the brush this much smaller or larger."""
@@ -162,6 +162,7 @@ class MaskPainter(QWidget):
 
     def set_mask(self, mask: MaskModel | None, image: QImage | None) -> None:
         """Paint ``mask`` over ``image`` (same size); None for nothing to paint on."""
+        check_sizes(mask, image)  # before anything changes
         if self._mask is not None:
             self._mask.import_finished.disconnect(self._imported)
             self._mask.import_failed.disconnect(self._import_failed)
@@ -176,6 +177,9 @@ class MaskPainter(QWidget):
             self._mask.import_failed.connect(self._import_failed)
         for bar in self._toolbars:
             bar.setEnabled(self._mask is not None)
+        for name, action in self.actions_by_name.items():
+            if name not in ("undo", "redo"):  # the undo group enables these
+                action.setEnabled(self._mask is not None)
         self.show_message("")
 
     def set_tool(self, tool: Tool) -> None:
@@ -246,11 +250,18 @@ class MaskPainter(QWidget):
             text = self.tr("Imported “{name}”.").format(name=name)
         self.show_message(text)
 
-    def _import_failed(self, path: str, reason: str) -> None:
+    def _import_failed(self, path: str, code: str, detail: str) -> None:
+        reasons = {
+            "empty": self.tr("the file is empty"),
+            "not-image": self.tr("it is not an image file that can be read"),
+            "damaged": self.tr("the file is damaged or incomplete"),
+            "too-large": self.tr("the image is too large to read safely"),
+            "unreadable": self.tr("the file cannot be read ({detail})").format(detail=detail),
+        }
         text = self.tr(
             "“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, "
             "JPEG…), transparent or black where the picture may change. The mask is unchanged."
-        ).format(name=Path(path).name, reason=reason)
+        ).format(name=Path(path).name, reason=reasons.get(code, detail or code))
         self.show_message(text)
 
     def show_message(self, text: str) -> None:
