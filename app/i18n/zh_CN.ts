@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -132,7 +133,7 @@
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -144,7 +145,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -405,7 +406,7 @@
         <translation>在线服务：≈ {amount}</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
 </context>
@@ -540,6 +541,13 @@
     </message>
 </context>
 <context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>Select an image to paint a mask on it.</source>
+        <translation>选择一张图像，在上面绘制蒙版。</translation>
+    </message>
+</context>
+<context>
     <name>MaskModel</name>
     <message>
         <source>Erase</source>
@@ -657,7 +665,7 @@
         <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
     </message>
     <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
         <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
     </message>
     <message>
@@ -668,7 +676,7 @@
         <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
         <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
     </message>
-<message>
+    <message>
         <source>the file is empty</source>
         <translation>文件是空的</translation>
     </message>
@@ -688,7 +696,7 @@
         <source>the file cannot be read ({detail})</source>
         <translation>无法读取该文件（{detail}）</translation>
     </message>
-    </context>
+</context>
 <context>
     <name>Messages</name>
     <message>
@@ -705,7 +713,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1381,8 +1389,4 @@
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>MaskCanvas</name><message>
-        <source>Select an image to paint a mask on it.</source>
-        <translation>选择一张图像，在上面绘制蒙版。</translation>
-    </message>
-</context></TS>
+</TS>
