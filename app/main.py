@@ -45,6 +45,7 @@ from app.ui.theme import Theme
 from app.ui.ui_font import install_cjk_fallback
 
 SWITCH_INTERVAL = 0.001
+EDITED_KEY = "edit/image"  # the image whose version tree the edit panel showed last
 
 
 def _engine_info(engine: str, base_url: str | None) -> EngineInfo:
@@ -120,6 +121,7 @@ class Studio:
         self._opened_with: tuple[object, ...] | None = None  # what the service was opened for
         self.local_server: Any = None
         self.edits.follow_profile(lambda: getattr(self.service, "profile", None))
+        self.edits.tree_changed.connect(self._remember_edits)
         self.gallery.favourite_changed.connect(self._favourite)
         self.window.settings_requested.connect(self.open_settings)
         self.settings_model.changed.connect(self._settings_changed)
@@ -208,6 +210,7 @@ class Studio:
         key = await self.funnel.in_thread(load_key)
         self.library = await self.funnel.in_thread(Library.open, self.paths)
         self.edits.attach_library(self.library)
+        self.reopen_edits()
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
         self.ensure_engine()
@@ -277,6 +280,17 @@ class Studio:
         self.generator.set_engine(runner, info)
         if info.local and not (local or chosen_local):
             self.messages.info("engine.local")
+
+    def reopen_edits(self) -> None:
+        """The edit panel shows again the version tree it showed when the studio closed."""
+        shown = self.window_state.value(EDITED_KEY)
+        if isinstance(shown, int | str) and str(shown).isdigit():
+            self.edits.open_tree(int(shown))
+
+    def _remember_edits(self, tree: object) -> None:
+        current = getattr(tree, "current_id", None)
+        if current is not None:
+            self.window_state.setValue(EDITED_KEY, current)
 
     def _favourite(self, image_id: int, favourite: bool) -> None:
         if self.library is not None:

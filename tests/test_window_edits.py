@@ -162,13 +162,13 @@ def test_turns_make_a_chain_a_branch_revert_and_compare_and_survive_a_restart(
 
     async def reopen() -> None:
         await attach(again, service)
-        again.edits.open_tree(v1)
+        again.reopen_edits()  # as start() does, once the library is open
         await until(lambda: again.edits.tree is not None, again.edits.tree_changed)
 
     try:
         run(qloop, reopen())
         back = tree(again)
-        assert len(back.versions) == 4 and back.current_id == v2
+        assert len(back.versions) == 4 and back.current_id == v2 and back.root_id == v1
         assert [r.instruction for r in rows(again)] == [
             "swap the background to a sunset, leave everything else",
             "make the headline 30% larger",
