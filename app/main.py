@@ -26,6 +26,7 @@ from app.model.api_key_model import ApiKeyModel
 from app.model.builder import BuilderModel
 from app.model.connection_test import ConnectionTester
 from app.model.document import SpecDocument
+from app.model.edit_session import EditSession
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.images import ImageDecoder
@@ -37,6 +38,7 @@ from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
+from app.model.versions import VersionImages
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
 from app.ui.i18n import install_translators, ui_language
@@ -45,6 +47,7 @@ from app.ui.theme import Theme
 from app.ui.ui_font import install_cjk_fallback
 
 SWITCH_INTERVAL = 0.001
+EDITED_KEY = "edit/image"  # the image whose version tree the edit panel showed last
 
 
 def _engine_info(engine: str, base_url: str | None) -> EngineInfo:
@@ -94,6 +97,12 @@ class Studio:
             spending_cap_usd=self.settings.spending_cap_usd,
             concurrency=self.settings.concurrency,
         )
+        self.edits = EditSession(
+            self.funnel, self.generator, VersionImages(self.decoder),
+            masks_dir=paths.data_dir / "masks",
+            references=lambda: self.builder.spec().references,
+            partial_images=lambda: self.settings.partial_images,
+        )  # fmt: skip
         self.relay = MessageRelay(self.messages)
         self._profiles: Any = None  # the store's ServiceProfiles, loaded on first use
         self._runner: Any = None  # the JobRunner of the open service
@@ -115,6 +124,7 @@ class Studio:
             state=self.window_state,
             defaults=self.defaults(),
             layout_board=self.layout_board,
+            edits=self.edits,
         )
         self.relay.start()
         self.engine: EngineRunner | None = None
@@ -123,6 +133,8 @@ class Studio:
         self.settings_dialog: Any = None
         self._opened_with: tuple[object, ...] | None = None  # what the service was opened for
         self.local_server: Any = None
+        self.edits.follow_profile(lambda: getattr(self.service, "profile", None))
+        self.edits.tree_changed.connect(self._remember_edits)
         self.gallery.favourite_changed.connect(self._favourite)
         self.window.settings_requested.connect(self.open_settings)
         self.settings_model.changed.connect(self._settings_changed)
@@ -248,6 +260,8 @@ class Studio:
 
         key = await self.funnel.in_thread(load_key)
         self.library = await self.funnel.in_thread(Library.open, self.paths)
+        self.edits.attach_library(self.library)
+        self.reopen_edits()
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
         self.ensure_engine()
@@ -315,6 +329,17 @@ class Studio:
         self.generator.set_engine(runner, info)
         if info.local and not (local or chosen_local):
             self.messages.info("engine.local")
+
+    def reopen_edits(self) -> None:
+        """The edit panel shows again the version tree it showed when the studio closed."""
+        shown = self.window_state.value(EDITED_KEY)
+        if isinstance(shown, int | str) and str(shown).isdigit():
+            self.edits.open_tree(int(shown))
+
+    def _remember_edits(self, tree: object) -> None:
+        current = getattr(tree, "current_id", None)
+        if current is not None:
+            self.window_state.setValue(EDITED_KEY, current)
 
     def _favourite(self, image_id: int, favourite: bool) -> None:
         if self.library is not None:

@@ -104,6 +104,7 @@ async def attach(studio: Studio, service: object, *, local: bool = False) -> Eng
     from app.store.library import Library
 
     studio.library = await studio.funnel.in_thread(Library.open, studio.paths)
+    studio.edits.attach_library(studio.library)
     engine = EngineRunner().start()
     studio.engine = engine
     studio.funnel.engine = engine

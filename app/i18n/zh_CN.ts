@@ -396,6 +396,10 @@
         <source>Layout</source>
         <translation>版式</translation>
     </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
     </context>
 <context>
     <name>Messages</name>
@@ -1428,5 +1432,229 @@
     <message>
         <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
         <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
+    </message>
+</context><context><name>EditPanel</name><message>
+        <source>Select an image in Variations, then say what to change.</source>
+        <translation>在“变体”中选择一张图片，然后说出要修改的地方。</translation>
+    </message>
+    <message>
+        <source>Paint mask</source>
+        <translation>绘制蒙版</translation>
+    </message>
+    <message>
+        <source>Paint where the image may change; the rest is kept</source>
+        <translation>涂出允许修改的区域；其余部分保持不变</translation>
+    </message>
+    <message>
+        <source>Import mask…</source>
+        <translation>导入蒙版…</translation>
+    </message>
+    <message>
+        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Keep the original outside the mask</source>
+        <translation>蒙版外保留原图</translation>
+    </message>
+    <message>
+        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
+    </message>
+    <message>
+        <source>The new text, exactly</source>
+        <translation>新的文字（逐字）</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Say what to change, e.g. “swap the background to a sunset, keep the rest”</source>
+        <translation>说出要修改的地方，例如“把背景换成日落，其余保持不变”</translation>
+    </message>
+    <message>
+        <source>Versions per turn</source>
+        <translation>每轮生成的版本数</translation>
+    </message>
+    <message>
+        <source>Replace text…</source>
+        <translation>替换文字…</translation>
+    </message>
+    <message>
+        <source>Finalize…</source>
+        <translation>定稿…</translation>
+    </message>
+    <message>
+        <source>Render this draft again at a higher quality or a larger size</source>
+        <translation>以更高质量或更大尺寸重新渲染这张草图</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Import a mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+    <message>
+        <source>Mask image (*.png)</source>
+        <translation>蒙版图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>local draft</source>
+        <translation>本地草图</translation>
+    </message>
+    <message>
+        <source>Mask: none</source>
+        <translation>蒙版：无</translation>
+    </message>
+    <message>
+        <source>Without a mask the whole image may change</source>
+        <translation>没有蒙版时，整张图片都可能被修改</translation>
+    </message>
+    <message>
+        <source>Mask: on</source>
+        <translation>蒙版：已设置</translation>
+    </message>
+    <message>
+        <source>Only the marked area changes</source>
+        <translation>只修改标出的区域</translation>
+    </message>
+    <message>
+        <source>Type what to change, then send.</source>
+        <translation>请输入要修改的地方，然后发送。</translation>
+    </message>
+    <message>
+        <source>Select an image in Variations to edit it.</source>
+        <translation>请先在“变体”中选择要编辑的图片。</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}.</source>
+        <translation>未发送：{reason}。</translation>
+    </message>
+    <message>
+        <source>This mask cannot be used: {reason}.</source>
+        <translation>无法使用此蒙版：{reason}。</translation>
+    </message>
+    <message>
+        <source>Interrupted when the studio closed; nothing was made.</source>
+        <translation>工作室关闭时被中断，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was made.</source>
+        <translation>已取消，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>Failed: {reason}</source>
+        <translation>失败：{reason}</translation>
+    </message>
+    <message>
+        <source>Failed; nothing was made.</source>
+        <translation>失败，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>This image service cannot edit images, so editing is switched off. Choose another service or the local engine in Settings to edit.</source>
+        <translation>此图像服务无法编辑图片，因此编辑功能已关闭。如需编辑，请在“设置”中选择其他服务或本地引擎。</translation>
+    </message>
+    <message>
+        <source>This image service does not take masks, so the mask tools are switched off; edits change the whole image.</source>
+        <translation>此图像服务不支持蒙版，因此蒙版工具已关闭；编辑会修改整张图片。</translation>
+    </message>
+</context><context><name>FinalizeDialog</name><message>
+        <source>Finalize</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
+        <source>Render the current version again, keeping its composition.</source>
+        <translation>重新渲染当前版本，保持其构图不变。</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Size tier</source>
+        <translation>尺寸档位</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>{estimate} on {model}; local drafts cost nothing</source>
+        <translation>在 {model} 上 {estimate}；本地草图免费</translation>
+    </message>
+</context><context><name>TurnDelegate</name><message>
+        <source>Replace text: {change}</source>
+        <translation>替换文字：{change}</translation>
+    </message>
+    <message>
+        <source>Finalize: {how}</source>
+        <translation>定稿：{how}</translation>
+    </message>
+    <message>
+        <source>on {version}</source>
+        <translation>基于 {version}</translation>
+    </message>
+    <message>
+        <source>{source} · sending…</source>
+        <translation>{source} · 发送中…</translation>
+    </message>
+    <message>
+        <source>local draft, no cost</source>
+        <translation>本地草图，免费</translation>
+    </message>
+    <message>
+        <source>≈ {estimate} est., {actual} actual</source>
+        <translation>预估 ≈ {estimate}，实际 {actual}</translation>
+    </message>
+    <message>
+        <source>the model had changed {pct}% outside the mask (pasted back)</source>
+        <translation>模型改动了蒙版外 {pct}% 的像素（已放回原图）</translation>
+    </message>
+</context><context><name>VersionComparePage</name><message>
+        <source>Select two images to compare them here.</source>
+        <translation>选择两张图片，在这里对比。</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Swipe</source>
+        <translation>滑动对比</translation>
+    </message>
+</context><context><name>VersionTreeView</name><message>
+        <source>Continue from here</source>
+        <translation>从此版本继续</translation>
+    </message>
+    <message>
+        <source>Make this version current: the next edit starts from it (a new branch)</source>
+        <translation>将此版本设为当前版本：下一次编辑从它开始（新分支）</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Go back to this version: it becomes the current one; nothing is deleted</source>
+        <translation>回到此版本：它成为当前版本，不会删除任何内容</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Compare the two selected versions, or the selected one with the current</source>
+        <translation>对比所选的两个版本，或所选版本与当前版本</translation>
     </message>
 </context></TS>

@@ -79,6 +79,7 @@ def failure_of(error: ServiceError) -> tuple[str, str | None]:
 
 class Generator(QObject):
     engine_changed = Signal(object)
+    job_ended = Signal(int, object)  # queue entry id, its JobOutcome (None: cancelled, not saved)
     engine: Observable[EngineInfo | None] = Observable(None)
 
     def __init__(
@@ -100,6 +101,7 @@ class Generator(QObject):
         self.spending_cap_usd = spending_cap_usd
         self._runner: JobRunner | None = None
         self._plans: dict[int, tuple[Plan, Mapping[str, Any]]] = {}
+        self._options: dict[int, dict[str, Any]] = {}
         self._running: dict[int, asyncio.Task[None]] = {}
         self._relay = _Relay()
         self._relay.partial.connect(self._partial)
@@ -111,8 +113,18 @@ class Generator(QObject):
         self.engine = info
         self._pump()
 
-    def generate(self, plan: Plan, spec_json: Mapping[str, Any]) -> JobEntry | None:
-        """Queue a job for ``plan``; None (and a message saying why) when the cap refuses it."""
+    def generate(
+        self,
+        plan: Plan,
+        spec_json: Mapping[str, Any],
+        *,
+        parent_image_id: int | None = None,
+        paste_back: bool = True,
+    ) -> JobEntry | None:
+        """Queue a job for ``plan``; None (and a message saying why) when the cap refuses it.
+
+        An edit of a library image names it as ``parent_image_id``: its images become versions
+        under it; ``paste_back`` for a masked edit (``JobRunner.run``)."""
         local = self.engine.local if self.engine is not None else True
         usd = plan.cost.usd
         cap = self.spending_cap_usd
@@ -129,13 +141,14 @@ class Generator(QObject):
             local=local, estimated_usd=None if local else usd,
         )  # fmt: skip
         self._plans[entry.id] = (plan, spec_json)
+        self._options[entry.id] = {"parent_image_id": parent_image_id, "paste_back": paste_back}
         self.gallery.add_job(entry.id, request.n, quality=request.quality, local=local)
         self._pump()
         return entry
 
     def retry(self, entry_id: int) -> JobEntry | None:
         planned = self._plans.get(entry_id)
-        return None if planned is None else self.generate(*planned)
+        return None if planned is None else self.generate(*planned, **self._options[entry_id])
 
     def cancel(self, entry_id: int) -> None:
         entry = self.queue.entry(entry_id)
@@ -187,9 +200,12 @@ class Generator(QObject):
             on_partial=lambda partial: relay.partial.emit(entry_id, partial),
             on_note=lambda note: relay.note.emit(entry_id, note),
         )
+        outcome = None
         try:
             outcome = await self._funnel.on_engine(
-                runner.run(plan, spec_json=spec_json, callbacks=callbacks)
+                runner.run(
+                    plan, spec_json=spec_json, callbacks=callbacks, **self._options[entry_id]
+                )
             )
         except asyncio.CancelledError:
             self._end(entry_id, "cancelled", ("job.cancelled", {}))
@@ -200,6 +216,7 @@ class Generator(QObject):
             self._finished(entry_id, outcome)
         finally:
             self._running.pop(entry_id, None)
+            self.job_ended.emit(entry_id, outcome)
             self._pump()
 
     def _finished(self, entry_id: int, outcome: JobOutcome) -> None:

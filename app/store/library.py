@@ -53,6 +53,7 @@ from app.store.search import (
 )
 from app.store.spend import Period, Spend, month_bounds, spend_by, spent_between
 from app.store.trash import Trash, TrashError
+from app.store.versions import VersionBook
 
 __all__ = [
     "ImageRecord",
@@ -448,6 +449,11 @@ class Library:
 
     def restore_job(self, job_id: str) -> None:
         trash_store.restore_job(self._db, job_id)
+
+    @property
+    def versions(self) -> VersionBook:
+        """Version trees: edit turns, each tree's current version (``app.store.versions``)."""
+        return VersionBook(self._db, self.paths.images_dir, self._now)
 
     def trash(self) -> Trash:
         return trash_store.trash_contents(self._db, self.paths.images_dir)

@@ -18,6 +18,7 @@ from typing import Final
 
 from app.store.db import MigrationStep, Schema
 from app.store.search import searchable_text_of_row
+from app.store.versions import add_edit_turns
 
 LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     """CREATE TABLE jobs (
@@ -90,6 +91,7 @@ def _search_text_and_trash(connection: sqlite3.Connection) -> None:
 LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
     MigrationStep(1, "images have text checks", _add_text_checks),
     MigrationStep(2, "jobs have a search text; images and jobs a trash", _search_text_and_trash),
+    MigrationStep(3, "edit turns and each version tree's current version", add_edit_turns),
 )
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

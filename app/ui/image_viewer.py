@@ -23,6 +23,7 @@ ZOOM_STEP = 1.25
 
 class ImageViewer(QWidget):
     detail_wanted = Signal()  # zoomed in: the caller may send the image at full resolution
+    zoomed = Signal()  # the magnification changed (fitted, 100% or zoomed): a linked view follows
 
     def __init__(self, name: str, empty_text: str) -> None:
         super().__init__()
@@ -78,17 +79,23 @@ class ImageViewer(QWidget):
         self.fit = True
         if self.has_image:
             self.view.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
+            self.zoomed.emit()
 
     def actual_size(self) -> None:
         self.fit = False
         self.view.resetTransform()
+        self.zoomed.emit()
         self.detail_wanted.emit()
 
     def zoom(self, factor: float) -> None:
         self.fit = False
         self.view.scale(factor, factor)
+        self.zoomed.emit()
         if factor > 1:
             self.detail_wanted.emit()
+
+    def picture_width(self) -> int:
+        return self._item.pixmap().width()
 
     def fitting_size(self) -> QSize:
         """The pixels the image needs to fill the view when fitted (HiDPI included)."""

@@ -23,6 +23,7 @@ from app.core.messages import Message
 from app.core.spec_json import spec_to_dict
 from app.model.builder import BuilderModel
 from app.model.document import SpecDocument
+from app.model.edit_session import EditSession
 from app.model.gallery import GalleryModel
 from app.model.generation import EngineInfo, Generator
 from app.model.job_queue import JobQueueModel
@@ -30,12 +31,14 @@ from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
 from app.ui.builder_panel import BuilderPanel
-from app.ui.gallery_view import ComparePage, GalleryPage
+from app.ui.edit_panel import EditPanel
+from app.ui.gallery_view import GalleryPage
 from app.ui.generation_bar import GenerationBar
 from app.ui.icons import GLYPHS, icon
 from app.ui.jobs_panel import JobsPanel
 from app.ui.layout_page import LayoutPage
 from app.ui.status import Banner, StudioStatusBar
+from app.ui.swipe_compare import VersionComparePage
 
 
 class MainWindow(QMainWindow):
@@ -56,6 +59,7 @@ class MainWindow(QMainWindow):
         state: QSettings,
         defaults: dict[str, str],
         layout_board: LayoutBoardModel,
+        edits: EditSession,
     ) -> None:
         super().__init__()
         self.builder, self.preview, self.document = builder, preview, document
@@ -80,10 +84,17 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.resizeDocks([self.builder_dock], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.jobs_dock], [90], Qt.Orientation.Vertical)
+        self.edits = edits
+        self.edit_panel = EditPanel(edits)
+        self.edit_dock = self._dock("edit", self.tr("Edit"), self.edit_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.edit_dock)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.edit_dock], [340], Qt.Orientation.Horizontal)
+        self._edited: int | None = None  # the image whose tree the edit panel shows
 
         self.banner = Banner()
         self.gallery_page = GalleryPage(gallery)
-        self.compare_page = ComparePage(gallery)
+        self.compare_page = VersionComparePage(gallery, edits.images)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Canvas")
         self.tabs.setDocumentMode(True)
@@ -171,7 +182,11 @@ class MainWindow(QMainWindow):
         image_menu.addActions(list(self.gallery_page.actions_by_name.values()))
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addActions(
-            [self.builder_dock.toggleViewAction(), self.jobs_dock.toggleViewAction()]
+            [
+                self.builder_dock.toggleViewAction(),
+                self.jobs_dock.toggleViewAction(),
+                self.edit_dock.toggleViewAction(),
+            ]
         )
 
         toolbar = QToolBar(self.tr("Main"))
@@ -202,6 +217,9 @@ class MainWindow(QMainWindow):
         self.gallery_page.list.selectionModel().currentChanged.connect(self._underlay_source)
         self.gallery.dataChanged.connect(self._underlay_source)
         relay.posted.connect(self.show_message)
+        self.gallery_page.list.selectionModel().currentChanged.connect(self._follow_selection)
+        self.gallery.dataChanged.connect(self._follow_selection)
+        self.edits.compare_requested.connect(self._compare_versions)
         self._engine_changed(self.generator.engine)
         self._show_recent(self.document.recent)
         self._update_title()
@@ -280,6 +298,26 @@ class MainWindow(QMainWindow):
         tile = self.gallery_page.current_tile()
         done = tile is not None and tile.state == "done"
         self.layout_board.set_underlay_source(tile.path if done and tile is not None else None)
+
+    def _follow_selection(self, *_: object) -> None:
+        """The edit panel shows the tree of the selected image, once it is in the library."""
+        tile = self.gallery_page.current_tile()
+        if tile is not None and tile.image_id is not None and tile.image_id != self._edited:
+            self._edited = tile.image_id
+            self.edits.show_image(tile.image_id)
+
+    def _compare_versions(self, first: object, second: object) -> None:
+        labels = self.edits.labels()
+        pair = []
+        for version in (first, second):
+            image = getattr(version, "image", None)
+            if image is not None:
+                pair.append((int(image.id), image.path))
+        if len(pair) == 2:
+            pair.sort()  # the older version left (before), the newer right
+            caption = f"{labels.get(pair[0][0], '')} ↔ {labels.get(pair[1][0], '')}"
+            self.compare_page.show_versions(pair[0], pair[1], caption)
+            self.tabs.setCurrentWidget(self.compare_page)
 
     def _show_recent(self, recent: object) -> None:
         self.recent_menu.clear()

@@ -1,0 +1,128 @@
+"""Screenshots of the Edit dock on the embedded engine: a conversation whose versions branch, the
+compare of two versions (side by side, swipe), and the mask painter in the dock.
+
+    xvfb-run -a -s '-screen 0 1280x800x24' python packaging/edit_screenshots.py OUT_DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtWidgets import QApplication
+
+
+async def scenes(studio: object, out: Path, suffix: str) -> None:
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window, edits = studio.window, studio.edits
+    await studio.start(load_settings=False)
+
+    async def shot(name: str) -> None:
+        await asyncio.sleep(0.5)  # let the last layout and paint settle before grabbing
+        window.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
+
+    async def settled(versions: int) -> None:
+        await until(
+            lambda: edits.tree is not None and len(edits.tree.versions) == versions
+            and not edits.busy,
+            edits.tree_changed, edits.busy_changed, timeout=180,
+        )  # fmt: skip
+
+    builder = studio.builder
+    builder.description = (
+        "An event key visual for an AI training camp: a bright auditorium stage, blue light, "
+        "people with laptops in the front rows."
+    )
+    builder.blocks.add("headline", "AI Engineering")
+    builder.blocks.add("subhead", "春季训练营 · 三月开课")
+    builder.use_ratio("1:1")
+    builder.n = 1
+    builder.quality = "low"
+    window.generate()
+    await settled(1)
+    panel = window.edit_panel
+    root = edits.tree.root_id  # type: ignore[union-attr]
+    for text in ("swap the background to a warm sunset, leave everything else",):
+        panel.instruction.setPlainText(text)
+        panel.send()
+        await settled(2)
+    panel.replace_button.setChecked(True)
+    panel.replace_text.setText("AI Engineer 训练营")
+    panel.send_replacement()
+    await settled(3)
+    edits.make_current(root)
+    panel.instruction.setPlainText("make it a winter scene with snow outside the windows")
+    panel.send()
+    await settled(4)
+    await until(lambda: window.gallery_page.viewer.has_image, studio.gallery.image_ready)
+    panel.instruction.setPlainText("make the headline 30% larger")
+    await shot("edit-conversation-branch")
+
+    versions = edits.tree.versions  # type: ignore[union-attr]
+    edits.compare(versions[0].image.id, versions[2].image.id)
+    page = window.compare_page
+    await until(lambda: page.left.has_image and page.right.has_image, page.left.zoomed)
+    await shot("compare-side-by-side")
+    page.use_swipe(True)
+    page.swipe.set_position(0.45)
+    await shot("compare-swipe")
+    page.swipe.zoom(2.0)
+    await shot("compare-swipe-zoomed")
+
+    from PySide6.QtCore import QRectF
+
+    window.tabs.setCurrentWidget(window.gallery_page)
+    panel.paint_mask.setChecked(True)
+    await until(lambda: panel.painter.mask_model is not None, edits.images.image_ready)
+    panel.painter.mask_model.fill_rect(QRectF(80, 300, 860, 250))  # type: ignore[union-attr]
+    panel.instruction.setPlainText("a glowing neural network diagram in this area")
+    await shot("edit-mask-painting")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--suffix", default="-1280")
+    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
+    os.environ.pop("OPENAI_API_KEY", None)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+    import qasync
+
+    app = QApplication(sys.argv[:1])
+    from app.main import Studio, set_up_look
+    from app.store.paths import StudioPaths
+    from app.store.settings import Settings
+
+    settings = Settings(language=args.language, theme=args.theme)
+    theme, translators = set_up_look(app, settings)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    studio = Studio(StudioPaths.from_environment(), settings=settings)
+    studio.window.resize(1280, 800)
+    studio.window.show()
+    try:
+        loop.run_until_complete(scenes(studio, args.out, args.suffix))
+    finally:
+        studio.window._confirmed_close = True
+        loop.run_until_complete(studio.stop())
+    del theme, translators
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
