@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -111,6 +112,172 @@
     <message>
         <source>Something answered, but not like an OpenAI-compatible service: check the base URL.</source>
         <translation>有响应，但不像兼容 OpenAI 的服务：请检查基础 URL。</translation>
+    </message>
+</context>
+<context>
+    <name>EditPanel</name>
+    <message>
+        <source>Select an image in Variations, then say what to change.</source>
+        <translation>在“变体”中选择一张图片，然后说出要修改的地方。</translation>
+    </message>
+    <message>
+        <source>Paint mask</source>
+        <translation>绘制蒙版</translation>
+    </message>
+    <message>
+        <source>Paint where the image may change; the rest is kept</source>
+        <translation>涂出允许修改的区域；其余部分保持不变</translation>
+    </message>
+    <message>
+        <source>Import mask…</source>
+        <translation>导入蒙版…</translation>
+    </message>
+    <message>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
+        <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Keep the original outside the mask</source>
+        <translation>蒙版外保留原图</translation>
+    </message>
+    <message>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
+        <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
+    </message>
+    <message>
+        <source>The new text, exactly</source>
+        <translation>新的文字（逐字）</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Say what to change, e.g. “swap the background to a sunset, keep the rest”</source>
+        <translation>说出要修改的地方，例如“把背景换成日落，其余保持不变”</translation>
+    </message>
+    <message>
+        <source>Versions per turn</source>
+        <translation>每轮生成的版本数</translation>
+    </message>
+    <message>
+        <source>Replace text…</source>
+        <translation>替换文字…</translation>
+    </message>
+    <message>
+        <source>Finalize…</source>
+        <translation>定稿…</translation>
+    </message>
+    <message>
+        <source>Render this draft again at a higher quality or a larger size</source>
+        <translation>以更高质量或更大尺寸重新渲染这张草图</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Import a mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+    <message>
+        <source>Mask image (*.png)</source>
+        <translation>蒙版图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>local draft</source>
+        <translation>本地草图</translation>
+    </message>
+    <message>
+        <source>Mask: none</source>
+        <translation>蒙版：无</translation>
+    </message>
+    <message>
+        <source>Without a mask the whole image may change</source>
+        <translation>没有蒙版时，整张图片都可能被修改</translation>
+    </message>
+    <message>
+        <source>Mask: on</source>
+        <translation>蒙版：已设置</translation>
+    </message>
+    <message>
+        <source>Only the marked area changes</source>
+        <translation>只修改标出的区域</translation>
+    </message>
+    <message>
+        <source>Type what to change, then send.</source>
+        <translation>请输入要修改的地方，然后发送。</translation>
+    </message>
+    <message>
+        <source>Select an image in Variations to edit it.</source>
+        <translation>请先在“变体”中选择要编辑的图片。</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}.</source>
+        <translation>未发送：{reason}。</translation>
+    </message>
+    <message>
+        <source>This mask cannot be used: {reason}.</source>
+        <translation>无法使用此蒙版：{reason}。</translation>
+    </message>
+    <message>
+        <source>Interrupted when the studio closed; nothing was made.</source>
+        <translation>工作室关闭时被中断，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was made.</source>
+        <translation>已取消，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>Failed: {reason}</source>
+        <translation>失败：{reason}</translation>
+    </message>
+    <message>
+        <source>Failed; nothing was made.</source>
+        <translation>失败，没有生成图片。</translation>
+    </message>
+    <message>
+        <source>This image service cannot edit images, so editing is switched off. Choose another service or the local engine in Settings to edit.</source>
+        <translation>此图像服务无法编辑图片，因此编辑功能已关闭。如需编辑，请在“设置”中选择其他服务或本地引擎。</translation>
+    </message>
+    <message>
+        <source>This image service does not take masks, so the mask tools are switched off; edits change the whole image.</source>
+        <translation>此图像服务不支持蒙版，因此蒙版工具已关闭；编辑会修改整张图片。</translation>
+    </message>
+</context>
+<context>
+    <name>FinalizeDialog</name>
+    <message>
+        <source>Finalize</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
+        <source>Render the current version again, keeping its composition.</source>
+        <translation>重新渲染当前版本，保持其构图不变。</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Size tier</source>
+        <translation>尺寸档位</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>{estimate} on {model}; local drafts cost nothing</source>
+        <translation>在 {model} 上 {estimate}；本地草图免费</translation>
     </message>
 </context>
 <context>
@@ -251,10 +418,10 @@
         <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
-<message>
+    <message>
         <source>Exact text</source>
         <translation>精确文字</translation>
     </message>
@@ -262,11 +429,7 @@
         <source>Exact text: the model paints the scene with clean space where the boxes are and no text; the studio sets your texts over it, exactly as typed. Changing a text later costs nothing.</source>
         <translation>精确文字：模型只画场景，在文字框处留出干净的空间且不画任何文字；工作室把你输入的文字原样排在上面。之后修改文字不花钱。</translation>
     </message>
-    <message>
-        <source>Not included: the {count} partial previews per image, retries, and reference images.</source>
-        <translation>未计入：每张图片的 {count} 个过程预览、重试和参考图。</translation>
-    </message>
-    </context>
+</context>
 <context>
     <name>JobsPanel</name>
     <message>
@@ -284,6 +447,39 @@
     <message>
         <source>Cancel the selected job; images that arrived are kept</source>
         <translation>取消选中的任务；已收到的图片会保留</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutBoard</name>
+    <message>
+        <source>Drag a box to move it, its handles to resize it; it snaps to the centre lines, thirds, margins and other boxes (Alt: no snapping). Arrow keys nudge it (Shift: ten pixels).</source>
+        <translation>拖动文字框可移动，拖动控制点可调整大小；会吸附到中线、三分线、安全边距和其他文字框（按住 Alt 不吸附）。方向键微移（Shift：10 像素）。</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutBoardModel</name>
+    <message>
+        <source>Move text {0}</source>
+        <translation>移动文字 {0}</translation>
+    </message>
+    <message>
+        <source>Change the look of text {0}</source>
+        <translation>更改文字 {0} 的样式</translation>
+    </message>
+</context>
+<context>
+    <name>LayoutPage</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Show the selected variation under the boxes (an exact-text image: its text-free background, so the board shows the composite as it would be set now)</source>
+        <translation>在文字框下方显示选中的变体（精确文字图片显示其无字底图，版式板即按当前设置预览合成效果）</translation>
     </message>
 </context>
 <context>
@@ -392,7 +588,7 @@
         <source>Save the changes to the spec before closing?</source>
         <translation>关闭前要保存对设计文件的更改吗？</translation>
     </message>
-<message>
+    <message>
         <source>Layout</source>
         <translation>版式</translation>
     </message>
@@ -400,7 +596,164 @@
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
-    </context>
+</context>
+<context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>Select an image to paint a mask on it.</source>
+        <translation>选择一张图像，在上面绘制蒙版。</translation>
+    </message>
+</context>
+<context>
+    <name>MaskModel</name>
+    <message>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>画笔笔触</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+</context>
+<context>
+    <name>MaskPainter</name>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>套索</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Brush size in image pixels ([ smaller, ] larger)</source>
+        <translation>画笔大小，以图像像素计（[ 缩小，] 放大）</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Brush hardness: 100% has a sharp edge</source>
+        <translation>画笔硬度：100% 边缘锐利</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>硬度</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转蒙版</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Show mask</source>
+        <translation>显示蒙版</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Import mask…</source>
+        <translation>导入蒙版…</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入蒙版</translation>
+    </message>
+    <message>
+        <source>Mask images ({patterns});;All files (*)</source>
+        <translation>蒙版图像 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading the mask…</source>
+        <translation>正在读取蒙版…</translation>
+    </message>
+    <message>
+        <source>“{name}” leaves nothing for the model to change: it is opaque (or white) everywhere. A mask is transparent, or black, where the picture may change.</source>
+        <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
+        <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”.</source>
+        <translation>已导入“{name}”。</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>it is not an image file that can be read</source>
+        <translation>它不是可以读取的图像文件</translation>
+    </message>
+    <message>
+        <source>the file is damaged or incomplete</source>
+        <translation>文件已损坏或不完整</translation>
+    </message>
+    <message>
+        <source>the image is too large to read safely</source>
+        <translation>图像太大，无法安全读取</translation>
+    </message>
+    <message>
+        <source>the file cannot be read ({detail})</source>
+        <translation>无法读取该文件（{detail}）</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
+        <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
+    </message>
+</context>
 <context>
     <name>Messages</name>
     <message>
@@ -417,7 +770,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1105,67 +1458,39 @@
     </message>
 </context>
 <context>
-    <name>_BlockRow</name>
+    <name>TurnDelegate</name>
     <message>
-        <source>Role of text {number}</source>
-        <translation>文字 {number} 的角色</translation>
+        <source>Replace text: {change}</source>
+        <translation>替换文字：{change}</translation>
     </message>
     <message>
-        <source>The exact text, as it must appear</source>
-        <translation>准确的文字，须与图中完全一致</translation>
+        <source>Finalize: {how}</source>
+        <translation>定稿：{how}</translation>
     </message>
     <message>
-        <source>Move up (Alt+Up)</source>
-        <translation>上移（Alt+Up）</translation>
+        <source>on {version}</source>
+        <translation>基于 {version}</translation>
     </message>
     <message>
-        <source>Move down (Alt+Down)</source>
-        <translation>下移（Alt+Down）</translation>
+        <source>{source} · sending…</source>
+        <translation>{source} · 发送中…</translation>
     </message>
     <message>
-        <source>Remove (Ctrl+Shift+Delete)</source>
-        <translation>删除（Ctrl+Shift+Delete）</translation>
+        <source>local draft, no cost</source>
+        <translation>本地草图，免费</translation>
+    </message>
+    <message>
+        <source>≈ {estimate} est., {actual} actual</source>
+        <translation>预估 ≈ {estimate}，实际 {actual}</translation>
+    </message>
+    <message>
+        <source>the model had changed {pct}% outside the mask (pasted back)</source>
+        <translation>模型改动了蒙版外 {pct}% 的像素（已放回原图）</translation>
     </message>
 </context>
 <context>
-    <name>_Grip</name>
+    <name>TypographyBar</name>
     <message>
-        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
-        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
-    </message>
-</context>
-<context>
-    <name>gallery</name>
-    <message>
-        <source>Discard image</source>
-        <translation>丢弃图片</translation>
-    </message>
-</context>
-<context><name>LayoutBoard</name><message>
-        <source>Drag a box to move it, its handles to resize it; it snaps to the centre lines, thirds, margins and other boxes (Alt: no snapping). Arrow keys nudge it (Shift: ten pixels).</source>
-        <translation>拖动文字框可移动，拖动控制点可调整大小；会吸附到中线、三分线、安全边距和其他文字框（按住 Alt 不吸附）。方向键微移（Shift：10 像素）。</translation>
-    </message>
-</context><context><name>LayoutBoardModel</name><message>
-        <source>Move text {0}</source>
-        <translation>移动文字 {0}</translation>
-    </message>
-    <message>
-        <source>Change the look of text {0}</source>
-        <translation>更改文字 {0} 的样式</translation>
-    </message>
-</context><context><name>LayoutPage</name><message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>重做</translation>
-    </message>
-    <message>
-        <source>Show the selected variation under the boxes (an exact-text image: its text-free background, so the board shows the composite as it would be set now)</source>
-        <translation>在文字框下方显示选中的变体（精确文字图片显示其无字底图，版式板即按当前设置预览合成效果）</translation>
-    </message>
-</context><context><name>TypographyBar</name><message>
         <source>The font family</source>
         <translation>字体</translation>
     </message>
@@ -1285,343 +1610,10 @@
         <source>Text {0}</source>
         <translation>文字 {0}</translation>
     </message>
-</context><context><name>MaskCanvas</name><message>
-        <source>Select an image to paint a mask on it.</source>
-        <translation>选择一张图像，在上面绘制蒙版。</translation>
-    </message>
-</context><context><name>MaskModel</name><message>
-        <source>Erase</source>
-        <translation>擦除</translation>
-    </message>
+</context>
+<context>
+    <name>VersionComparePage</name>
     <message>
-        <source>Brush stroke</source>
-        <translation>画笔笔触</translation>
-    </message>
-    <message>
-        <source>Rectangle</source>
-        <translation>矩形</translation>
-    </message>
-    <message>
-        <source>Lasso</source>
-        <translation>套索</translation>
-    </message>
-    <message>
-        <source>Invert mask</source>
-        <translation>反转蒙版</translation>
-    </message>
-    <message>
-        <source>Clear mask</source>
-        <translation>清除蒙版</translation>
-    </message>
-    <message>
-        <source>Import mask</source>
-        <translation>导入蒙版</translation>
-    </message>
-</context><context><name>MaskPainter</name><message>
-        <source>Brush</source>
-        <translation>画笔</translation>
-    </message>
-    <message>
-        <source>Eraser</source>
-        <translation>橡皮擦</translation>
-    </message>
-    <message>
-        <source>Rectangle</source>
-        <translation>矩形</translation>
-    </message>
-    <message>
-        <source>Lasso</source>
-        <translation>套索</translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> 像素</translation>
-    </message>
-    <message>
-        <source>Brush size in image pixels ([ smaller, ] larger)</source>
-        <translation>画笔大小，以图像像素计（[ 缩小，] 放大）</translation>
-    </message>
-    <message>
-        <source> %</source>
-        <translation> %</translation>
-    </message>
-    <message>
-        <source>Brush hardness: 100% has a sharp edge</source>
-        <translation>画笔硬度：100% 边缘锐利</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <source>Hardness</source>
-        <translation>硬度</translation>
-    </message>
-    <message>
-        <source>Invert mask</source>
-        <translation>反转蒙版</translation>
-    </message>
-    <message>
-        <source>Clear mask</source>
-        <translation>清除蒙版</translation>
-    </message>
-    <message>
-        <source>Show mask</source>
-        <translation>显示蒙版</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>重做</translation>
-    </message>
-    <message>
-        <source>Import mask…</source>
-        <translation>导入蒙版…</translation>
-    </message>
-    <message>
-        <source>Fit</source>
-        <translation>适合窗口</translation>
-    </message>
-    <message>
-        <source>Import mask</source>
-        <translation>导入蒙版</translation>
-    </message>
-    <message>
-        <source>Mask images ({patterns});;All files (*)</source>
-        <translation>蒙版图像 ({patterns});;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Reading the mask…</source>
-        <translation>正在读取蒙版…</translation>
-    </message>
-    <message>
-        <source>“{name}” leaves nothing for the model to change: it is opaque (or white) everywhere. A mask is transparent, or black, where the picture may change.</source>
-        <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
-    </message>
-    <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
-        <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
-    </message>
-    <message>
-        <source>Imported “{name}”.</source>
-        <translation>已导入“{name}”。</translation>
-    </message>
-    <message>
-        <source>the file is empty</source>
-        <translation>文件是空的</translation>
-    </message>
-    <message>
-        <source>it is not an image file that can be read</source>
-        <translation>它不是可以读取的图像文件</translation>
-    </message>
-    <message>
-        <source>the file is damaged or incomplete</source>
-        <translation>文件已损坏或不完整</translation>
-    </message>
-    <message>
-        <source>the image is too large to read safely</source>
-        <translation>图像太大，无法安全读取</translation>
-    </message>
-    <message>
-        <source>the file cannot be read ({detail})</source>
-        <translation>无法读取该文件（{detail}）</translation>
-    </message>
-    <message>
-        <source>“{name}” cannot be used as a mask: {reason}. Choose an image file (PNG, WebP, JPEG…), transparent or black where the picture may change. The mask is unchanged.</source>
-        <translation>“{name}”无法用作蒙版：{reason}。请选择一个图像文件（PNG、WebP、JPEG…），在允许修改画面的地方为透明或黑色。蒙版未改变。</translation>
-    </message>
-</context><context><name>EditPanel</name><message>
-        <source>Select an image in Variations, then say what to change.</source>
-        <translation>在“变体”中选择一张图片，然后说出要修改的地方。</translation>
-    </message>
-    <message>
-        <source>Paint mask</source>
-        <translation>绘制蒙版</translation>
-    </message>
-    <message>
-        <source>Paint where the image may change; the rest is kept</source>
-        <translation>涂出允许修改的区域；其余部分保持不变</translation>
-    </message>
-    <message>
-        <source>Import mask…</source>
-        <translation>导入蒙版…</translation>
-    </message>
-    <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
-        <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
-    </message>
-    <message>
-        <source>Clear mask</source>
-        <translation>清除蒙版</translation>
-    </message>
-    <message>
-        <source>Keep the original outside the mask</source>
-        <translation>蒙版外保留原图</translation>
-    </message>
-    <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
-        <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
-    </message>
-    <message>
-        <source>The new text, exactly</source>
-        <translation>新的文字（逐字）</translation>
-    </message>
-    <message>
-        <source>Replace</source>
-        <translation>替换</translation>
-    </message>
-    <message>
-        <source>Say what to change, e.g. “swap the background to a sunset, keep the rest”</source>
-        <translation>说出要修改的地方，例如“把背景换成日落，其余保持不变”</translation>
-    </message>
-    <message>
-        <source>Versions per turn</source>
-        <translation>每轮生成的版本数</translation>
-    </message>
-    <message>
-        <source>Replace text…</source>
-        <translation>替换文字…</translation>
-    </message>
-    <message>
-        <source>Finalize…</source>
-        <translation>定稿…</translation>
-    </message>
-    <message>
-        <source>Render this draft again at a higher quality or a larger size</source>
-        <translation>以更高质量或更大尺寸重新渲染这张草图</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <source>Import a mask</source>
-        <translation>导入蒙版</translation>
-    </message>
-    <message>
-        <source>Mask image (*.png)</source>
-        <translation>蒙版图片 (*.png)</translation>
-    </message>
-    <message>
-        <source>local draft</source>
-        <translation>本地草图</translation>
-    </message>
-    <message>
-        <source>Mask: none</source>
-        <translation>蒙版：无</translation>
-    </message>
-    <message>
-        <source>Without a mask the whole image may change</source>
-        <translation>没有蒙版时，整张图片都可能被修改</translation>
-    </message>
-    <message>
-        <source>Mask: on</source>
-        <translation>蒙版：已设置</translation>
-    </message>
-    <message>
-        <source>Only the marked area changes</source>
-        <translation>只修改标出的区域</translation>
-    </message>
-    <message>
-        <source>Type what to change, then send.</source>
-        <translation>请输入要修改的地方，然后发送。</translation>
-    </message>
-    <message>
-        <source>Select an image in Variations to edit it.</source>
-        <translation>请先在“变体”中选择要编辑的图片。</translation>
-    </message>
-    <message>
-        <source>Not sent: {reason}.</source>
-        <translation>未发送：{reason}。</translation>
-    </message>
-    <message>
-        <source>This mask cannot be used: {reason}.</source>
-        <translation>无法使用此蒙版：{reason}。</translation>
-    </message>
-    <message>
-        <source>Interrupted when the studio closed; nothing was made.</source>
-        <translation>工作室关闭时被中断，没有生成图片。</translation>
-    </message>
-    <message>
-        <source>Cancelled; nothing was made.</source>
-        <translation>已取消，没有生成图片。</translation>
-    </message>
-    <message>
-        <source>Failed: {reason}</source>
-        <translation>失败：{reason}</translation>
-    </message>
-    <message>
-        <source>Failed; nothing was made.</source>
-        <translation>失败，没有生成图片。</translation>
-    </message>
-    <message>
-        <source>This image service cannot edit images, so editing is switched off. Choose another service or the local engine in Settings to edit.</source>
-        <translation>此图像服务无法编辑图片，因此编辑功能已关闭。如需编辑，请在“设置”中选择其他服务或本地引擎。</translation>
-    </message>
-    <message>
-        <source>This image service does not take masks, so the mask tools are switched off; edits change the whole image.</source>
-        <translation>此图像服务不支持蒙版，因此蒙版工具已关闭；编辑会修改整张图片。</translation>
-    </message>
-</context><context><name>FinalizeDialog</name><message>
-        <source>Finalize</source>
-        <translation>定稿</translation>
-    </message>
-    <message>
-        <source>Render the current version again, keeping its composition.</source>
-        <translation>重新渲染当前版本，保持其构图不变。</translation>
-    </message>
-    <message>
-        <source>Quality</source>
-        <translation>质量</translation>
-    </message>
-    <message>
-        <source>Size tier</source>
-        <translation>尺寸档位</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
-        <source>Estimate</source>
-        <translation>预估</translation>
-    </message>
-    <message>
-        <source>{estimate} on {model}; local drafts cost nothing</source>
-        <translation>在 {model} 上 {estimate}；本地草图免费</translation>
-    </message>
-</context><context><name>TurnDelegate</name><message>
-        <source>Replace text: {change}</source>
-        <translation>替换文字：{change}</translation>
-    </message>
-    <message>
-        <source>Finalize: {how}</source>
-        <translation>定稿：{how}</translation>
-    </message>
-    <message>
-        <source>on {version}</source>
-        <translation>基于 {version}</translation>
-    </message>
-    <message>
-        <source>{source} · sending…</source>
-        <translation>{source} · 发送中…</translation>
-    </message>
-    <message>
-        <source>local draft, no cost</source>
-        <translation>本地草图，免费</translation>
-    </message>
-    <message>
-        <source>≈ {estimate} est., {actual} actual</source>
-        <translation>预估 ≈ {estimate}，实际 {actual}</translation>
-    </message>
-    <message>
-        <source>the model had changed {pct}% outside the mask (pasted back)</source>
-        <translation>模型改动了蒙版外 {pct}% 的像素（已放回原图）</translation>
-    </message>
-</context><context><name>VersionComparePage</name><message>
         <source>Select two images to compare them here.</source>
         <translation>选择两张图片，在这里对比。</translation>
     </message>
@@ -1633,7 +1625,10 @@
         <source>Swipe</source>
         <translation>滑动对比</translation>
     </message>
-</context><context><name>VersionTreeView</name><message>
+</context>
+<context>
+    <name>VersionTreeView</name>
+    <message>
         <source>Continue from here</source>
         <translation>从此版本继续</translation>
     </message>
@@ -1657,4 +1652,42 @@
         <source>Compare the two selected versions, or the selected one with the current</source>
         <translation>对比所选的两个版本，或所选版本与当前版本</translation>
     </message>
-</context></TS>
+</context>
+<context>
+    <name>_BlockRow</name>
+    <message>
+        <source>Role of text {number}</source>
+        <translation>文字 {number} 的角色</translation>
+    </message>
+    <message>
+        <source>The exact text, as it must appear</source>
+        <translation>准确的文字，须与图中完全一致</translation>
+    </message>
+    <message>
+        <source>Move up (Alt+Up)</source>
+        <translation>上移（Alt+Up）</translation>
+    </message>
+    <message>
+        <source>Move down (Alt+Down)</source>
+        <translation>下移（Alt+Down）</translation>
+    </message>
+    <message>
+        <source>Remove (Ctrl+Shift+Delete)</source>
+        <translation>删除（Ctrl+Shift+Delete）</translation>
+    </message>
+</context>
+<context>
+    <name>_Grip</name>
+    <message>
+        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
+        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
+    </message>
+</context>
+<context>
+    <name>gallery</name>
+    <message>
+        <source>Discard image</source>
+        <translation>丢弃图片</translation>
+    </message>
+</context>
+</TS>
