@@ -22,7 +22,8 @@ class LayoutPage(QWidget):
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo = board.undo_stack.createRedoAction(self, self.tr("Redo"))
         self.redo.setShortcut(QKeySequence.StandardKey.Redo)
-        tools = QHBoxLayout()
+        tool_buttons = QWidget()
+        tools = QHBoxLayout(tool_buttons)
         tools.setContentsMargins(0, 0, 4, 0)
         for action, name in ((self.undo, "undo"), (self.redo, "redo")):
             # Ctrl+Z here undoes the board's moves; elsewhere it is the focused editor's own.
@@ -51,7 +52,7 @@ class LayoutPage(QWidget):
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
-        self.typography.first_row.addLayout(tools)  # at the end of the bar's first row
+        self.typography.add_tools(tool_buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

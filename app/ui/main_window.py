@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
         self.edit_dock = self._dock("edit", self.tr("Edit"), self.edit_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.edit_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.edit_dock], [340], Qt.Orientation.Horizontal)
+        # At 1280 pixels the builder keeps its chips whole and the edit dock its buttons.
+        self.resizeDocks([self.builder_dock, self.edit_dock], [400, 330], Qt.Orientation.Horizontal)
         self._edited: int | None = None  # the image whose tree the edit panel shows
 
         self.banner = Banner()

@@ -17,15 +17,14 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core.spec import Shadow, Stroke, TextBlock
 from app.model.layout_board import LayoutBoardModel
+from app.ui.flow_layout import FlowLayout, flow_group
 
 WEIGHTS: Final = (100, 300, 400, 500, 700, 900)
 
@@ -42,12 +41,10 @@ class TypographyBar(QWidget):
         self._board = board
         self._families: Callable[[], list[str]] | None = families  # listed on first use
         self._showing = False
-        rows = QVBoxLayout(self)
-        rows.setContentsMargins(6, 2, 6, 2)
-        rows.setSpacing(2)
-        self.first_row, second = QHBoxLayout(), QHBoxLayout()
-        rows.addLayout(self.first_row)
-        rows.addLayout(second)
+        # The controls wrap into as many rows as the canvas's width needs: the board shares
+        # the window with the builder and the edit dock, at 1280 pixels too.
+        self._flow = FlowLayout(self, spacing=6)
+        self._flow.setContentsMargins(6, 2, 6, 2)
 
         self.heading = QLabel()
         self.font_family = self._combo("Font", self.tr("The font family"))
@@ -88,25 +85,18 @@ class TypographyBar(QWidget):
         self.line_height.setSpecialValueText(self.tr("Auto"))
 
         self.heading.setMinimumWidth(48)
-        self.first_row.addWidget(self.heading)
-        looks = ((self.tr("Font"), self.font_family), (self.tr("Weight"), self.weight),
-                 (self.tr("Align"), self.align))  # fmt: skip
-        for label, widget in looks:
-            self.first_row.addSpacing(4)
-            self.first_row.addWidget(QLabel(label))
-            self.first_row.addWidget(widget)
-        self.first_row.addStretch(1)
-        second.addWidget(self.color)
-        second.addWidget(self.auto_color)
-        for label, spin in ((self.tr("Tracking"), self.tracking),
-                            (self.tr("Line height"), self.line_height)):  # fmt: skip
-            second.addSpacing(4)
-            second.addWidget(QLabel(label))
-            second.addWidget(spin)
-        second.addSpacing(4)
-        for box in (self.vertical, self.outline, self.shadow):
-            second.addWidget(box)
-        second.addStretch(1)
+        self._flow.addWidget(self.heading)
+        groups = (
+            (QLabel(self.tr("Font")), self.font_family),
+            (QLabel(self.tr("Weight")), self.weight),
+            (QLabel(self.tr("Align")), self.align),
+            (self.color, self.auto_color),
+            (QLabel(self.tr("Tracking")), self.tracking),
+            (QLabel(self.tr("Line height")), self.line_height),
+            (self.vertical, self.outline, self.shadow),
+        )
+        for group in groups:
+            self._flow.addWidget(flow_group(*group))
 
         self.font_family.activated.connect(lambda _: self._set(font=self.font_family.currentData()))
         self.weight.activated.connect(lambda _: self._set(weight=self.weight.currentData()))
@@ -141,6 +131,10 @@ class TypographyBar(QWidget):
             self.font_family, self.weight, self.align, self.color, self.auto_color,
             self.tracking, self.line_height, self.vertical, self.outline, self.shadow,
         ]  # fmt: skip
+
+    def add_tools(self, tools: QWidget) -> None:
+        """Put ``tools`` (the board's own buttons) at the end of the bar."""
+        self._flow.addWidget(tools)
 
     def _combo(self, name: str, tip: str) -> QComboBox:
         combo = QComboBox()
