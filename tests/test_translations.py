@@ -149,6 +149,7 @@ def _english_words(text: str) -> list[str]:
     """English words in a shown text (model names aside), where the zh_CN UI should have none."""
     if text in known_models():
         return []
+    text = re.sub(r"\{[a-z_]+\}", "", text)  # file-name template fields are syntax, like Ctrl
     return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in _KEPT_WORDS]
 
 

@@ -12,7 +12,7 @@ from app.model.text_blocks import TextBlocksModel
 
 _FIELDS = (
     "description", "style", "ratio", "tier", "size", "quality", "n", "background",
-    "output_format", "output_compression", "model",
+    "output_format", "output_compression", "model", "references",
 )  # fmt: skip
 
 
@@ -30,6 +30,7 @@ class BuilderModel(QObject):
     output_format_changed = Signal(str)
     output_compression_changed = Signal(object)
     model_changed = Signal(str)
+    references_changed = Signal(object)
     spec_changed = Signal()
 
     description = Observable("")
@@ -43,11 +44,12 @@ class BuilderModel(QObject):
     output_format = Observable("png")
     output_compression: Observable[int | None] = Observable(None)
     model = Observable(DEFAULT_MODEL)
+    references: Observable[tuple[str, ...]] = Observable(())
+    """Paths of the reference images (the library's kept copies), in the order they are sent."""
 
     def __init__(self) -> None:
         super().__init__()
         self.blocks = TextBlocksModel()
-        self._references: tuple[str, ...] = ()
         self._loading = False
         for name in _FIELDS:
             getattr(self, f"{name}_changed").connect(self._changed)
@@ -93,7 +95,7 @@ class BuilderModel(QObject):
             output_format=self.output_format,
             output_compression=self.output_compression,
             model=self.model,
-            references=self._references,
+            references=self.references,
         )
 
     def load(self, spec: Spec) -> None:
@@ -105,7 +107,6 @@ class BuilderModel(QObject):
             if spec.size is None and spec.ratio is None:
                 self.ratio = "1:1"
             self.blocks.set_blocks(spec.texts)
-            self._references = spec.references
         finally:
             self._loading = False
         self.spec_changed.emit()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.compiler import compile_prompt, long_blocks
 from app.core.plan import Plan, PlanError, plan_generation
+from app.core.reference_cost import ReferenceCost, reference_cost
 from app.model.builder import BuilderModel
 from app.model.properties import Observable
 from app.model.size_status import Problem, SizeStatus, size_status
@@ -30,6 +31,7 @@ class Estimate:
     n: int
     partial_images: int
     notes: tuple[str, ...]
+    references: ReferenceCost | None = None  # the range reference images add (usd is its top)
 
 
 class PreviewModel(QObject):
@@ -54,6 +56,7 @@ class PreviewModel(QObject):
         super().__init__()
         self._builder = builder
         self.partial_images = partial_images
+        self.reference_sizes: tuple[tuple[int, int], ...] = ()
         self.plan: Plan | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -61,6 +64,12 @@ class PreviewModel(QObject):
         self._timer.timeout.connect(self.recompute)
         builder.spec_changed.connect(self._timer.start)
         self.recompute()
+
+    def set_reference_sizes(self, sizes: tuple[tuple[int, int], ...]) -> None:
+        """The sizes of the reference images, for the estimate (recomputed shortly)."""
+        if sizes != self.reference_sizes:
+            self.reference_sizes = sizes
+            self._timer.start()
 
     def recompute(self) -> None:
         self._timer.stop()
@@ -83,7 +92,12 @@ class PreviewModel(QObject):
             problem = ("empty", {})
         else:
             try:
-                plan = plan_generation(spec, partial_images=self.partial_images, stream=True)
+                plan = plan_generation(
+                    spec,
+                    partial_images=self.partial_images,
+                    stream=True,
+                    reference_sizes=self.reference_sizes,
+                )
             except PlanError as error:
                 problem = ("plan", {"reason": str(error)})
         if problem is not None:
@@ -104,5 +118,10 @@ class PreviewModel(QObject):
                 n=cost.n,
                 partial_images=self.partial_images,
                 notes=cost.notes,
+                references=(
+                    reference_cost(spec.model, self.reference_sizes)
+                    if self.reference_sizes
+                    else None
+                ),
             )
         self.updated.emit()

@@ -11,6 +11,7 @@ from app.core.spec import BACKGROUNDS, OUTPUT_FORMATS
 from app.model.builder import BuilderModel
 from app.model.preview import Estimate, PreviewModel
 from app.ui.icons import icon
+from app.ui.references_list import reference_range_text
 from app.ui.wording import choice_text, usd
 
 COMPRESSIBLE = ("webp", "jpeg")
@@ -152,6 +153,9 @@ class GenerationBar(QWidget):
             self.estimate.setToolTip(self.tr("Nothing to estimate yet"))
             return
         amount = usd(estimate.usd)
+        references = estimate.references
+        if references is not None and references.usd_spread and estimate.usd is not None:
+            amount = f"{usd(estimate.usd - references.usd_spread)}–{usd(estimate.usd)}"
         self.estimate.setText(f"≈ {amount}")
         tokens = self.tr(
             "About {input} input tokens and {output} output tokens ({per} per image × {n})."
@@ -165,6 +169,11 @@ class GenerationBar(QWidget):
             "Not included: the {count} partial previews per image, retries, and reference images."
         ).format(count=estimate.partial_images)
         lines = [self.tr("On the service: ≈ {amount}").format(amount=amount), tokens, left_out]
+        if references is not None:
+            lines[2] = self.tr(
+                "Not included: the {count} partial previews per image and retries."
+            ).format(count=estimate.partial_images)
+            lines.insert(2, reference_range_text(references))
         if self._local:
             lines.insert(
                 0, self.tr("The local engine makes drafts at no cost; this is the service's price.")

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.builder_dock.toggleViewAction(), self.jobs_dock.toggleViewAction()]
         )
+        self.file_menu, self.image_menu, self.view_menu = file_menu, image_menu, view_menu
 
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
