@@ -1087,6 +1087,10 @@
         <translation>图片（{patterns}）</translation>
     </message>
     <message>
+        <source>{count} images added as they are</source>
+        <translation>{count} 张图片已按原样添加</translation>
+    </message>
+    <message>
         <source>{count} of {limit}</source>
         <translation>{count} / {limit}</translation>
     </message>

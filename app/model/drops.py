@@ -102,8 +102,10 @@ class Restorer(QObject):
         if library is None:
             return False
         images = await self._funnel.in_thread(library.images, job_id)
+        job = await self._funnel.in_thread(library.job, job_id)
         if not images or not await self._document.open(images[0].path):
             return False
+        local = job is not None and job.engine == "local"  # a local draft has no price
         self._next_group -= 1
         tiles = [
             Tile(
@@ -114,6 +116,7 @@ class Restorer(QObject):
                 width=image.width,
                 height=image.height,
                 favourite=image.favourite,
+                local=local,
             )
             for i, image in enumerate(images)
         ]

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.model.library_model import THUMB, LibraryModel, LibraryRow
 from app.ui.icons import icon
+from app.ui.thumbnail_delegate import ThumbnailDelegate
 
 SEARCH_DEBOUNCE_MS = 150
-CELL = QSize(THUMB.width() + 16, THUMB.height() + 36)
+CELL = QSize(THUMB.width() + 24, THUMB.height() + 28)
 
 
 class LibraryView(QListView):
@@ -41,6 +42,7 @@ class LibraryView(QListView):
         self.setUniformItemSizes(True)  # with 10,000 rows, layout must not ask each one
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(500)
+        self.setItemDelegate(ThumbnailDelegate(CELL, THUMB, self))
         self.setIconSize(THUMB)
         self.setGridSize(CELL)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

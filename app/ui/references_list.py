@@ -6,6 +6,7 @@ was refused is said under the list, in the user's language.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from app.core.reference_cost import ReferenceCost
 from app.core.reference_images import MAX_OPEN_PIXELS, Note
 from app.model.references import ROWS_MIME, Outcome, ReferencesModel, Source
 from app.ui.icons import icon
+from app.ui.thumbnail_delegate import ThumbnailDelegate
 from app.ui.wording import separator, usd
 
 translate = QCoreApplication.translate
@@ -180,8 +182,10 @@ class ReferencesView(QListView):
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Snap)
+        cell = QSize(THUMB_SIDE + 12, THUMB_SIDE + 26)
+        self.setItemDelegate(ThumbnailDelegate(cell, QSize(THUMB_SIDE, THUMB_SIDE), self))
         self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.setGridSize(QSize(THUMB_SIDE + 12, THUMB_SIDE + 26))
+        self.setGridSize(cell)
         self.setUniformItemSizes(True)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -285,6 +289,7 @@ class ReferencesPanel(QWidget):
         model.rowsInserted.connect(self._update)
         model.rowsRemoved.connect(self._update)
         model.modelReset.connect(self._update)
+        model.modelReset.connect(self.notes.hide)  # another spec: its notes no longer apply
         model.editing_changed.connect(self._update)
         model.busy_changed.connect(self._update)
         self.list.selectionModel().selectionChanged.connect(self._update)
@@ -325,17 +330,33 @@ class ReferencesPanel(QWidget):
             self.model.remove(index.row())
 
     def show_outcomes(self, outcomes: object, *, text: str = "") -> None:
+        """What was done to each image (the refused in the warning colour); images taken as
+        they were are counted, not listed."""
         items = (
-            [item for item in outcomes if isinstance(item, Outcome)]
-            if isinstance(outcomes, list)
-            else []
+            [i for i in outcomes if isinstance(i, Outcome)] if isinstance(outcomes, list) else []
         )
-        lines = [outcome_text(item) for item in items]
+        plain = [i for i in items if i.refusal is None and not i.remote and not i.notes]
+        lines: list[tuple[str, bool]] = []
+        if len(plain) == 1:
+            lines.append((outcome_text(plain[0]), False))
+        elif plain:
+            lines.append(
+                (self.tr("{count} images added as they are").format(count=len(plain)), False)
+            )
+        for item in items:
+            if item not in plain:
+                lines.append((outcome_text(item), item.refusal is not None or item.remote))
         if text:
-            lines.append(text)
-        refused = any(item.refusal is not None for item in items) or bool(text)
-        self.notes.setStyleSheet("color: #b45309;" if refused else "")
-        self.notes.setText("\n".join(lines))
+            lines.append((text, True))
+        warning = "#b45309"
+        self.notes.setText(
+            "<br>".join(
+                f'<span style="color:{warning}">{html.escape(line)}</span>'
+                if bad
+                else html.escape(line)
+                for line, bad in lines
+            )
+        )
         self.notes.setVisible(bool(lines))
 
     def _update(self, *_: object) -> None:
