@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -358,7 +359,7 @@
         <translation>未计入：每张图片的 {count} 次局部预览和重试。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
 </context>
@@ -415,7 +416,7 @@
         <translation>打开任务</translation>
     </message>
     <message>
-        <source>Bring the job's spec into the builder and its images into the gallery</source>
+        <source>Bring the job&apos;s spec into the builder and its images into the gallery</source>
         <translation>把任务的规格载入构建器，图片显示在图库中</translation>
     </message>
     <message>
@@ -645,7 +646,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1373,14 +1374,17 @@
     </message>
 </context>
 <context>
+    <name>_Grip</name>
+    <message>
+        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
+        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
+    </message>
+</context>
+<context>
     <name>gallery</name>
     <message>
         <source>Discard image</source>
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>_Grip</name><message>
-        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
-        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
-    </message>
-</context></TS>
+</TS>

@@ -51,7 +51,7 @@ class LibraryParts(QObject):
         self.library_panel = LibraryPanel(library)
         self.library_dock = QDockWidget(self.tr("Library"), window)
         self.library_dock.setObjectName("library-dock")
-        self.library_dock.setAccessibleName("Library dock")
+        self.library_dock.setAccessibleName("Library panel")
         self.library_dock.setWidget(self.library_panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.library_dock)
         window.tabifyDockWidget(window.jobs_dock, self.library_dock)
