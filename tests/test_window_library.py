@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import sqlite3
 from collections.abc import AsyncGenerator, Callable, Iterator
 from pathlib import Path
 
@@ -103,6 +104,11 @@ def titles(studio: Studio, qloop: asyncio.AbstractEventLoop) -> list[str]:
     return [row.title for row in found if row is not None]
 
 
+async def pump() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
 async def poll(condition: Callable[[], bool], timeout: float = 30.0) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
@@ -182,6 +188,19 @@ def test_favourites_and_exact_text_filters(
     panel.exact.setChecked(False)
     run(qloop, poll(lambda: studio.library_view.rowCount() == 2))
 
+    panel.engine.setCurrentIndex(panel.engine.findData("local"))  # these came from a service
+    run(qloop, poll(lambda: studio.library_view.rowCount() == 0))
+    panel.engine.setCurrentIndex(panel.engine.findData("remote"))
+    run(qloop, poll(lambda: studio.library_view.rowCount() == 2))
+    with sqlite3.connect(studio.paths.library_db) as connection:  # made last year
+        connection.execute(
+            "UPDATE images SET created_at = '2025-01-02T00:00:00+00:00' WHERE id = ?", (green,)
+        )
+    panel.when.setCurrentIndex(panel.when.findData(7))
+    run(qloop, poll(lambda: studio.library_view.ids() == (milk,)))
+    panel.when.setCurrentIndex(panel.when.findData(None))
+    run(qloop, poll(lambda: studio.library_view.ids() == (milk, green)))
+
 
 def read_back(wanted: str, read: str) -> TextCheck:
     """The text check of an image whose text ``wanted`` was read back as ``read``."""
@@ -258,7 +277,18 @@ def test_opening_a_job_brings_its_spec_and_images_back(
     before = studio.gallery.rowCount()
     panel = studio.library_parts.library_panel
     panel.list.setCurrentIndex(studio.library_view.index(0))
+    parts = studio.library_parts
+    assert studio.document.dirty  # the spec being edited is not saved: it asks first
     panel.open_current()
+    run(qloop, poll(lambda: getattr(parts, "replace_box", None) is not None))
+    box = parts.replace_box
+    run(qloop, poll(box.isVisible))
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    run(qloop, pump())
+    assert studio.builder.spec().texts == () and studio.gallery.rowCount() == before
+    panel.open_current()
+    run(qloop, poll(lambda: parts.replace_box is not box and parts.replace_box.isVisible()))
+    parts.replace_box.button(QMessageBox.StandardButton.Discard).click()
     run(qloop, poll(lambda: studio.gallery.rowCount() == before + 2))
     assert [b.text for b in studio.builder.spec().texts] == ["有机绿茶"]
     assert studio.builder.description == "A poster for 有机绿茶"

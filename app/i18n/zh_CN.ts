@@ -412,6 +412,34 @@
         <translation>回收站</translation>
     </message>
     <message>
+        <source>All engines</source>
+        <translation>全部引擎</translation>
+    </message>
+    <message>
+        <source>Local drafts</source>
+        <translation>本地草稿</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>在线服务</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
         <source>Open job</source>
         <translation>打开任务</translation>
     </message>
@@ -509,6 +537,14 @@
     <message>
         <source>Select an image to export first.</source>
         <translation>请先选择要导出的图片。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The spec has unsaved changes. Discard them and open this one?</source>
+        <translation>规格有未保存的更改。放弃这些更改并打开这个吗？</translation>
     </message>
     <message>
         <source>Add as references?</source>

@@ -8,6 +8,7 @@ GUI thread.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def classify(path: Path, library: Any) -> Classified:
 class Restorer(QObject):
     reference_offered = Signal(object)  # the paths of plain images: the window asks
     restored = Signal(object)  # the path of the studio image or spec that was opened
+    replace_asked = Signal(object)  # a future: the window asks whether unsaved changes may go
 
     def __init__(
         self,
@@ -84,7 +86,7 @@ class Restorer(QObject):
     async def route(self, paths: Sequence[Path]) -> list[Classified]:
         found = [await self._funnel.in_thread(classify, p, self._library()) for p in paths]
         opened = next((item for item in found if item.kind in ("spec", "studio-image")), None)
-        if opened is not None and await self._document.open(opened.path):
+        if opened is not None and await self._open(opened.path):
             if opened.kind == "studio-image":
                 self._show(opened)
             self.restored.emit(opened.path)
@@ -103,7 +105,7 @@ class Restorer(QObject):
             return False
         images = await self._funnel.in_thread(library.images, job_id)
         job = await self._funnel.in_thread(library.job, job_id)
-        if not images or not await self._document.open(images[0].path):
+        if not images or not await self._open(images[0].path):
             return False
         local = job is not None and job.engine == "local"  # a local draft has no price
         self._next_group -= 1
@@ -123,6 +125,15 @@ class Restorer(QObject):
         self._gallery.show_kept(self._next_group, tiles)
         self.restored.emit(images[0].path)
         return True
+
+    async def _open(self, path: Path) -> bool:
+        """Open ``path`` in the builder; unsaved changes go only if the user agrees."""
+        if self._document.dirty:
+            agreed: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self.replace_asked.emit(agreed)
+            if not await agreed:
+                return False
+        return await self._document.open(path)
 
     def _show(self, item: Classified) -> None:
         self._next_group -= 1

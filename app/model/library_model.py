@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,12 +31,13 @@ from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
 
 from app.model.images import ImageCache, read_image
 from app.model.properties import Observable
-from app.model.tasks import TaskFunnel
+from app.model.tasks import TaskFunnel, background_priority
 
 ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 PAGE: Final = 60
 THUMB: Final = QSize(96, 96)
 THUMB_CACHE_BYTES: Final = 24 * 1024 * 1024
+_DRAWN_FORMAT: Final = QImage.Format.Format_ARGB32_Premultiplied
 
 Index = QModelIndex | QPersistentModelIndex
 LibrarySource = Callable[[], Any]  # the open Library, or None while it loads
@@ -93,11 +95,9 @@ def read_rows(library: Any, ids: Sequence[int]) -> list[LibraryRow]:
     return rows
 
 
-def search_ids(library: Any, text: str, favourites: bool, exact_only: bool) -> list[int]:
-    """The ids a search shows, newest first (on a worker thread)."""
-    from app.store.search import LibraryQuery
-
-    ids: list[int] = library.search_ids(LibraryQuery(text=text, favourites_only=favourites))
+def search_ids(library: Any, query: Any, exact_only: bool) -> list[int]:
+    """The ids a search (a ``LibraryQuery``) shows, newest first (on a worker thread)."""
+    ids: list[int] = library.search_ids(query)
     if exact_only:
         exact = library.text_exact(ids)
         ids = [image_id for image_id in ids if exact.get(image_id)]
@@ -114,7 +114,8 @@ def trash_ids(library: Any) -> list[int]:
 
 
 class _Thumbnails(QObject):
-    """Disk-cached thumbnails, decoded on the maker's workers; ``ready`` arrives queued."""
+    """Disk-cached thumbnails, made and decoded on one background-priority worker (the GUI
+    thread keeps a core); ``ready`` arrives queued on the GUI thread."""
 
     ready = Signal(int, QImage)
 
@@ -122,26 +123,38 @@ class _Thumbnails(QObject):
         super().__init__()
         from app.store.thumbnails import ThumbnailMaker
 
-        self.maker = ThumbnailMaker(thumbnails_dir)
+        self.maker = ThumbnailMaker(thumbnails_dir, workers=1)  # names and sweeps the cache
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="zi-thumbs", initializer=background_priority
+        )
         self._closed = False
 
     def ask(self, image_id: int, path: Path, sha256: str) -> None:
+        if not self._closed:
+            self._pool.submit(self._make, image_id, path, self.maker.path_for(sha256))
+
+    def _make(self, image_id: int, source: Path, thumbnail: Path) -> None:
+        from app.store.files import StoreError
+        from app.store.thumbnails import make_thumbnail
+
         if self._closed:
             return
-        future = self.maker.cached(path, sha256)
-        thumbnail = self.maker.path_for(sha256)
-
-        def made(done: Future[tuple[int, int]]) -> None:
-            if self._closed or done.cancelled() or done.exception() is not None:
-                return
-            image = read_image(thumbnail, THUMB)  # on the maker's worker thread
-            if not image.isNull() and not self._closed:
-                self.ready.emit(image_id, image)
-
-        future.add_done_callback(made)
+        image = read_image(thumbnail, THUMB)  # cached on disk already: only decoded
+        if image.isNull():
+            try:
+                make_thumbnail(source, thumbnail, self.maker.max_side)
+            except (StoreError, OSError):
+                return  # moved or damaged: the cell keeps its blank square
+            image = read_image(thumbnail, THUMB)
+        if not image.isNull() and not self._closed:
+            image.convertTo(
+                _DRAWN_FORMAT if image.hasAlphaChannel() else QImage.Format.Format_RGB32
+            )
+            self.ready.emit(image_id, image)  # in the screen's format: drawn without converting
 
     def shutdown(self) -> None:
         self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
         self.maker.shutdown(wait=False)
 
 
@@ -168,6 +181,8 @@ class LibraryModel(QAbstractListModel):
         self.text = ""
         self.favourites_only = False
         self.exact_only = False
+        self.engine: str | None = None  # "local", "remote" (any service) or None (all)
+        self.within_days: int | None = None  # made in the last N days, or any time
         self.undo_stack = QUndoStack(self)
         self._closed = False
 
@@ -202,6 +217,9 @@ class LibraryModel(QAbstractListModel):
     def row_at(self, row: int) -> LibraryRow | None:
         return self._rows.get(self._ids[row]) if 0 <= row < len(self._ids) else None
 
+    def position_of(self, image_id: int) -> int | None:
+        return self._positions.get(image_id)
+
     def ids(self) -> tuple[int, ...]:
         return tuple(self._ids)
 
@@ -230,21 +248,36 @@ class LibraryModel(QAbstractListModel):
         if self.trash_mode:
             ids = await self._funnel.in_thread(trash_ids, library)
         else:
-            ids = await self._funnel.in_thread(
-                search_ids, library, self.text, self.favourites_only, self.exact_only
-            )
+            ids = await self._funnel.in_thread(search_ids, library, self.query(), self.exact_only)
         elapsed = (time.perf_counter() - started) * 1000
         if generation != self._generation:
             return  # a newer search is on its way
         self.beginResetModel()
         self._ids = ids
         self._index_positions()
-        self._rows.clear()
+        # Rows already read stay (a new job only adds rows at the top); the others are dropped.
+        self._rows = {key: row for key, row in self._rows.items() if key in self._positions}
         self._asked_pages.clear()
         self.endResetModel()
         self.searched.emit(len(ids), elapsed)
-        if not self.trash_mode:
-            await self._read_unfinished(library)
+        if not self.trash_mode:  # the jobs to re-run follow, after the rows are shown
+            self._funnel.run_task(self._read_unfinished(library), failure_code="library.failed")
+
+    def filter_by(self, engine: str | None, within_days: int | None) -> None:
+        """Only images of one engine ("local", "remote"), or made in the last days (None: all)."""
+        self.engine = engine
+        self.within_days = within_days
+        self.refresh()
+
+    def query(self) -> Any:
+        from app.store.search import LibraryQuery
+
+        since = None
+        if self.within_days is not None:
+            since = datetime.now(UTC) - timedelta(days=self.within_days)
+        return LibraryQuery(
+            text=self.text, favourites_only=self.favourites_only, engine=self.engine, since=since
+        )
 
     def show_trash(self, on: bool) -> None:
         self.trash_mode = on

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,14 +35,14 @@ class LibraryView(QListView):
         super().__init__()
         self.setAccessibleName("Library")
         self.setModel(model)
-        self.setViewMode(QListView.ViewMode.IconMode)
+        # List mode flowing left to right and wrapping: a grid like icon mode, but laid out
+        # from one uniform size instead of asking each of 10,000 rows for its own.
+        self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)  # with 10,000 rows, layout must not ask each one
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
         self.setItemDelegate(ThumbnailDelegate(CELL, THUMB, self))
         self.setIconSize(THUMB)
         self.setGridSize(CELL)
@@ -61,6 +62,7 @@ class LibraryPanel(QWidget):
     def __init__(self, model: LibraryModel) -> None:
         super().__init__()
         self.model = model
+        self._kept: int | None = None  # the chosen image's id across a reset
         self.search = QLineEdit()
         self.search.setAccessibleName("Library search")
         self.search.setPlaceholderText(self.tr("Search texts, descriptions and edits (Ctrl+F)"))
@@ -69,6 +71,20 @@ class LibraryPanel(QWidget):
         self.exact = self._toggle(self.tr("Exact text"), "Exact text only", "ok")
         self.exact.setToolTip(self.tr("Only images whose text was checked and came out exact"))
         self.trash = self._toggle(self.tr("Trash"), "Show trash", "delete")
+        self.engine = QComboBox()
+        self.engine.setAccessibleName("Engine filter")
+        for text, value in (
+            (self.tr("All engines"), None), (self.tr("Local drafts"), "local"),
+            (self.tr("Services"), "remote"),
+        ):  # fmt: skip
+            self.engine.addItem(text, value)
+        self.when = QComboBox()
+        self.when.setAccessibleName("Date filter")
+        for text, days in (
+            (self.tr("Any time"), None), (self.tr("Today"), 1), (self.tr("Last 7 days"), 7),
+            (self.tr("Last 30 days"), 30),
+        ):  # fmt: skip
+            self.when.addItem(text, days)
         self.count = QLabel()
         self.count.setAccessibleName("Library count")
         self.open_button = self._button(self.tr("Open job"), "Open job", "open")
@@ -88,7 +104,7 @@ class LibraryPanel(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 2)
-        for widget in (self.favourites, self.exact, self.trash, self.count):
+        for widget in (self.favourites, self.exact, self.engine, self.when, self.trash, self.count):
             bar.addWidget(widget)
         bar.addStretch(1)
         for widget in (
@@ -111,6 +127,8 @@ class LibraryPanel(QWidget):
         self.favourites.toggled.connect(lambda on: model.search(favourites=on))
         self.exact.toggled.connect(lambda on: model.search(exact_only=on))
         self.trash.toggled.connect(model.show_trash)
+        self.engine.currentIndexChanged.connect(self._filter)
+        self.when.currentIndexChanged.connect(self._filter)
         self.open_button.clicked.connect(self.open_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
@@ -120,6 +138,8 @@ class LibraryPanel(QWidget):
         model.searched.connect(self._show_count)
         model.trash_mode_changed.connect(self._update)
         model.unfinished_changed.connect(self._show_unfinished)
+        model.modelAboutToBeReset.connect(self._remember_current)
+        model.modelReset.connect(self._restore_current)
         model.modelReset.connect(self._update)
         model.rowsRemoved.connect(self._update)
         model.rowsInserted.connect(self._update)
@@ -157,6 +177,20 @@ class LibraryPanel(QWidget):
         return button
 
     # Actions
+    def _remember_current(self) -> None:
+        current = self.current()
+        self._kept = None if current is None else current[1].image_id
+
+    def _restore_current(self) -> None:
+        """A search again (after a job, a filter): the image chosen before stays chosen."""
+        kept = self._kept
+        position = None if kept is None else self.model.position_of(kept)
+        if position is not None:
+            self.list.setCurrentIndex(self.model.index(position))
+
+    def _filter(self, *_: object) -> None:
+        self.model.filter_by(self.engine.currentData(), self.when.currentData())
+
     def _search_now(self) -> None:
         self._timer.stop()
         self.model.search(self.search.text())
@@ -235,4 +269,5 @@ class LibraryPanel(QWidget):
         self.delete_button.setEnabled(chosen)
         self.restore_button.setEnabled(chosen)
         self.empty_button.setEnabled(self.model.rowCount() > 0)
-        self.search.setEnabled(not in_trash)
+        for widget in (self.search, self.favourites, self.exact, self.engine, self.when):
+            widget.setEnabled(not in_trash)

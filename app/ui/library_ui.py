@@ -8,6 +8,7 @@ tiles dragged out of the gallery.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
@@ -83,6 +84,7 @@ class LibraryParts(QObject):
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         restorer.reference_offered.connect(self.offer_references)
+        restorer.replace_asked.connect(self.ask_to_replace)
         self.library_panel.open_job_requested.connect(restorer.open_job)
 
     def _action(self, text: str, slot: object, keys: str, name: str) -> QAction:
@@ -143,6 +145,28 @@ class LibraryParts(QObject):
         else:
             self.references_panel.take_mime(mime)  # image data only: nothing to restore from
         event.acceptProposedAction()
+
+    def ask_to_replace(self, answer: object) -> None:
+        """A dropped studio image or an opened job would replace a spec with unsaved changes."""
+        if not isinstance(answer, asyncio.Future):
+            return
+        box = QMessageBox(self.window)
+        box.setObjectName("replace-spec")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("The spec has unsaved changes. Discard them and open this one?"))
+        discard = box.addButton(QMessageBox.StandardButton.Discard)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def reply(agreed: bool) -> None:
+            if not answer.done():
+                answer.set_result(agreed)
+
+        box.buttonClicked.connect(lambda button: reply(button is discard))
+        box.finished.connect(lambda _: reply(False))  # closed without a choice: keep the spec
+        self.replace_box = box
+        box.open()
 
     def offer_references(self, paths: object) -> None:
         """Images without a studio spec: ask whether to add them as references."""
