@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from library_fixture import fill_library, references  # beside this script
 from PIL import Image
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
@@ -70,7 +70,11 @@ async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
     await shot("library-search")
 
     parts.library_panel.list.setCurrentIndex(studio.library_view.index(0))
-    parts.library_panel.open_current()
+    parts.library_panel.open_current()  # the spec typed above is unsaved: it asks first
+    while getattr(parts, "replace_box", None) is None:
+        await asyncio.sleep(0.05)
+    await shot("replace-question", parts.replace_box)
+    parts.replace_box.button(QMessageBox.StandardButton.Discard).click()
     await asyncio.sleep(1.5)
     window.gallery_page.select_row(0)
     parts.export_dialog.folder.setText(str(work / "exports"))
