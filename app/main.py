@@ -127,12 +127,11 @@ class Studio:
         from app.model.library_model import LibraryModel
         from app.model.references import ReferencesModel
         from app.model.rerun import JobResumer
-        from app.store.references import ReferenceStore
         from app.ui.library_ui import LibraryParts
 
         library = lambda: self.library  # noqa: E731 (opened after the window shows)
         self.references = ReferencesModel(
-            self.builder, self.preview, self.funnel, ReferenceStore(paths.references_dir)
+            self.builder, self.preview, self.funnel, paths.references_dir
         )
         self.exporter = Exporter(self.funnel, library)
         self.library_view = LibraryModel(self.funnel, library, paths.thumbnails_dir)

@@ -258,3 +258,13 @@ def test_a_spec_with_references_shows_them(
         qloop,
         until(lambda: studio.preview.reference_sizes == ((300, 200),), studio.preview.updated),
     )
+
+
+def test_the_limits_shown_are_the_limits_applied() -> None:
+    from app.core.reference_images import reference_limit
+    from app.model.references import LIMIT, LIMIT_BESIDE_EDIT
+
+    assert (
+        reference_limit(editing=False),
+        reference_limit(editing=True),
+    ) == (LIMIT, LIMIT_BESIDE_EDIT)

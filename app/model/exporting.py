@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.export import ExportOptions
 from app.model.properties import Observable
 from app.model.tasks import TaskFunnel
+
+if TYPE_CHECKING:  # Pillow loads with it, when the first export starts
+    from app.core.export import ExportOptions
 
 LibrarySource = Callable[[], Any]  # the open Library, or None before it is loaded
 

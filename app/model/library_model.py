@@ -176,8 +176,8 @@ class LibraryModel(QAbstractListModel):
         self._asked_thumbs: set[int] = set()
         self._generation = 0
         self._cache = ImageCache(THUMB_CACHE_BYTES)
-        self._thumbnails = _Thumbnails(thumbnails_dir)
-        self._thumbnails.ready.connect(self._thumbnail_arrived)
+        self._thumbnails_dir = thumbnails_dir
+        self._thumbnails: _Thumbnails | None = None  # made on first use (it loads Pillow)
         self.text = ""
         self.favourites_only = False
         self.exact_only = False
@@ -209,7 +209,7 @@ class LibraryModel(QAbstractListModel):
             image = self._cache.get(image_id)
             if image is None and image_id not in self._asked_thumbs:
                 self._asked_thumbs.add(image_id)
-                self._thumbnails.ask(image_id, row.path, row.sha256)
+                self._thumbnail_maker().ask(image_id, row.path, row.sha256)
             return image
         return None
 
@@ -412,9 +412,16 @@ class LibraryModel(QAbstractListModel):
             index = self.index(position)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
+    def _thumbnail_maker(self) -> _Thumbnails:
+        if self._thumbnails is None:
+            self._thumbnails = _Thumbnails(self._thumbnails_dir)
+            self._thumbnails.ready.connect(self._thumbnail_arrived)
+        return self._thumbnails
+
     def shutdown(self) -> None:
         self._closed = True
-        self._thumbnails.shutdown()
+        if self._thumbnails is not None:
+            self._thumbnails.shutdown()
 
 
 class _ToTrash(QUndoCommand):

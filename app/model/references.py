@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -29,17 +29,21 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QImageWriter
 
-from app.core.reference_images import Note, ReferenceRefused, reference_limit
 from app.model.builder import BuilderModel
 from app.model.images import ImageDecoder
 from app.model.preview import PreviewModel
 from app.model.properties import Observable
 from app.model.tasks import TaskFunnel
-from app.store.references import ReferenceStore
+
+if TYPE_CHECKING:  # Pillow loads with these, after the window is shown
+    from app.core.reference_images import Note
+    from app.store.references import ReferenceStore
 
 REFERENCE_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 ROWS_MIME: Final = "application/x-zi-studio-reference-rows"
 THUMBNAIL: Final = QSize(160, 160)
+LIMIT: Final = 16
+LIMIT_BESIDE_EDIT: Final = 15
 
 Index = QModelIndex | QPersistentModelIndex
 Source = Path | bytes | QImage  # a file, dropped image data, or a pasted picture
@@ -94,14 +98,15 @@ class ReferencesModel(QAbstractListModel):
         builder: BuilderModel,
         preview: PreviewModel,
         funnel: TaskFunnel,
-        store: ReferenceStore,
+        store_dir: Path,
         decoder: ImageDecoder | None = None,
     ) -> None:
         super().__init__()
         self._builder = builder
         self._preview = preview
         self._funnel = funnel
-        self._store = store
+        self._store_dir = store_dir
+        self._store: ReferenceStore | None = None  # made on first use
         self._decoder = decoder or ImageDecoder()
         self._rows: list[Reference] = []
         self._pictures: dict[Path, QImage] = {}
@@ -151,7 +156,9 @@ class ReferencesModel(QAbstractListModel):
 
     @property
     def limit(self) -> int:
-        return reference_limit(editing=self.editing)
+        """16, or 15 beside an edited image (``reference_limit``'s numbers: that module loads
+        Pillow, which must wait until the window is shown; a test keeps the two the same)."""
+        return LIMIT_BESIDE_EDIT if self.editing else LIMIT
 
     # Changes
     def add(self, sources: Sequence[tuple[Source, str]]) -> asyncio.Task[list[Outcome]]:
@@ -159,7 +166,12 @@ class ReferencesModel(QAbstractListModel):
         return self._funnel.run_task(self.take(sources), failure_code="references.failed")
 
     async def take(self, sources: Sequence[tuple[Source, str]]) -> list[Outcome]:
-        from app.jobs.references import take_reference  # Pillow loads on first use
+        from app.jobs.references import ReferenceRefused, take_reference  # Pillow loads here
+        from app.store.references import ReferenceStore
+
+        if self._store is None:
+            self._store = ReferenceStore(self._store_dir)
+        store = self._store
 
         outcomes: list[Outcome] = []
         self._pending += len(sources)
@@ -173,7 +185,7 @@ class ReferencesModel(QAbstractListModel):
                     try:
                         taken = await self._funnel.in_thread(
                             lambda s=source: take_reference(
-                                self._store, s, count_before=len(self._rows), editing=self.editing
+                                store, s, count_before=len(self._rows), editing=self.editing
                             )
                         )
                     except ReferenceRefused as refused:

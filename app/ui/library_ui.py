@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
@@ -20,11 +21,13 @@ from app.model.exporting import Exporter
 from app.model.library_model import LibraryModel
 from app.model.references import ReferencesModel
 from app.model.tasks import TaskFunnel
-from app.ui.export_dialog import ExportDialog
 from app.ui.icons import icon
 from app.ui.library_panel import LibraryPanel
 from app.ui.main_window import MainWindow
 from app.ui.references_list import ReferencesPanel
+
+if TYPE_CHECKING:
+    from app.ui.export_dialog import ExportDialog
 
 LIBRARY_HEIGHT = 190
 
@@ -62,7 +65,8 @@ class LibraryParts(QObject):
         if isinstance(saved, QByteArray):
             window.restoreState(saved)  # the window restored it before this dock was there
         window.view_menu.addAction(self.library_dock.toggleViewAction())
-        self.export_dialog = ExportDialog(exporter, funnel, state, window)
+        self._state = state
+        self._export_dialog: ExportDialog | None = None  # made on first use (it loads Pillow)
 
         self.export_action = self._action(self.tr("Export…"), self.export, "Ctrl+E", "export")
         self.export_action.setIcon(icon("save-as"))
@@ -96,6 +100,16 @@ class LibraryParts(QObject):
         return action
 
     # Export
+    @property
+    def export_dialog(self) -> ExportDialog:
+        if self._export_dialog is None:
+            from app.ui.export_dialog import ExportDialog
+
+            self._export_dialog = ExportDialog(
+                self.exporter, self._funnel, self._state, self.window
+            )
+        return self._export_dialog
+
     def export(self) -> None:
         """Ctrl+E: the image selected in the library when it has focus, else in the gallery."""
         image_id = None

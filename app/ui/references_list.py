@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import (
@@ -32,12 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.models import MAX_INPUT_PIXELS
 from app.core.reference_cost import ReferenceCost
-from app.core.reference_images import MAX_OPEN_PIXELS, Note
 from app.model.references import ROWS_MIME, Outcome, ReferencesModel, Source
 from app.ui.icons import icon
 from app.ui.thumbnail_delegate import ThumbnailDelegate
 from app.ui.wording import separator, usd
+
+if TYPE_CHECKING:  # Pillow loads with it, after the window is shown
+    from app.core.reference_images import Note
 
 translate = QCoreApplication.translate
 THUMB_SIDE = 72
@@ -92,7 +95,7 @@ def note_text(note: Note) -> str:
     if note.code == "too_large_to_open":
         return translate(
             "References", "too large: more than {pixels} pixels; export it smaller"
-        ).format(pixels=f"{MAX_OPEN_PIXELS:,}")
+        ).format(pixels=f"{MAX_INPUT_PIXELS:,}")
     if note.code == "too_many":
         if v.get("editing"):
             return translate(
