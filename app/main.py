@@ -48,6 +48,7 @@ from app.ui.ui_font import install_cjk_fallback
 
 SWITCH_INTERVAL = 0.001
 EDITED_KEY = "edit/image"  # the image whose version tree the edit panel showed last
+LIBRARY_REFRESH_MS = 400  # after a job's progress, the library view reloads (batched)
 
 
 def _engine_info(engine: str, base_url: str | None) -> EngineInfo:
@@ -126,6 +127,7 @@ class Studio:
             layout_board=self.layout_board,
             edits=self.edits,
         )
+        self._build_library_parts(paths)
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.library: Any = None
@@ -142,6 +144,55 @@ class Studio:
             lambda reason: self.messages.error("settings.save_failed", detail=reason)
         )
         self.api_key.source_changed.connect(self._key_changed)
+
+    def _build_library_parts(self, paths: StudioPaths) -> None:
+        """References, export, the library view, re-run and drops (issue 11's window parts)."""
+        from app.model.drops import Restorer
+        from app.model.exporting import Exporter
+        from app.model.library_model import LibraryModel
+        from app.model.references import ReferencesModel
+        from app.model.rerun import JobResumer
+        from app.ui.library_ui import LibraryParts
+
+        library = lambda: self.library  # noqa: E731 (opened after the window shows)
+        self.references = ReferencesModel(
+            self.builder, self.preview, self.funnel, paths.references_dir
+        )
+        self.exporter = Exporter(self.funnel, library)
+        self.library_view = LibraryModel(self.funnel, library, paths.thumbnails_dir)
+        self.restorer = Restorer(self.funnel, self.document, self.gallery, library)
+        self.resumer = JobResumer(
+            self.funnel, self.messages, self.queue, self.gallery, self.generator, library
+        )
+        self.library_parts = LibraryParts(
+            self.window, references=self.references, exporter=self.exporter,
+            library=self.library_view, restorer=self.restorer, funnel=self.funnel,
+            state=self.window_state,
+        )  # fmt: skip
+        panel = self.library_parts.library_panel
+        panel.rerun_requested.connect(self.resumer.rerun)
+        self.resumer.resumed.connect(lambda _: self.library_view.refresh())
+        self.gallery.discarded.connect(lambda image_id: self._trash(image_id, True))
+        self.gallery.undiscarded.connect(lambda image_id: self._trash(image_id, False))
+        self.gallery.favourite_changed.connect(self.library_view.favourite_changed_elsewhere)
+        self._library_refresh = QTimer(self.window)
+        self._library_refresh.setSingleShot(True)
+        self._library_refresh.setInterval(LIBRARY_REFRESH_MS)
+        self._library_refresh.timeout.connect(self.library_view.refresh)
+        self.queue.dataChanged.connect(lambda *_: self._library_refresh.start())
+
+    def _trash(self, image_id: int, into: bool) -> None:
+        """A discarded gallery image goes to the library's trash; undo takes it out again."""
+        library = self.library
+        if library is None:
+            return
+        move = library.trash_image if into else library.restore_image
+
+        async def moved() -> None:
+            await self.funnel.in_thread(move, image_id)
+            self.library_view.refresh()
+
+        self.funnel.run_task(moved(), failure_code="store.failed")
 
     @property
     def settings(self) -> Settings:
@@ -264,6 +315,7 @@ class Studio:
         self.reopen_edits()
         if self.library.recovered:
             self.messages.warning("library.recovered", count=len(self.library.recovered))
+        self.library_view.refresh()
         self.ensure_engine()
         await self.use_engine(key=key)
 
@@ -351,6 +403,8 @@ class Studio:
     async def stop(self) -> None:
         """Cancel what runs, close the spec cleanly (no autosave left), stop the engine."""
         self.generator.cancel_all()
+        self._library_refresh.stop()
+        self.library_view.shutdown()  # no more reads: the library closes below
         self.window_state.sync()
         await self.document.close()
         if self.service is not None and self.engine is not None:

@@ -153,6 +153,7 @@ def _english_words(text: str) -> list[str]:
     if text in known_models() or text in available_families():
         return []
     text = re.sub(r"https?://\S+", "", text)  # an address is shown as it is
+    text = re.sub(r"\{[a-z_]+\}", "", text)  # file-name template fields are syntax, like Ctrl
     return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in _KEPT_WORDS]
 
 

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -133,7 +132,7 @@
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -145,7 +144,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -418,7 +417,7 @@
         <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
+        <source>The local engine makes drafts at no cost; this is the service's price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
     <message>
@@ -429,7 +428,15 @@
         <source>Exact text: the model paints the scene with clean space where the boxes are and no text; the studio sets your texts over it, exactly as typed. Changing a text later costs nothing.</source>
         <translation>精确文字：模型只画场景，在文字框处留出干净的空间且不画任何文字；工作室把你输入的文字原样排在上面。之后修改文字不花钱。</translation>
     </message>
-</context>
+<message>
+        <source>Not included: the {count} partial previews per image, retries, and reference images.</source>
+        <translation>未计入：每张图片的 {count} 个过程预览、重试和参考图。</translation>
+    </message>
+    <message>
+        <source>Not included: the {count} partial previews per image and retries.</source>
+        <translation>未计入：每张图片的 {count} 次局部预览和重试。</translation>
+    </message>
+    </context>
 <context>
     <name>JobsPanel</name>
     <message>
@@ -722,7 +729,7 @@
         <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
     </message>
     <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
         <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
     </message>
     <message>
@@ -770,7 +777,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1690,4 +1697,416 @@
         <translation>丢弃图片</translation>
     </message>
 </context>
-</TS>
+<context><name>ExportDialog</name><message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Lossless</source>
+        <translation>无损</translation>
+    </message>
+    <message>
+        <source>What transparent pixels are laid on in a JPEG</source>
+        <translation>JPEG 中透明像素铺在什么颜色上</translation>
+    </message>
+    <message>
+        <source>Embed the spec (the studio can restore it from the file)</source>
+        <translation>嵌入规格（工作室可从文件恢复）</translation>
+    </message>
+    <message>
+        <source>Fields: {fields}</source>
+        <translation>字段：{fields}</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>The selected image</source>
+        <translation>所选图片</translation>
+    </message>
+    <message>
+        <source>All {count} images of its job</source>
+        <translation>所在任务的全部 {count} 张图片</translation>
+    </message>
+    <message>
+        <source>The template has an unknown field or a stray brace: use {fields}.</source>
+        <translation>模板含有未知字段或多余的花括号：请使用 {fields}。</translation>
+    </message>
+    <message>
+        <source>For example: {name}</source>
+        <translation>例如：{name}</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Background for JPEG</source>
+        <translation>JPEG 背景色</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Files already there</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <source>{count} file(s) with these names are already in the folder:</source>
+        <translation>文件夹中已有 {count} 个同名文件：</translation>
+    </message>
+    <message>
+        <source>They are never overwritten. Keep both (the new ones get -2)?</source>
+        <translation>已有文件绝不会被覆盖。两者都保留（新文件名加 -2）？</translation>
+    </message>
+    <message>
+        <source>Keep both</source>
+        <translation>两者都保留</translation>
+    </message>
+    <message>
+        <source>Stopped after {count} file(s): {reason}</source>
+        <translation>写入 {count} 个文件后停止：{reason}</translation>
+    </message>
+    <message>
+        <source>Cancelled: {count} file(s) written to {folder} are kept.</source>
+        <translation>已取消：已写入 {folder} 的 {count} 个文件会保留。</translation>
+    </message>
+    <message>
+        <source>Exported {count} file(s) to {folder}.</source>
+        <translation>已导出 {count} 个文件到 {folder}。</translation>
+    </message>
+</context><context><name>LibraryModel</name><message>
+        <source>Delete image</source>
+        <translation>删除图片</translation>
+    </message>
+</context><context><name>LibraryPanel</name><message>
+        <source>Search texts, descriptions and edits (Ctrl+F)</source>
+        <translation>搜索文字、描述和编辑指令（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Favourites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Exact text</source>
+        <translation>文字准确</translation>
+    </message>
+    <message>
+        <source>Only images whose text was checked and came out exact</source>
+        <translation>只显示文字已检查且完全准确的图片</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>All engines</source>
+        <translation>全部引擎</translation>
+    </message>
+    <message>
+        <source>Local drafts</source>
+        <translation>本地草稿</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>在线服务</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Open job</source>
+        <translation>打开任务</translation>
+    </message>
+    <message>
+        <source>Bring the job's spec into the builder and its images into the gallery</source>
+        <translation>把任务的规格载入构建器，图片显示在图库中</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Empty trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>重新运行</translation>
+    </message>
+    <message>
+        <source>Jobs that were interrupted, cancelled or failed</source>
+        <translation>被中断、取消或失败的任务</translation>
+    </message>
+    <message>
+        <source>Delete image</source>
+        <translation>删除图片</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{count} in the trash</source>
+        <translation>回收站中 {count} 张</translation>
+    </message>
+    <message>
+        <source>{count} images</source>
+        <translation>{count} 张图片</translation>
+    </message>
+    <message>
+        <source>Found in {ms} ms</source>
+        <translation>用时 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>{title} — {status}, {missing} image(s) missing</source>
+        <translation>{title} — {status}，缺 {missing} 张图片</translation>
+    </message>
+    <message>
+        <source>Re-run ({count})</source>
+        <translation>重新运行（{count}）</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+</context><context><name>LibraryParts</name><message>
+        <source>References</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索图库</translation>
+    </message>
+    <message>
+        <source>Paste image as reference</source>
+        <translation>粘贴图片作为参考图</translation>
+    </message>
+    <message>
+        <source>Select an image to export first.</source>
+        <translation>请先选择要导出的图片。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The spec has unsaved changes. Discard them and open this one?</source>
+        <translation>规格有未保存的更改。放弃这些更改并打开这个吗？</translation>
+    </message>
+    <message>
+        <source>Add as references?</source>
+        <translation>添加为参考图？</translation>
+    </message>
+    <message>
+        <source>These images carry no studio spec. Add them as reference images?</source>
+        <translation>这些图片不含工作室规格。要把它们添加为参考图吗？</translation>
+    </message>
+    <message>
+        <source>Add as references</source>
+        <translation>添加为参考图</translation>
+    </message>
+</context><context><name>References</name><message>
+        <source>turned upright as its camera orientation says</source>
+        <translation>已按相机方向信息摆正</translation>
+    </message>
+    <message>
+        <source>the file is not there any more</source>
+        <translation>文件已不存在</translation>
+    </message>
+    <message>
+        <source>a folder, not an image</source>
+        <translation>是文件夹，不是图片</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>not an image the studio can read; use a PNG, WebP or JPEG file</source>
+        <translation>不是工作室能读取的图片；请使用 PNG、WebP 或 JPEG 文件</translation>
+    </message>
+    <message>
+        <source>the image is damaged; export it again</source>
+        <translation>图片已损坏；请重新导出</translation>
+    </message>
+    <message>
+        <source>converted from {depth}{mode} to 8-bit {to}</source>
+        <translation>已从 {depth}{mode} 转换为 8 位 {to}</translation>
+    </message>
+    <message>
+        <source>animated ({frames} frames): its first frame is used</source>
+        <translation>动图（{frames} 帧）：使用第一帧</translation>
+    </message>
+    <message>
+        <source>scaled down from {w}x{h} to {tw}x{th} (too many pixels)</source>
+        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（像素过多）</translation>
+    </message>
+    <message>
+        <source>scaled down from {w}x{h} to {tw}x{th} (over 50 MB)</source>
+        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（超过 50 MB）</translation>
+    </message>
+    <message>
+        <source>converted from {source} to {to}</source>
+        <translation>已从 {source} 转换为 {to}</translation>
+    </message>
+    <message>
+        <source>cannot be read ({reason})</source>
+        <translation>无法读取（{reason}）</translation>
+    </message>
+    <message>
+        <source>larger than {limit} MB; export it smaller</source>
+        <translation>超过 {limit} MB；请导出更小的文件</translation>
+    </message>
+    <message>
+        <source>too large: more than {pixels} pixels; export it smaller</source>
+        <translation>太大：超过 {pixels} 像素；请导出更小的图片</translation>
+    </message>
+    <message>
+        <source>refused: at most {limit} references beside the image being edited; remove one first</source>
+        <translation>未接受：编辑图片时最多 {limit} 张参考图；请先移除一张</translation>
+    </message>
+    <message>
+        <source>refused: at most {limit} references; remove one first</source>
+        <translation>未接受：最多 {limit} 张参考图；请先移除一张</translation>
+    </message>
+    <message>
+        <source>{name}: not added, only a link to the web came; save the image, then drop the file</source>
+        <translation>{name}：未添加，只收到网页链接；请先保存图片，再拖入文件</translation>
+    </message>
+    <message>
+        <source>{name}: not added, {why}</source>
+        <translation>{name}：未添加，{why}</translation>
+    </message>
+    <message>
+        <source>{name}: added as it is</source>
+        <translation>{name}：已按原样添加</translation>
+    </message>
+    <message>
+        <source>{name}: added, {done}</source>
+        <translation>{name}：已添加，{done}</translation>
+    </message>
+    <message>
+        <source>{count} reference image(s) add about {low}–{high} input tokens (no formula is published: low detail to full detail), so the estimate is a range.</source>
+        <translation>{count} 张参考图约增加 {low}–{high} 个输入 token（官方未公布计算方法：从低细节到完整细节），因此估价是一个范围。</translation>
+    </message>
+    <message>
+        <source>The range spans {usd}.</source>
+        <translation>范围相差 {usd}。</translation>
+    </message>
+    <message>
+        <source>dropped image</source>
+        <translation>拖入的图片</translation>
+    </message>
+</context><context><name>ReferencesPanel</name><message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Add reference images; you can also drop files or images here, or paste one</source>
+        <translation>添加参考图；也可以把文件或图片拖到这里，或直接粘贴</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove reference</source>
+        <translation>移除参考图</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image to paste.</source>
+        <translation>剪贴板中没有可粘贴的图片。</translation>
+    </message>
+    <message>
+        <source>Add reference images</source>
+        <translation>添加参考图</translation>
+    </message>
+    <message>
+        <source>Images ({patterns})</source>
+        <translation>图片（{patterns}）</translation>
+    </message>
+    <message>
+        <source>{count} images added as they are</source>
+        <translation>{count} 张图片已按原样添加</translation>
+    </message>
+    <message>
+        <source>{count} of {limit}</source>
+        <translation>{count} / {limit}</translation>
+    </message>
+    <message>
+        <source>converting…</source>
+        <translation>正在转换…</translation>
+    </message>
+</context></TS>

@@ -12,7 +12,7 @@ from app.model.text_blocks import TextBlocksModel
 
 _FIELDS = (
     "description", "style", "ratio", "tier", "size", "quality", "n", "background",
-    "output_format", "output_compression", "model", "exact_text",
+    "output_format", "output_compression", "model", "exact_text", "references",
 )  # fmt: skip
 
 
@@ -31,6 +31,7 @@ class BuilderModel(QObject):
     output_compression_changed = Signal(object)
     model_changed = Signal(str)
     exact_text_changed = Signal(bool)
+    references_changed = Signal(object)
     spec_changed = Signal()
 
     description = Observable("")
@@ -46,11 +47,12 @@ class BuilderModel(QObject):
     model = Observable(DEFAULT_MODEL)
     exact_text = Observable(False)
     """Exact-text mode: a text-free scene from the model, the texts set over it by the studio."""
+    references: Observable[tuple[str, ...]] = Observable(())
+    """Paths of the reference images (the library's kept copies), in the order they are sent."""
 
     def __init__(self) -> None:
         super().__init__()
         self.blocks = TextBlocksModel()
-        self._references: tuple[str, ...] = ()
         self._loading = False
         for name in _FIELDS:
             getattr(self, f"{name}_changed").connect(self._changed)
@@ -96,7 +98,7 @@ class BuilderModel(QObject):
             output_format=self.output_format,
             output_compression=self.output_compression,
             model=self.model,
-            references=self._references,
+            references=self.references,
             exact_text=self.exact_text,
         )
 
@@ -109,7 +111,6 @@ class BuilderModel(QObject):
             if spec.size is None and spec.ratio is None:
                 self.ratio = "1:1"
             self.blocks.set_blocks(spec.texts)
-            self._references = spec.references
         finally:
             self._loading = False
         self.spec_changed.emit()

@@ -9,14 +9,24 @@ again from its file when it is drawn. Discarding a tile is an undoable command.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
 
 from app.model.images import THUMBNAIL_SIDE, ImageCache, ImageDecoder
+from app.model.tile_drag import TILE_FORMATS, tile_mime
 
 TILE_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 """The row's ``Tile`` (a frozen dataclass) under this item-data role."""
@@ -48,6 +58,8 @@ class Tile:
 
 class GalleryModel(QAbstractListModel):
     favourite_changed = Signal(int, bool)  # image id, favourite: the library is told off-thread
+    discarded = Signal(int)  # image id: into the library's trash
+    undiscarded = Signal(int)  # image id: out of the trash again (undo)
     image_ready = Signal(str, object, QImage)  # purpose, tile key, the full image
 
     def __init__(self, decoder: ImageDecoder, cache: ImageCache | None = None) -> None:
@@ -78,6 +90,19 @@ class GalleryModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{tile.number}"
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self._tiles[index.row()].path is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # out to the desktop or another application
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return list(TILE_FORMATS)
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        paths = [self._tiles[i.row()].path for i in indexes if i.isValid()]
+        return tile_mime([path for path in paths if path is not None])
 
     # Reading
     def tile(self, row: int) -> Tile:
@@ -142,6 +167,19 @@ class GalleryModel(QAbstractListModel):
             if tile.key[0] == entry_id and tile.state in ("waiting", "streaming"):
                 self._update(tile.key, state=state, reason=reason)
 
+    def show_kept(self, entry_id: int, tiles: Sequence[Tile]) -> None:
+        """Images already in the library (a job opened from it, a dropped studio image), at the
+        top, as a group keyed by ``entry_id`` (negative: not a queue entry)."""
+        if not tiles:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(tiles) - 1)
+        self._tiles[0:0] = [
+            dataclasses.replace(tile, key=(entry_id, i), state="done")
+            for i, tile in enumerate(tiles)
+        ]
+        self.endInsertRows()
+        self._reindex()
+
     def set_favourite(self, row: int, favourite: bool) -> None:
         tile = self._tiles[row]
         if tile.state != "done" or tile.favourite == favourite:
@@ -151,7 +189,8 @@ class GalleryModel(QAbstractListModel):
             self.favourite_changed.emit(tile.image_id, favourite)
 
     def discard(self, row: int) -> None:
-        """Take the tile out of the gallery; Ctrl+Z puts it back. The file stays in the library."""
+        """Take the tile out of the gallery (its image goes to the library's trash); Ctrl+Z puts
+        it back."""
         self.undo_stack.push(_Discard(self, row))
 
     # Internals
@@ -219,7 +258,11 @@ class _Discard(QUndoCommand):
 
     def redo(self) -> None:
         self._tile = self._gallery._take(self._row)
+        if self._tile.image_id is not None:
+            self._gallery.discarded.emit(self._tile.image_id)
 
     def undo(self) -> None:
         if self._tile is not None:
             self._gallery._insert(self._row, self._tile)
+            if self._tile.image_id is not None:
+                self._gallery.undiscarded.emit(self._tile.image_id)

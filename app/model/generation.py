@@ -166,6 +166,11 @@ class Generator(QObject):
             self.cancel(entry.id)
 
     @property
+    def runner(self) -> JobRunner | None:
+        """What runs jobs on the engine (None until the engine is loaded)."""
+        return self._runner
+
+    @property
     def busy(self) -> bool:
         return bool(self._running)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.compiler import compile_prompt, long_blocks
 from app.core.plan import Plan, PlanError, plan_generation
+from app.core.reference_cost import ReferenceCost, reference_cost
 from app.model.builder import BuilderModel
 from app.model.properties import Observable
 from app.model.size_status import Problem, SizeStatus, size_status
@@ -33,6 +34,7 @@ class Estimate:
     partial_images: int
     notes: tuple[str, ...]
     price_source: str = ""  # whose prices: the built-in table's, or the user's (settings)
+    references: ReferenceCost | None = None  # the range reference images add (usd is its top)
 
 
 class PreviewModel(QObject):
@@ -64,6 +66,7 @@ class PreviewModel(QObject):
         self._builder = builder
         self.partial_images = partial_images
         self.price_overrides = price_overrides  # the user's prices (settings)
+        self.reference_sizes: tuple[tuple[int, int], ...] = ()
         self.plan: Plan | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -71,6 +74,12 @@ class PreviewModel(QObject):
         self._timer.timeout.connect(self.recompute)
         builder.spec_changed.connect(self._timer.start)
         self.recompute()
+
+    def set_reference_sizes(self, sizes: tuple[tuple[int, int], ...]) -> None:
+        """The sizes of the reference images, for the estimate (recomputed shortly)."""
+        if sizes != self.reference_sizes:
+            self.reference_sizes = sizes
+            self._timer.start()
 
     def recompute(self) -> None:
         self._timer.stop()
@@ -98,6 +107,7 @@ class PreviewModel(QObject):
                     partial_images=self.partial_images,
                     stream=True,
                     price_overrides=self.price_overrides,
+                    reference_sizes=self.reference_sizes,
                 )
             except PlanError as error:
                 problem = ("plan", {"reason": str(error)})
@@ -120,5 +130,10 @@ class PreviewModel(QObject):
                 partial_images=self.partial_images,
                 notes=cost.notes,
                 price_source=cost.price_source,
+                references=(
+                    reference_cost(spec.model, self.reference_sizes)
+                    if self.reference_sizes
+                    else None
+                ),
             )
         self.updated.emit()

@@ -98,6 +98,8 @@ class BuilderPanel(QScrollArea):
         layout.addWidget(self.picker)
         layout.addWidget(_heading(self.tr("Text in the image")))
         layout.addWidget(self.texts)
+        self._body = layout
+        self._sections_at = layout.count()  # further sections go here, above the prompt
         prompt_row = QHBoxLayout()
         prompt_row.addWidget(_heading(self.tr("Compiled prompt")))
         prompt_row.addStretch(1)
@@ -113,6 +115,12 @@ class BuilderPanel(QScrollArea):
         _show_text(self.description, builder.description)
         _show_text(self.style_edit, builder.style)
         self._show_problem()
+
+    def add_section(self, title: str, widget: QWidget) -> None:
+        """A titled section (References...) below the text blocks, above the compiled prompt."""
+        self._body.insertWidget(self._sections_at, _heading(title))
+        self._body.insertWidget(self._sections_at + 1, widget)
+        self._sections_at += 2
 
     def _show_problem(self) -> None:
         problem = self._preview.plan_error

@@ -20,6 +20,7 @@ from app.core.spec import BACKGROUNDS, OUTPUT_FORMATS
 from app.model.builder import BuilderModel
 from app.model.preview import Estimate, PreviewModel
 from app.ui.icons import icon
+from app.ui.references_list import reference_range_text
 from app.ui.wording import choice_text, usd
 
 COMPRESSIBLE = ("webp", "jpeg")
@@ -176,6 +177,9 @@ class GenerationBar(QWidget):
             self.estimate.setToolTip(self.tr("Nothing to estimate yet"))
             return
         amount = usd(estimate.usd)
+        references = estimate.references
+        if references is not None and references.usd_spread and estimate.usd is not None:
+            amount = f"{usd(estimate.usd - references.usd_spread)}–{usd(estimate.usd)}"
         self.estimate.setText(f"≈ {amount}")
         tokens = self.tr(
             "About {input} input tokens and {output} output tokens ({per} per image × {n})."
@@ -193,6 +197,8 @@ class GenerationBar(QWidget):
         else:
             included = self.tr("Not included: retries.")
         lines = [self.tr("On the service: ≈ {amount}").format(amount=amount), tokens, included]
+        if references is not None:
+            lines.insert(2, reference_range_text(references))
         if estimate.price_source == USER_SOURCE:
             lines.append(self.tr("Prices: your own, from the settings."))
         elif estimate.price_source:

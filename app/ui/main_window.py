@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
                 self.edit_dock.toggleViewAction(),
             ]
         )
+        self.file_menu, self.image_menu, self.view_menu = file_menu, image_menu, view_menu
 
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")

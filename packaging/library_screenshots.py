@@ -1,0 +1,126 @@
+"""Screenshots of the window's References list, export dialog and Library dock, for review.
+
+Run under a display, for example:
+    xvfb-run -a -s '-screen 0 1280x800x24' python packaging/library_screenshots.py OUT_DIR \\
+        [--language zh_CN] [--theme dark]
+
+Scenes: the builder with six references (one converted, one refused); the export dialog over the
+gallery; the library searched for 茶.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from library_fixture import fill_library, references  # beside this script
+from PIL import Image
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
+    from app.main import Studio
+
+    assert isinstance(studio, Studio)
+    window = studio.window
+    await studio.start(load_settings=False)
+    parts = studio.library_parts
+
+    async def shot(name: str, widget: object = None) -> None:
+        await asyncio.sleep(0.5)  # let layout, thumbnails and paint settle
+        target = widget or window
+        path = out / f"{name}{suffix}.png"
+        target.grab().save(str(path))  # type: ignore[attr-defined]
+        print(path)
+
+    builder = studio.builder
+    builder.description = "A spring tea poster: a glass teapot on a wooden table, soft light."
+    builder.blocks.add("headline", "春日限定")
+    builder.blocks.add("subhead", "西湖龙井 新茶上市")
+    pictures = references(work / "refs", 5)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    phone = work / "refs" / "phone-photo.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (480, 320), "#c8a27a").save(buffer, "JPEG", exif=exif)
+    phone.write_bytes(buffer.getvalue())
+    broken = work / "refs" / "notes.txt"
+    broken.write_text("not an image")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in [*pictures, phone, broken]])
+    parts.references_panel.take_mime(mime)
+    while studio.references.rowCount() < 6 or studio.references.busy:
+        await asyncio.sleep(0.05)
+    panel = window.builder_panel
+    panel.ensureWidgetVisible(parts.references_panel)
+    await shot("references-six")
+
+    parts.search_library()
+    window.resizeDocks([parts.library_dock], [260], Qt.Orientation.Vertical)
+    parts.library_panel.search.setText("茶")
+    await asyncio.sleep(1.5)
+    await shot("library-search")
+
+    parts.library_panel.list.setCurrentIndex(studio.library_view.index(0))
+    parts.library_panel.open_current()  # the spec typed above is unsaved: it asks first
+    while getattr(parts, "replace_box", None) is None:
+        await asyncio.sleep(0.05)
+    await shot("replace-question", parts.replace_box)
+    parts.replace_box.button(QMessageBox.StandardButton.Discard).click()
+    await asyncio.sleep(1.5)
+    window.gallery_page.select_row(0)
+    parts.export_dialog.folder.setText(str(work / "exports"))
+    parts.export()
+    await asyncio.sleep(1.0)
+    await shot("export-dialog", parts.export_dialog)
+    await shot("export-dialog-window")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--suffix", default="")
+    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="zi-library-shots-"))
+    os.environ["ZI_STUDIO_HOME"] = str(work / "home")
+    os.environ.pop("OPENAI_API_KEY", None)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+    import qasync
+
+    from app.store.paths import StudioPaths
+
+    fill_library(StudioPaths.from_environment(), jobs=24, per_job=2)
+    app = QApplication(sys.argv[:1])
+    from app.main import Studio, set_up_look
+    from app.store.settings import Settings
+
+    settings = Settings(language=args.language, theme=args.theme)
+    theme, translators = set_up_look(app, settings)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    studio = Studio(StudioPaths.from_environment(), settings=settings)
+    studio.window.resize(1280, 800)
+    studio.window.show()
+    try:
+        loop.run_until_complete(scenes(studio, args.out, args.suffix, work))
+    finally:
+        studio.window._confirmed_close = True
+        loop.run_until_complete(studio.stop())
+    del theme, translators
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
