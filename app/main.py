@@ -35,8 +35,11 @@ from app.model.preview import PreviewModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
+from app.model.text_checks import TextChecks
+from app.model.text_fix import TextFixer
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
+from app.ui.fidelity_controls import FidelityControls
 from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
 from app.ui.theme import Theme
@@ -102,6 +105,21 @@ class Studio:
             state=self.window_state,
             defaults=self.defaults(),
         )
+        self.text_checks = TextChecks(
+            self.funnel,
+            self.messages,
+            library=lambda: self.library,
+            enabled=self.settings.check_text_after_generation,
+        )
+        self.text_checks.watch(self.gallery)
+        self.fixer = TextFixer(
+            self.funnel,
+            self.messages,
+            self.generator,
+            self.text_checks,
+            mask_dir=paths.cache_dir / "masks",
+        )
+        self.fidelity = FidelityControls(self.window.gallery_page, self.text_checks, self.fixer)
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.library: Any = None
@@ -153,6 +171,7 @@ class Studio:
 
     def _settings_changed(self) -> None:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.text_checks.enabled = self.settings.check_text_after_generation
         self.preview.partial_images = self.settings.partial_images
         if self._opened_with is not None:
             key_present = bool(self._opened_with[-1])
@@ -183,6 +202,7 @@ class Studio:
                 self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.preview.partial_images = self.settings.partial_images
+        self.text_checks.enabled = self.settings.check_text_after_generation
         from app.store.library import Library
         from app.store.secrets import load_key
 
@@ -262,6 +282,7 @@ class Studio:
     async def stop(self) -> None:
         """Cancel what runs, close the spec cleanly (no autosave left), stop the engine."""
         self.generator.cancel_all()
+        await self.text_checks.close()
         self.window_state.sync()
         await self.document.close()
         if self.service is not None and self.engine is not None:
