@@ -4,8 +4,9 @@ Two ways, both a masked edit of the image (paste-back keeps everything outside t
 
 - ``edit``: the model is asked for exactly the right text in place of what it wrote;
 - ``typeset``: the model is asked to clear the wrong text's region, and the typesetter sets the
-  exact text there (the job's exact-text compositing): as tall as the text found, within
-  ``HEIGHT_TOLERANCE``, in the found ink's median colour.
+  exact text there (the job's exact-text compositing), in the found ink's median colour, its ink
+  as tall as the found ink (so its line box is within ``HEIGHT_TOLERANCE`` of the OCR's box
+  around the found text, which has some margin around the ink).
 
 ``prepare_fix`` reads the image and writes the mask: it runs on a worker thread, and the
 typesetter needs a QGuiApplication (the window has one).
@@ -42,6 +43,7 @@ _FIT_ROUNDS: Final = 6
 MASK_PAD: Final = 0.35
 """The mask reaches this part of the found text's height beyond its box (strokes, shadows)."""
 _INK_DISTANCE: Final = 60  # an RGB distance from the background that counts as ink
+_SAMPLE_SIDE: Final = 480
 _NO_PILL: Final = {"button": "label"}  # a pill would cover what the model kept around the text
 
 
@@ -89,13 +91,27 @@ def region_mask(size: tuple[int, int], box: PixelBox) -> bytes:
     return api_mask(coverage)
 
 
-def ink_colour(image: Image.Image, box: PixelBox) -> str:
-    """The median colour of the ink in ``box``: the pixels far from the background (the median of
-    the box's border), as ``#rrggbb``."""
+@dataclass(frozen=True, slots=True)
+class FoundInk:
+    """The wrong text as drawn: its ink's median colour and the box its ink fills."""
+
+    colour: str  # #rrggbb
+    box: PixelBox
+
+
+def found_ink(image: Image.Image, box: PixelBox) -> FoundInk:
+    """The ink in ``box`` (the OCR's box around the found text): the pixels far from the
+    background, the median of the box's border. Large boxes are sampled at most
+    ``_SAMPLE_SIDE`` pixels a side."""
     x, y, w, h = box
     patch = image.convert("RGB").crop((x, y, x + w, y + h))
     if patch.width < 3 or patch.height < 3:
-        return "#000000"
+        return FoundInk("#000000", box)
+    scale = min(1.0, _SAMPLE_SIDE / max(patch.size))
+    if scale < 1.0:
+        patch = patch.resize(
+            (max(3, round(w * scale)), max(3, round(h * scale))), Image.Resampling.NEAREST
+        )
     raw = patch.tobytes()
     pixels = list(zip(raw[0::3], raw[1::3], raw[2::3], strict=True))
     width, height = patch.size
@@ -110,11 +126,19 @@ def ink_colour(image: Image.Image, box: PixelBox) -> str:
     def distance(pixel: tuple[int, int, int]) -> int:
         return sum(abs(a - b) for a, b in zip(pixel, background, strict=True))
 
-    ink = [pixel for pixel in pixels if distance(pixel) >= _INK_DISTANCE]
-    if not ink:  # a faint text: the farthest tenth of the pixels
-        ink = sorted(pixels, key=distance)[-max(1, len(pixels) // 10) :]
-    red, green, blue = (statistics.median_low(channel) for channel in zip(*ink, strict=True))
-    return f"#{red:02x}{green:02x}{blue:02x}"
+    threshold = _INK_DISTANCE
+    if not any(distance(pixel) >= threshold for pixel in pixels):  # a faint text
+        threshold = max(1, distance(max(pixels, key=distance)) // 2)
+    inked = [i for i, pixel in enumerate(pixels) if distance(pixel) >= threshold]
+    rows = [i // width for i in inked]
+    columns = [i % width for i in inked]
+    red, green, blue = (
+        statistics.median_low(channel) for channel in zip(*(pixels[i] for i in inked), strict=True)
+    )
+    left, top = min(columns) / scale, min(rows) / scale
+    right, bottom = (max(columns) + 1) / scale, (max(rows) + 1) / scale
+    ink_box = (x + round(left), y + round(top), round(right - left), round(bottom - top))
+    return FoundInk(f"#{red:02x}{green:02x}{blue:02x}", ink_box)
 
 
 def _fractions(
@@ -126,36 +150,38 @@ def _fractions(
     return (left, top, min(w / width, 1.0 - left), min(h / height, 1.0 - top))
 
 
-def set_height(block: TextBlock, size: tuple[int, int]) -> int:
-    """How tall (pixels) the typesetter sets ``block`` on a canvas of ``size``: its ink (for
-    vertical text, its column's length)."""
+def set_ink(block: TextBlock, size: tuple[int, int]) -> PixelBox | None:
+    """Where the typesetter puts ink for ``block`` on a canvas of ``size`` (None: nowhere)."""
     blank = Image.new("RGBA", size, (0, 0, 0, 0))
     bounds = compose(blank, [block]).text.getchannel("A").getbbox()
-    return 0 if bounds is None else bounds[3] - bounds[1]
+    if bounds is None:
+        return None
+    return (bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1])
 
 
-def fitted_block(
-    block: TextBlock, found: PixelBox, size: tuple[int, int], colour: str
-) -> TextBlock:
-    """``block``'s text set where ``found`` is, scaled until it is as tall as the found text."""
-    x, y, w, h = found
-    # Room for the right number of characters: the found box grown by the length it lacks.
-    characters = max(1, len(block.text.replace("\n", "")))
-    found_chars = max(1, w // max(1, h)) if not block.vertical else max(1, h // max(1, w))
-    grow = max(1.0, characters / found_chars)
-    box_w, box_h = (w * grow, h * 1.25) if not block.vertical else (w * 1.25, h * grow)
+def fitted_block(block: TextBlock, found: FoundInk, size: tuple[int, int]) -> TextBlock:
+    """``block``'s text set where the wrong text's ink is, in its colour, scaled until its ink is
+    as tall as the wrong text's (for vertical text: as wide)."""
+    x, y, w, h = found.box
+    vertical = block.vertical
+    along, across = (h, w) if vertical else (w, h)
+    # Room for the right number of characters: the found extent grown by the length it lacks.
+    characters = max(1, len(block.text.replace("\n", "").replace(" ", "")))
+    found_chars = max(1, round(along / max(1, across)))
+    grow = max(1.0, characters / found_chars) * 1.1
+    box_w, box_h = (w * 1.4, h * grow) if vertical else (w * grow, h * 1.4)
     role = _NO_PILL.get(block.role, block.role)
-    target = h
     centre = (x + w / 2, y + h / 2)
-    fixed = dataclasses.replace(block, role=role, color=colour, stroke=None, shadow=None)
+    fixed = dataclasses.replace(block, role=role, color=found.colour, stroke=None, shadow=None)
     for _ in range(_FIT_ROUNDS):
-        box = (centre[0] - box_w / 2, centre[1] - box_h / 2, box_w, box_h)
-        left, top, width, height_part = _fractions(box, size)
-        fixed = dataclasses.replace(fixed, box=(left, top, width, height_part))
-        height = set_height(fixed, size)
-        if height <= 0:
+        left, top, width, height = _fractions(
+            (centre[0] - box_w / 2, centre[1] - box_h / 2, box_w, box_h), size
+        )
+        fixed = dataclasses.replace(fixed, box=(left, top, width, height))
+        ink = set_ink(fixed, size)
+        if ink is None:
             break
-        ratio = target / height
+        ratio = (w / ink[2]) if vertical else (h / ink[3])
         if abs(1 - ratio) <= _AIM:
             break
         box_w, box_h = box_w * ratio, box_h * ratio
@@ -214,8 +240,7 @@ def prepare_fix(
     kept: tuple[TextBlock, ...]
     if way == "typeset":
         assert block.box is not None
-        colour = ink_colour(image, block.box)
-        exact_text = (fitted_block(required, block.box, size, colour),)
+        exact_text = (fitted_block(required, found_ink(image, block.box), size),)
         instruction, kept = clear_instruction(), ()
     else:
         instruction, kept = replace_instruction(block), spec.texts

@@ -77,9 +77,29 @@ def _char_boxes(text: str, words: Any) -> tuple[PixelBox, ...]:
                 boxes.append((x + w * index // count, y, max(1, w // count), h))
             else:
                 boxes.append((x, y + h * index // count, w, max(1, h // count)))
-    if len(boxes) != len(text):
+    if len(boxes) == len(text):
+        return tuple(boxes)
+    return _with_spaces(text, boxes)
+
+
+def _with_spaces(text: str, boxes: list[PixelBox]) -> tuple[PixelBox, ...]:
+    """The engine gives no box for a space: each space gets the gap between its neighbours, so
+    the other characters keep theirs (one box per character, or none when they do not match)."""
+    visible = [index for index, char in enumerate(text) if not char.isspace()]
+    if len(visible) != len(boxes) or not boxes:
         return ()
-    return tuple(boxes)
+    placed: list[PixelBox | None] = [None] * len(text)
+    for index, box in zip(visible, boxes, strict=True):
+        placed[index] = box
+    result: list[PixelBox] = []
+    for index, found in enumerate(placed):
+        if found is None:
+            before = next((b for b in reversed(placed[:index]) if b is not None), boxes[0])
+            after = next((b for b in placed[index + 1 :] if b is not None), boxes[-1])
+            left = before[0] + before[2]
+            found = (left, before[1], max(1, after[0] - left), before[3])
+        result.append(found)
+    return tuple(result)
 
 
 class Reader:
