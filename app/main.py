@@ -119,7 +119,9 @@ class Studio:
             self.text_checks,
             mask_dir=paths.cache_dir / "masks",
         )
-        self.fidelity = FidelityControls(self.window.gallery_page, self.text_checks, self.fixer)
+        self.fidelity = FidelityControls(
+            self.window.gallery_page, self.text_checks, self.fixer, self.window.tabs
+        )
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.library: Any = None

@@ -1,16 +1,17 @@
 """The text check in the gallery: sort and filter by fidelity, outlines, and Fix text.
 
-Added to the gallery page's toolbar: a sort (newest first, or exact text first), a filter (all,
-exact text, text to fix), and Fix text, whose menu offers, for each wrong block, an edit asking
-the model for the exact text, or clearing the region and setting the exact text locally. The
-large view outlines the characters the check found wrong.
+Fix text joins the gallery page's toolbar: its menu offers, for each wrong block, an edit asking
+the model for the exact text, or clearing the region and setting the exact text locally. A sort
+(newest first, or exact text first) and a filter (all, exact text, text to fix) sit at the right
+of the canvas's tabs while the gallery's tab is shown (the toolbar has no room left at 1280
+pixels). The large view outlines the characters the check found wrong.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QComboBox, QMenu, QToolButton
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMenu, QTabWidget, QToolButton, QWidget
 
 from app.core.fidelity import BlockCheck, PixelBox
 from app.model.gallery import Tile
@@ -38,7 +39,9 @@ def outline_boxes(blocks: tuple[BlockCheck, ...]) -> list[PixelBox]:
 
 
 class FidelityControls(QObject):
-    def __init__(self, page: GalleryPage, checks: TextChecks, fixer: TextFixer) -> None:
+    def __init__(
+        self, page: GalleryPage, checks: TextChecks, fixer: TextFixer, tabs: QTabWidget
+    ) -> None:
         super().__init__(page)
         self.page, self.checks, self.fixer = page, checks, fixer
         page.proxy.set_checks(checks)
@@ -73,9 +76,15 @@ class FidelityControls(QObject):
         self.fix_button.setToolButtonStyle(page.bar.toolButtonStyle())
         page.bar.addSeparator()
         page.bar.addWidget(self.fix_button)
-        page.bar.addWidget(self.sort)
-        page.bar.addWidget(self.filter)
         page.actions_by_name["fix"] = self.fix_action
+        self.corner = QWidget()
+        row = QHBoxLayout(self.corner)
+        row.setContentsMargins(0, 0, 4, 0)
+        row.setSpacing(4)
+        row.addWidget(self.sort)
+        row.addWidget(self.filter)
+        tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
+        tabs.currentChanged.connect(lambda _: self.corner.setVisible(tabs.currentWidget() is page))
 
         page.gallery.image_ready.connect(self._image_ready)
         page.gallery.dataChanged.connect(lambda *_: self.refresh())

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 ZOOM_STEP = 1.25
 OUTLINE_COLOUR = QColor("#e11d48")
-OUTLINE_PAD = 3  # file pixels around a character, so the outline does not cover its strokes
+OUTLINE_PAD = 3  # file pixels (at least) around a character: the outline never covers strokes
 
 
 class ImageViewer(QWidget):
@@ -112,8 +112,8 @@ class ImageViewer(QWidget):
         scale = pixmap.width() / self._outline_width
         pen = QPen(OUTLINE_COLOUR, 2.5)
         pen.setCosmetic(True)  # as thick at any zoom
-        pad = OUTLINE_PAD
         for x, y, w, h in self._outline_boxes:
+            pad = max(OUTLINE_PAD, round(0.1 * min(w, h)))
             rect = QRectF(x - pad, y - pad, w + 2 * pad, h + 2 * pad)
             item = QGraphicsRectItem(
                 QRectF(rect.topLeft() * scale, rect.bottomRight() * scale).normalized()
