@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app.core.fidelity import BlockCheck
 from app.core.messages import MessageBridge
-from app.jobs.fix_text import FixError, FixWay, prepare_fix
 from app.model.gallery import Tile
 from app.model.generation import Generator
 from app.model.tasks import TaskFunnel
 from app.model.text_checks import TextChecks
+
+if TYPE_CHECKING:  # Pillow and the typesetter load with the first fix, not before the window shows
+    from app.jobs.fix_text import FixWay
 
 
 class TextFixer(QObject):
@@ -59,6 +61,8 @@ class TextFixer(QObject):
         self._funnel.run_task(self._fix(tile, block, way), failure_code="fix.failed")
 
     async def _fix(self, tile: Tile, block: BlockCheck, way: FixWay) -> None:
+        from app.jobs.fix_text import FixError, prepare_fix
+
         assert tile.path is not None
         try:
             prepared = await self._funnel.in_thread(
