@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -102,6 +102,8 @@ class TextChecks(QObject):
         self._checker: Checker | None = None
         self._library = library  # the library once it is open (``Studio.start``), else None
         self._results: dict[int, Fidelity] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
         self._unfinished: set[object] = set()  # tiles seen before they had their image
         self._looked_up: set[int] = set()
 
@@ -144,7 +146,7 @@ class TextChecks(QObject):
         if self.fidelity(image_id) is not None and self._results[image_id].state == "checking":
             return
         self._set(image_id, Fidelity("checking"))
-        self._funnel.run_task(self._check(image_id, path), failure_code="check.failed")
+        self._run(self._check(image_id, path))
 
     def look_up(self, image_id: int, *, check_path: Path | None = None) -> None:
         """The check the library kept for the image (a badge after a restart); when it has none,
@@ -159,9 +161,15 @@ class TextChecks(QObject):
         self._looked_up.add(image_id)
         if check_path is not None:
             self._set(image_id, Fidelity("checking"))
-        self._funnel.run_task(
-            self._look_up(library, image_id, check_path), failure_code="check.failed"
-        )
+        self._run(self._look_up(library, image_id, check_path))
+
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._closed:
+            work.close()
+            return
+        task = self._funnel.run_task(work, failure_code="check.failed")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _look_up(self, library: Any, image_id: int, check_path: Path | None) -> None:
         check = await self._funnel.in_thread(library.text_check, image_id)
@@ -213,7 +221,13 @@ class TextChecks(QObject):
         self.changed.emit(image_id)
 
     async def close(self) -> None:
-        """Stop the OCR worker process (off the GUI thread: it waits for the process)."""
+        """Stop the checks under way (before the library closes) and the OCR worker process (off
+        the GUI thread: it waits for the process)."""
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         checker, self._checker = self._checker, None
         if checker is not None:
             with contextlib.suppress(Exception):

@@ -86,10 +86,14 @@ class FidelityControls(QObject):
         tabs.setCornerWidget(self.corner, Qt.Corner.TopRightCorner)
         tabs.currentChanged.connect(lambda _: self.corner.setVisible(tabs.currentWidget() is page))
 
+        # Bound methods, not lambdas: Qt drops these connections when the page goes.
         page.gallery.image_ready.connect(self._image_ready)
-        page.gallery.dataChanged.connect(lambda *_: self.refresh())
-        checks.changed.connect(lambda _: self.refresh())
-        page.list.selectionModel().currentChanged.connect(lambda *_: self.refresh())
+        page.gallery.dataChanged.connect(self._refresh_later)
+        checks.changed.connect(self._refresh_later)
+        page.list.selectionModel().currentChanged.connect(self._refresh_later)
+        self.refresh()
+
+    def _refresh_later(self, *_: object) -> None:
         self.refresh()
 
     # The current image
