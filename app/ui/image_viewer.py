@@ -93,6 +93,9 @@ class ImageViewer(QWidget):
     ) -> None:
         """Outline ``boxes`` (x, y, w, h in the pixels of a file ``source_width`` wide) on the
         image ``key``; they go when another image is shown."""
+        wanted = (key, tuple(boxes), source_width)
+        if wanted == (self._outline_key, self._outline_boxes, self._outline_width):
+            return  # already drawn (the gallery changes often while images stream in)
         self._outline_key = key
         self._outline_boxes = tuple(boxes)
         self._outline_width = source_width
