@@ -38,9 +38,12 @@ from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
+from app.model.text_checks import TextChecks
+from app.model.text_fix import TextFixer
 from app.model.versions import VersionImages
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
+from app.ui.fidelity_controls import FidelityControls
 from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
 from app.ui.theme import Theme
@@ -128,6 +131,23 @@ class Studio:
             edits=self.edits,
         )
         self._build_library_parts(paths)
+        self.text_checks = TextChecks(
+            self.funnel,
+            self.messages,
+            library=lambda: self.library,
+            enabled=self.settings.check_text_after_generation,
+        )
+        self.text_checks.watch(self.gallery)
+        self.fixer = TextFixer(
+            self.funnel,
+            self.messages,
+            self.generator,
+            self.text_checks,
+            mask_dir=paths.cache_dir / "masks",
+        )
+        self.fidelity = FidelityControls(
+            self.window.gallery_page, self.text_checks, self.fixer, self.window.tabs
+        )
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.library: Any = None
@@ -261,6 +281,7 @@ class Studio:
 
     def _settings_changed(self) -> None:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.text_checks.enabled = self.settings.check_text_after_generation
         self.generator.concurrency = self.settings.concurrency
         self._follow_prices()
         if self._opened_with is not None:
@@ -306,6 +327,7 @@ class Studio:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.generator.concurrency = self.settings.concurrency
         self._follow_prices()
+        self.text_checks.enabled = self.settings.check_text_after_generation
         from app.store.library import Library
         from app.store.secrets import load_key
 
@@ -405,6 +427,7 @@ class Studio:
         self.generator.cancel_all()
         self._library_refresh.stop()
         self.library_view.shutdown()  # no more reads: the library closes below
+        await self.text_checks.close()
         self.window_state.sync()
         await self.document.close()
         if self.service is not None and self.engine is not None:

@@ -149,3 +149,19 @@ def test_a_4k_image_with_small_text_is_read_by_its_blocks_boxes(ocr: OcrWorker) 
     png = render(SMALL_4K, 3840, 2160, background="noise")
     check = ocr.check(png, required(SMALL_4K))
     assert check.exact, summary(check)
+
+
+def test_a_wrong_character_in_a_line_with_a_space_has_its_own_box(ocr: OcrWorker) -> None:
+    """The engine gives no box for a space; the characters after it keep theirs, so the outline
+    of a wrong character is that character, not its whole line."""
+    drawn = TextBlock("subhead", "休闲时光 新品土市", (0.15, 0.3, 0.7, 0.07))
+    asked = [RequiredText("休闲时光 新品上市", "subhead", drawn.box)]
+    check = ocr.check(render([drawn], 768, 1024, background="gradient"), asked)
+    (block,) = check.blocks
+    (difference,) = block.differences
+    assert (difference.expected, difference.found) == ("上", "土"), summary(check)
+    assert block.box is not None and difference.box is not None
+    character_width = block.box[2] / 9
+    assert difference.box[2] < 1.5 * character_width
+    # 土 is the eighth of nine characters: its box is in the last quarter of the line.
+    assert difference.box[0] > block.box[0] + 0.7 * block.box[2]

@@ -293,7 +293,7 @@ def test_compare_shows_two_selected_images_side_by_side(
         await until(lambda: states(studio) == ["done", "done"], studio.gallery.dataChanged)
         page.select_row(0)
         selection = page.list.selectionModel()
-        selection.select(studio.gallery.index(1), QItemSelectionModel.SelectionFlag.Select)
+        selection.select(page.proxy.index(1, 0), QItemSelectionModel.SelectionFlag.Select)
         studio.window.tabs.setCurrentWidget(compare)
         await until(
             lambda: compare.left.has_image and compare.right.has_image,

@@ -1044,7 +1044,15 @@
         <source>transparent</source>
         <translation>透明</translation>
     </message>
-</context>
+<message>
+        <source>The text of an image could not be checked.</source>
+        <translation>无法核对图片中的文字。</translation>
+    </message>
+    <message>
+        <source>The text could not be fixed.</source>
+        <translation>无法修正文字。</translation>
+    </message>
+    </context>
 <context>
     <name>PriceTableModel</name>
     <message>
@@ -1463,7 +1471,39 @@
         <source>Variation {number}</source>
         <translation>变体 {number}</translation>
     </message>
-</context>
+<message>
+        <source>checking…</source>
+        <translation>核对中…</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>未核对</translation>
+    </message>
+    <message>
+        <source>✓ exact</source>
+        <translation>✓ 准确</translation>
+    </message>
+    <message>
+        <source>1 character off</source>
+        <translation>错 1 个字</translation>
+    </message>
+    <message>
+        <source>{count} characters off</source>
+        <translation>错 {count} 个字</translation>
+    </message>
+    <message>
+        <source>exact: {text}</source>
+        <translation>准确：{text}</translation>
+    </message>
+    <message>
+        <source>not found: {text}</source>
+        <translation>未找到：{text}</translation>
+    </message>
+    <message>
+        <source>{text} — read as {found}</source>
+        <translation>{text} — 识别为 {found}</translation>
+    </message>
+    </context>
 <context>
     <name>TurnDelegate</name>
     <message>
@@ -2108,5 +2148,69 @@
     <message>
         <source>converting…</source>
         <translation>正在转换…</translation>
+    </message>
+</context><context><name>FidelityControls</name><message>
+        <source>Order of the images</source>
+        <translation>图片的排列顺序</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Exact text first</source>
+        <translation>文字准确的在前</translation>
+    </message>
+    <message>
+        <source>Which images to show, by their text check</source>
+        <translation>按文字核对结果显示哪些图片</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>全部图片</translation>
+    </message>
+    <message>
+        <source>Exact text</source>
+        <translation>文字准确</translation>
+    </message>
+    <message>
+        <source>Text to fix</source>
+        <translation>文字待修正</translation>
+    </message>
+    <message>
+        <source>Fix text</source>
+        <translation>修正文字</translation>
+    </message>
+    <message>
+        <source>Put the wrong characters right</source>
+        <translation>把错字改对</translation>
+    </message>
+    <message>
+        <source>Check the text</source>
+        <translation>核对文字</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{role}: {found} → {text}</source>
+        <translation>{role}：{found} → {text}</translation>
+    </message>
+    <message>
+        <source>Ask the model for the exact text</source>
+        <translation>请模型改成准确的文字</translation>
+    </message>
+    <message>
+        <source>Clear it and set the exact text here</source>
+        <translation>清除后在此处排入准确的文字</translation>
+    </message>
+    <message>
+        <source>Check the text again</source>
+        <translation>重新核对文字</translation>
     </message>
 </context></TS>

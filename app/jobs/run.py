@@ -192,7 +192,10 @@ class JobRunner:
         parent_image_id: int | None = None,
         callbacks: JobCallbacks | None = None,
         paste_back: bool = True,
+        exact_text: Sequence[TextBlock] | None = None,
     ) -> JobOutcome:
+        """Run ``plan``; ``exact_text`` blocks are set over each image it brings (an edit's too:
+        Fix text sets the exact text over the region the model cleared)."""
         request = plan.request
         job_id = self._library.create_job(
             kind=request.kind,
@@ -204,6 +207,7 @@ class JobRunner:
         self._library.mark_running(job_id)
         job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
         job.paste_back = paste_back
+        job.exact_text = None if exact_text is None else tuple(exact_text)
         return await self._execute(job, request)
 
     async def resume(
@@ -229,7 +233,8 @@ class JobRunner:
         return await self._execute(job, request)
 
     async def _execute(self, job: _Job, request: ImageRequest) -> JobOutcome:
-        job.exact_text = exact_text_blocks(job.spec_json) if request.kind == "generate" else None
+        if job.exact_text is None and request.kind == "generate":
+            job.exact_text = exact_text_blocks(job.spec_json)
         try:
             error = await self._attempt(job, request, keyed=False)
             if (

@@ -101,7 +101,7 @@ class Generator(QObject):
         self.spending_cap_usd = spending_cap_usd
         self._runner: JobRunner | None = None
         self._plans: dict[int, tuple[Plan, Mapping[str, Any]]] = {}
-        self._options: dict[int, dict[str, Any]] = {}
+        self._job_options: dict[int, dict[str, Any]] = {}  # an edit's parent, exact text...
         self._running: dict[int, asyncio.Task[None]] = {}
         self._relay = _Relay()
         self._relay.partial.connect(self._partial)
@@ -114,17 +114,10 @@ class Generator(QObject):
         self._pump()
 
     def generate(
-        self,
-        plan: Plan,
-        spec_json: Mapping[str, Any],
-        *,
-        parent_image_id: int | None = None,
-        paste_back: bool = True,
+        self, plan: Plan, spec_json: Mapping[str, Any], **job_options: Any
     ) -> JobEntry | None:
         """Queue a job for ``plan``; None (and a message saying why) when the cap refuses it.
-
-        An edit of a library image names it as ``parent_image_id``: its images become versions
-        under it; ``paste_back`` for a masked edit (``JobRunner.run``)."""
+        ``job_options`` go to ``JobRunner.run`` (``parent_image_id``, ``exact_text``...)."""
         local = self.engine.local if self.engine is not None else True
         usd = plan.cost.usd
         cap = self.spending_cap_usd
@@ -141,14 +134,15 @@ class Generator(QObject):
             local=local, estimated_usd=None if local else usd,
         )  # fmt: skip
         self._plans[entry.id] = (plan, spec_json)
-        self._options[entry.id] = {"parent_image_id": parent_image_id, "paste_back": paste_back}
+        self._job_options[entry.id] = job_options
         self.gallery.add_job(entry.id, request.n, quality=request.quality, local=local)
         self._pump()
         return entry
 
     def retry(self, entry_id: int) -> JobEntry | None:
         planned = self._plans.get(entry_id)
-        return None if planned is None else self.generate(*planned, **self._options[entry_id])
+        options = self._job_options.get(entry_id, {})
+        return None if planned is None else self.generate(*planned, **options)
 
     def cancel(self, entry_id: int) -> None:
         entry = self.queue.entry(entry_id)
@@ -209,7 +203,10 @@ class Generator(QObject):
         try:
             outcome = await self._funnel.on_engine(
                 runner.run(
-                    plan, spec_json=spec_json, callbacks=callbacks, **self._options[entry_id]
+                    plan,
+                    spec_json=spec_json,
+                    callbacks=callbacks,
+                    **self._job_options.get(entry_id, {}),
                 )
             )
         except asyncio.CancelledError:

@@ -3,7 +3,7 @@
 The models are the ones inside the ``rapidocr`` wheel (PP-OCRv6 detection and recognition, the
 text-direction classifier), given by path, so the engine never looks for a download. One
 inference thread: on a busy two-core machine it measured faster than two (threads waiting on each
-other), and it leaves a core to the window.
+other), and it leaves a core to the window. Lines are recognised one at a time (no padding).
 """
 
 from __future__ import annotations
@@ -77,9 +77,29 @@ def _char_boxes(text: str, words: Any) -> tuple[PixelBox, ...]:
                 boxes.append((x + w * index // count, y, max(1, w // count), h))
             else:
                 boxes.append((x, y + h * index // count, w, max(1, h // count)))
-    if len(boxes) != len(text):
+    if len(boxes) == len(text):
+        return tuple(boxes)
+    return _with_spaces(text, boxes)
+
+
+def _with_spaces(text: str, boxes: list[PixelBox]) -> tuple[PixelBox, ...]:
+    """The engine gives no box for a space: each space gets the gap between its neighbours, so
+    the other characters keep theirs (one box per character, or none when they do not match)."""
+    visible = [index for index, char in enumerate(text) if not char.isspace()]
+    if len(visible) != len(boxes) or not boxes:
         return ()
-    return tuple(boxes)
+    placed: list[PixelBox | None] = [None] * len(text)
+    for index, box in zip(visible, boxes, strict=True):
+        placed[index] = box
+    result: list[PixelBox] = []
+    for index, found in enumerate(placed):
+        if found is None:
+            before = next((b for b in reversed(placed[:index]) if b is not None), boxes[0])
+            after = next((b for b in placed[index + 1 :] if b is not None), boxes[-1])
+            left = before[0] + before[2]
+            found = (left, before[1], max(1, after[0] - left), before[3])
+        result.append(found)
+    return tuple(result)
 
 
 class Reader:
@@ -94,6 +114,10 @@ class Reader:
             "Global.log_level": "error",
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            # Each line recognised alone: in a batch every line is padded to the widest one's
+            # length, and a poster's lines differ a lot (a price beside a sentence). One at a
+            # time cut the CPU time of a check by about a quarter (packaging/bench_check.py).
+            "Rec.rec_batch_num": 1,
         }
         params.update({key: str(path) for key, path in model_paths().items()})
         self._engine = RapidOCR(params=params)

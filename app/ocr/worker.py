@@ -79,23 +79,29 @@ def serve(connection: Connection, make_reader: Callable[[], ImageReader]) -> Non
             return
         if request is None:
             return
-        started = time.perf_counter()
         try:
-            boxes = [item.box for item in request.required if item.box is not None]
-            lines, size = reader.read(request.image, boxes)
-            check = check_texts(
-                request.required,
-                lines,
-                image_size=size,
-                seconds=time.perf_counter() - started,
-            )
-        except ReadError as error:
-            connection.send(("error", str(error)))
-        except Exception as error:  # a bug in the engine fails this image, not the worker
-            log.exception("text check failed")
-            connection.send(("error", f"The text check failed on this image ({error})."))
-        else:
-            connection.send(("ok", check))
+            connection.send(_answer(reader, request, ReadError))
+        except OSError:  # the window's process is gone (closed while this image was read)
+            return
+
+
+def _answer(reader: ImageReader, request: CheckRequest, read_error: type[Exception]) -> Any:
+    started = time.perf_counter()
+    try:
+        boxes = [item.box for item in request.required if item.box is not None]
+        lines, size = reader.read(request.image, boxes)
+        check = check_texts(
+            request.required,
+            lines,
+            image_size=size,
+            seconds=time.perf_counter() - started,
+        )
+    except read_error as error:
+        return ("error", str(error))
+    except Exception as error:  # a bug in the engine fails this image, not the worker
+        log.exception("text check failed")
+        return ("error", f"The text check failed on this image ({error}).")
+    return ("ok", check)
 
 
 class _WorkerDied(Exception):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.gallery import GalleryModel, Tile, TileKey
+from app.model.gallery_fidelity import FidelityProxy
 from app.ui.icons import icon
 from app.ui.image_viewer import ImageViewer
 from app.ui.tile_delegate import TileDelegate
@@ -43,7 +44,7 @@ _GLYPH_OF = {
 
 
 class GalleryView(QListView):
-    def __init__(self, gallery: GalleryModel) -> None:
+    def __init__(self, gallery: GalleryModel | FidelityProxy) -> None:
         super().__init__()
         self.setAccessibleName("Gallery")
         self.setModel(gallery)
@@ -68,7 +69,9 @@ class GalleryPage(QWidget):
     def __init__(self, gallery: GalleryModel) -> None:
         super().__init__()
         self.gallery = gallery
-        self.list = GalleryView(gallery)
+        # Rows of the view (sorted, filtered by text fidelity) are mapped to the gallery's rows.
+        self.proxy = FidelityProxy(gallery, self)
+        self.list = GalleryView(self.proxy)
         self.viewer = ImageViewer(
             "Selected image", self.tr("Generated images appear here. Select one to see it large.")
         )
@@ -133,7 +136,8 @@ class GalleryPage(QWidget):
 
     # Selection
     def current_row(self) -> int | None:
-        index = self.list.currentIndex()
+        """The gallery's row of the current tile."""
+        index = self.proxy.mapToSource(self.list.currentIndex())
         return index.row() if index.isValid() else None
 
     def current_tile(self) -> Tile | None:
@@ -141,8 +145,9 @@ class GalleryPage(QWidget):
         return None if row is None else self.gallery.tile(row)
 
     def select_row(self, row: int) -> None:
-        if 0 <= row < self.gallery.rowCount():
-            index = self.gallery.index(row)
+        """Select the tile in the view's ``row`` (as the view is sorted and filtered)."""
+        if 0 <= row < self.proxy.rowCount():
+            index = self.proxy.index(row, 0)
             self.list.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
@@ -150,7 +155,7 @@ class GalleryPage(QWidget):
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if previous.isValid():
-            self._previous = previous.row()
+            self._previous = self.proxy.mapToSource(previous).row()
         self._refresh_current()
 
     def _refresh_current(self) -> None:
@@ -189,7 +194,10 @@ class GalleryPage(QWidget):
             QGuiApplication.clipboard().setImage(image)
 
     def _emit_compare(self) -> None:
-        rows = sorted(index.row() for index in self.list.selectionModel().selectedIndexes())
+        rows = sorted(
+            self.proxy.mapToSource(index).row()
+            for index in self.list.selectionModel().selectedIndexes()
+        )
         if len(rows) >= 2:
             self.compare_changed.emit(rows[0], rows[1])
         else:

@@ -63,6 +63,7 @@ GLYPHS: Final = {
     "retry": "mdi6.refresh",
     "key": "mdi6.key-outline",
     "connection": "mdi6.lan-connect",
+    "fix-text": "mdi6.spellcheck",
     "drag": "mdi6.drag-vertical",
 }
 

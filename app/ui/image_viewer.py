@@ -1,16 +1,29 @@
 """One image, large: fitted to the view, or zoomed (Ctrl+wheel, +, -, 0 for fit, 1 for 100%).
 
 The image arrives decoded (off the GUI thread) as a QImage; the pixmap is made here, on the GUI
-thread. Only the image on screen is held.
+thread. Only the image on screen is held. Outlines (the text check's wrong characters) are drawn
+over it, given in the image file's pixels and scaled to the picture shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap, QResizeEvent, QWheelEvent
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsPixmapItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsView,
     QLabel,
@@ -19,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 ZOOM_STEP = 1.25
+OUTLINE_COLOUR = QColor("#e11d48")
+OUTLINE_PAD = 3  # file pixels (at least) around a character: the outline never covers strokes
 
 
 class ImageViewer(QWidget):
@@ -48,11 +63,16 @@ class ImageViewer(QWidget):
         self._stack.addWidget(self.view)
         self.fit = True
         self.key: object = None
+        self._outline_key: object = None
+        self._outline_boxes: tuple[tuple[int, int, int, int], ...] = ()
+        self._outline_width = 0  # the width of the file the boxes are measured in
+        self._outline_items: list[QGraphicsRectItem] = []
 
     def show_image(self, key: object, image: QImage | None) -> None:
         previous_key, self.key = self.key, key
         if image is None or image.isNull():
             self._item.setPixmap(QPixmap())
+            self._place_outlines()
             self._stack.setCurrentWidget(self.empty)
             return
         pixmap = QPixmap.fromImage(image)
@@ -65,8 +85,47 @@ class ImageViewer(QWidget):
         self._item.setPixmap(pixmap)
         self._scene.setSceneRect(self._item.boundingRect())
         self._stack.setCurrentWidget(self.view)
+        self._place_outlines()
         if self.fit:
             self.fit_to_view()
+
+    def set_outlines(
+        self, key: object, boxes: Sequence[tuple[int, int, int, int]], source_width: int
+    ) -> None:
+        """Outline ``boxes`` (x, y, w, h in the pixels of a file ``source_width`` wide) on the
+        image ``key``; they go when another image is shown."""
+        wanted = (key, tuple(boxes), source_width)
+        if wanted == (self._outline_key, self._outline_boxes, self._outline_width):
+            return  # already drawn (the gallery changes often while images stream in)
+        self._outline_key = key
+        self._outline_boxes = tuple(boxes)
+        self._outline_width = source_width
+        self._place_outlines()
+
+    def outlines(self) -> list[QRectF]:
+        """The outlines on screen, in the picture's pixels."""
+        return [item.rect() for item in self._outline_items]
+
+    def _place_outlines(self) -> None:
+        for item in self._outline_items:
+            self._scene.removeItem(item)
+        self._outline_items = []
+        pixmap = self._item.pixmap()
+        if self._outline_key != self.key or pixmap.isNull() or self._outline_width <= 0:
+            return
+        scale = pixmap.width() / self._outline_width
+        pen = QPen(OUTLINE_COLOUR, 2.5)
+        pen.setCosmetic(True)  # as thick at any zoom
+        for x, y, w, h in self._outline_boxes:
+            pad = max(OUTLINE_PAD, round(0.1 * min(w, h)))
+            rect = QRectF(x - pad, y - pad, w + 2 * pad, h + 2 * pad)
+            item = QGraphicsRectItem(
+                QRectF(rect.topLeft() * scale, rect.bottomRight() * scale).normalized()
+            )
+            item.setPen(pen)
+            item.setZValue(1)
+            self._scene.addItem(item)
+            self._outline_items.append(item)
 
     def clear(self) -> None:
         self.show_image(None, None)

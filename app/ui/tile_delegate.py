@@ -2,7 +2,8 @@
 
 The picture is a QImage decoded off the GUI thread (a partial image while it streams in); a tile
 with no picture yet shows its state. Finished tiles say size, quality and cost ("local draft" for
-the embedded engine); failed or cancelled tiles say why.
+the embedded engine); failed or cancelled tiles say why. A checked tile carries a badge: exact,
+or how many characters are off ("checking…" while the text check runs).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.gallery import TILE_ROLE, Tile
+from app.model.gallery_fidelity import FIDELITY_ROLE
+from app.model.text_checks import Fidelity
 from app.ui.wording import choice_text, problem_text, separator, state_text, usd
 
 TILE_WIDTH = 176
@@ -34,6 +37,40 @@ PICTURE_HEIGHT = 150
 CAPTION_LINES = 2
 
 Index = QModelIndex | QPersistentModelIndex
+BADGE_COLOURS = {"exact": "#15803d", "wrong": "#dc2626", "checking": "#52525b", "failed": "#b45309"}
+
+
+def badge(fidelity: Fidelity | None) -> tuple[str, str] | None:
+    """The text check's badge: its words and its kind (a key of ``BADGE_COLOURS``), or None."""
+    if fidelity is None or fidelity.state == "no_text":
+        return None
+    if fidelity.state == "checking":
+        return QCoreApplication.translate("TileDelegate", "checking…"), "checking"
+    if fidelity.state == "failed" or fidelity.check is None:
+        return QCoreApplication.translate("TileDelegate", "not checked"), "failed"
+    if fidelity.check.exact:
+        return QCoreApplication.translate("TileDelegate", "✓ exact"), "exact"
+    count = fidelity.wrong_count
+    if count == 1:
+        return QCoreApplication.translate("TileDelegate", "1 character off"), "wrong"
+    text = QCoreApplication.translate("TileDelegate", "{count} characters off")
+    return text.format(count=count), "wrong"
+
+
+def badge_tooltip(fidelity: Fidelity | None) -> str:
+    """The badge explained: the text asked for and what was read, block by block."""
+    if fidelity is None or fidelity.check is None:
+        return fidelity.reason if fidelity is not None else ""
+    lines = []
+    for block in fidelity.check.blocks:
+        if block.exact:
+            lines.append(QCoreApplication.translate("TileDelegate", "exact: {text}"))
+        elif not block.found:
+            lines.append(QCoreApplication.translate("TileDelegate", "not found: {text}"))
+        else:
+            lines.append(QCoreApplication.translate("TileDelegate", "{text} — read as {found}"))
+        lines[-1] = lines[-1].format(text=block.text, found=block.found)
+    return "\n".join(lines)
 
 
 def caption(tile: Tile) -> tuple[str, str]:
@@ -104,6 +141,8 @@ class TileDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#f59e0b"))
             painter.drawText(star, Qt.AlignmentFlag.AlignCenter, "★")
 
+        self._paint_badge(painter, picture_box, index.data(FIDELITY_ROLE))
+
         first, second = caption(tile)
         metrics = painter.fontMetrics()
         line = metrics.lineSpacing()
@@ -125,6 +164,22 @@ class TileDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
+    def _paint_badge(self, painter: QPainter, picture_box: QRectF, fidelity: object) -> None:
+        shown = badge(fidelity if isinstance(fidelity, Fidelity) else None)
+        if shown is None:
+            return
+        text, kind = shown
+        metrics = painter.fontMetrics()
+        width = min(picture_box.width() - 8, metrics.horizontalAdvance(text) + 12.0)
+        height = metrics.height() + 4.0
+        box = QRectF(picture_box.left() + 4, picture_box.bottom() - height - 4, width, height)
+        path = QPainterPath()
+        path.addRoundedRect(box, height / 2, height / 2)
+        painter.fillPath(path, QColor(BADGE_COLOURS[kind]))
+        painter.setPen(QColor("white"))
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width()) - 8)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, elided)
+
     def helpEvent(
         self,
         event: QHelpEvent,
@@ -134,7 +189,9 @@ class TileDelegate(QStyledItemDelegate):
     ) -> bool:
         tile = index.data(TILE_ROLE)
         if isinstance(tile, Tile) and event.type() == QEvent.Type.ToolTip:
-            text = "\n".join(part for part in caption(tile) if part)
+            fidelity = index.data(FIDELITY_ROLE)
+            check = badge_tooltip(fidelity if isinstance(fidelity, Fidelity) else None)
+            text = "\n".join(part for part in (*caption(tile), check) if part)
             QToolTip.showText(event.globalPos(), text, view)
             return True
         return super().helpEvent(event, view, option, index)

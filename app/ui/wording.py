@@ -81,6 +81,8 @@ def problem_text(code: str, values: Mapping[str, Any]) -> str:
             "Messages", "Jobs interrupted earlier were found; their images are kept."
         ),
         "image.missing": translate("Messages", "The image file is missing."),
+        "check.failed": translate("Messages", "The text of an image could not be checked."),
+        "fix.failed": translate("Messages", "The text could not be fixed."),
         "settings.reset": translate(
             "Messages", "Some settings could not be read and went back to their defaults."
         ),

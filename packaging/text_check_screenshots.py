@@ -1,0 +1,179 @@
+"""Screenshots of the text check in the window: badges, outlines, sort and filter, Fix text.
+
+Run under a display, for example:
+    xvfb-run -a -s '-screen 0 1280x800x24' python packaging/text_check_screenshots.py OUT_DIR
+
+The studio starts as usual (the embedded engine); its service is then replaced by one that
+draws posters with the studio's typesetter, some with look-alike characters (荼 for 茶, 体 for 休),
+so the real OCR worker has something to find. Asked to clear a masked region, that service
+draws the poster without the block there (what a model asked to clear it should do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import AsyncGenerator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtWidgets import QApplication
+
+HEADLINE, SUBHEAD, PRICE = "春日茶会", "休闲时光 新品上市", "第二杯半价"
+VARIATIONS = (
+    (HEADLINE, SUBHEAD, PRICE),
+    ("春日荼会", SUBHEAD, PRICE),
+    ("春日荼会", "体闲时光 新品上市", PRICE),
+    (HEADLINE, SUBHEAD, PRICE),
+)
+BOXES = ((0.1, 0.08, 0.8, 0.16), (0.15, 0.3, 0.7, 0.07), (0.3, 0.8, 0.4, 0.08))
+ROLES = ("headline", "subhead", "price")
+
+
+def poster(texts: tuple[str, ...], *, seed: int, skip: int | None = None) -> bytes:
+    from app.core.spec import TextBlock
+    from tests.ocr_images import render
+
+    blocks = [
+        TextBlock(role, text, box, color="#7a2e1b" if role == "headline" else None)
+        for index, (role, text, box) in enumerate(zip(ROLES, texts, BOXES, strict=True))
+        if index != skip
+    ]
+    return render(blocks, 768, 1024, background="gradient", seed=seed)
+
+
+class PosterService:
+    """Draws the variations; an edit that asks for the exact text draws it right, one that asks
+    to clear the masked region draws the scene without the headline."""
+
+    def generate(self, request: object) -> AsyncGenerator[object, None]:
+        return self._events(request)
+
+    edit = generate
+
+    async def _events(self, request: object) -> AsyncGenerator[object, None]:
+        from app.engine.service import CompletedImage
+
+        usage = {"input_tokens": 100, "output_tokens": 1756, "total_tokens": 1856}
+        for index in range(request.n):  # type: ignore[attr-defined]
+            data = await asyncio.to_thread(self._draw, request, index)
+            yield CompletedImage(index, data, 768, 1024, "png", usage)
+
+    def _draw(self, request: object, index: int) -> bytes:
+        kind = request.kind  # type: ignore[attr-defined]
+        if kind != "edit":
+            return poster(VARIATIONS[index % len(VARIATIONS)], seed=index)
+        prompt = request.prompt  # type: ignore[attr-defined]
+        texts = VARIATIONS[1]  # the variation Fix text is tried on
+        if "Replace" in prompt:
+            return poster((HEADLINE, *texts[1:]), seed=1)
+        return poster(texts, seed=1, skip=0)  # cleared: the scene without the headline
+
+
+async def scenes(studio: object, out: Path, suffix: str) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from app.main import Studio
+    from app.model.gallery_fidelity import FIDELITY_ROLE
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window = studio.window
+    await studio.start(load_settings=False)
+
+    async def shot(name: str, *, screen: bool = False) -> None:
+        await asyncio.sleep(0.4)  # let the last layout and paint settle before grabbing
+        path = out / f"{name}{suffix}.png"
+        if screen:  # popups (a menu) are separate windows: grab the screen
+            screen_shot = QGuiApplication.primaryScreen().grabWindow(0)
+            screen_shot.copy(window.frameGeometry()).save(str(path))
+        else:
+            window.grab().save(str(path))
+        print(path)
+
+    builder = studio.builder
+    builder.description = "A spring tea party poster: a teapot and cups, soft morning light."
+    for role, text in zip(ROLES, VARIATIONS[0], strict=True):
+        builder.blocks.add(role, text)
+    builder.use_size("768x1024")
+    builder.n = 4
+    studio.generator._runner._service = PosterService()  # type: ignore[union-attr]
+    window.generate()
+    gallery, checks = studio.gallery, studio.text_checks
+    page, controls = window.gallery_page, studio.fidelity
+
+    def checked(count: int) -> bool:
+        found = [checks.of_tile(tile) for tile in gallery.tiles()]
+        return len(found) == count and all(f is not None and f.state == "done" for f in found)
+
+    await until(lambda: checked(4), gallery.dataChanged, checks.changed, timeout=300)
+    page.select_row(2)
+    await until(lambda: bool(page.viewer.outlines()), gallery.image_ready, timeout=60)
+    await shot("text-check-badges-outlines")
+
+    controls.sort.setCurrentIndex(controls.sort.findData("fidelity"))
+    await shot("text-check-sorted")
+    controls.filter.setCurrentIndex(controls.filter.findData("wrong"))
+    page.select_row(0)
+    await until(lambda: bool(page.viewer.outlines()), gallery.image_ready, timeout=60)
+    await shot("text-check-filtered-wrong")
+    controls.filter.setCurrentIndex(controls.filter.findData("all"))
+    controls.sort.setCurrentIndex(controls.sort.findData("newest"))
+
+    page.select_row(1)  # one wrong character: 荼 for 茶
+    await until(lambda: bool(page.viewer.outlines()), gallery.image_ready, timeout=60)
+    button = controls.fix_button
+    controls.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    await shot("text-check-fix-menu", screen=True)
+    (clear,) = [a for a in controls.menu.actions() if a.text().startswith(("Clear", "清除"))]
+    controls.menu.hide()
+    clear.trigger()
+    await until(lambda: checked(5), gallery.dataChanged, checks.changed, timeout=300)
+    page.select_row(0)
+    await until(lambda: page.viewer.has_image, gallery.image_ready, timeout=60)
+    await shot("text-check-fixed")
+    fixed = page.list.model().index(0, 0).data(FIDELITY_ROLE)
+    print("fixed image:", "exact" if fixed is not None and fixed.exact else fixed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--suffix", default="")
+    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
+    os.environ.pop("OPENAI_API_KEY", None)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+    import qasync
+
+    app = QApplication(sys.argv[:1])
+    from app.main import Studio, set_up_look
+    from app.store.paths import StudioPaths
+    from app.store.settings import Settings
+
+    settings = Settings(language=args.language, theme=args.theme)
+    theme, translators = set_up_look(app, settings)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    studio = Studio(StudioPaths.from_environment(), settings=settings)
+    studio.window.resize(1280, 800)
+    studio.window.show()
+    try:
+        loop.run_until_complete(scenes(studio, args.out, args.suffix))
+    finally:
+        studio.window._confirmed_close = True
+        loop.run_until_complete(studio.stop())
+    del theme, translators
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
