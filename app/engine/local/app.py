@@ -119,6 +119,9 @@ class _Engine:
     async def batch_line(self, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
         """One line of a batch: a generation answered as a whole (a fault counts per line)."""
         fault = self.faults.take()
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            fault = None
         if fault is not None:
             model = body.get("model")
             error = fault_error(fault, model if isinstance(model, str) else "gpt-image-2")

@@ -192,7 +192,12 @@ class BatchStore:
         if state["status"] == "in_progress":
             state.update(status="cancelling", cancelling_at=int(time.time()))
             self._save(state)
-        self._start(batch_id)  # whoever runs it stops; with nobody running it, this ends it
+        running = self._workers.get(batch_id)
+        if running is not None and not running.done():
+            running.cancel()  # the lines in flight stop now; the worker ends the batch
+            await asyncio.gather(running, return_exceptions=True)
+        else:
+            self._start(batch_id)  # whoever runs it stops; with nobody running it, this ends it
         return _json(self._with_counts(self._load(batch_id)))
 
     def _marker(self, batch_id: str, kind: str) -> Path:
@@ -244,10 +249,15 @@ class BatchStore:
                     await asyncio.to_thread(_append, results, result)
                     await asyncio.to_thread(_append, done_path, _done_line(line, status))
 
-            for start in range(0, len(todo), _LINES_AT_ONCE):
-                await asyncio.gather(*(run(line) for line in todo[start : start + _LINES_AT_ONCE]))
-                if cancel.exists():
-                    break
+            try:
+                for start in range(0, len(todo), _LINES_AT_ONCE):
+                    group = todo[start : start + _LINES_AT_ONCE]
+                    await asyncio.gather(*(run(line) for line in group))
+                    if cancel.exists():
+                        break
+            except asyncio.CancelledError:
+                if not cancel.exists():
+                    raise  # the process is stopping: the next one takes the batch up
             await asyncio.to_thread(self._finish, batch_id, cancel.exists())
 
     def _finish(self, batch_id: str, cancelled: bool) -> None:
