@@ -45,6 +45,10 @@ async def _submit(client: openai.AsyncOpenAI, data: bytes) -> Any:
     )
 
 
+def _completed(batch: Any) -> int:
+    return int(batch.request_counts.completed)
+
+
 async def _ended(client: openai.AsyncOpenAI, batch_id: str) -> Any:
     while True:
         batch = await client.batches.retrieve(batch_id)
@@ -60,7 +64,7 @@ def test_a_batch_outlives_the_engine_that_ran_it_and_no_line_runs_twice(tmp_path
         client = _client(tmp_path, first_faults)
         batch = await _submit(client, _input(3))
         assert batch.status == "in_progress" and batch.request_counts.total == 3
-        while (await client.batches.retrieve(batch.id)).request_counts.completed < 1:
+        while _completed(await client.batches.retrieve(batch.id)) < 1:
             await asyncio.sleep(0.05)
         return str(batch.id)  # the loop ends here, and the worker with it, mid-line
 
@@ -106,7 +110,7 @@ def test_a_cancelled_batch_stops_its_lines_and_keeps_the_finished_ones(tmp_path:
         faults = FaultPlan().queue(None, None, Fault.delay(60), Fault.delay(60))
         client = _client(tmp_path, faults)
         batch = await _submit(client, _input(4))
-        while (await client.batches.retrieve(batch.id)).request_counts.completed < 2:
+        while _completed(await client.batches.retrieve(batch.id)) < 2:
             await asyncio.sleep(0.05)
         cancelled = await client.batches.cancel(batch.id)
         assert cancelled.status in ("cancelling", "cancelled")
