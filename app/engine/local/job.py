@@ -17,7 +17,14 @@ from typing import Any
 from app.core.compiler import parse_prompt
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
-from app.engine.local.draft import PARTIAL_SCALES, Drafter, DraftPlan, encode, has_transparency
+from app.engine.local.draft import (
+    PARTIAL_SCALES,
+    Drafter,
+    DraftPlan,
+    encode,
+    has_transparency,
+    look_of,
+)
 from app.engine.local.faults import FaultPlan
 from app.engine.local.inputs import EditInputs, Upload, decode_inputs
 from app.engine.local.params import DraftRequest
@@ -170,13 +177,16 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
         output_format=request.output_format,
     )
     blocks, description = _texts(request)
+    base = None if inputs is None else inputs.images[0]
+    if base is not None and request.spec is not None and request.spec.references:
+        base = look_of(base)  # a reference (a series' earlier shot), not an image to edit
     plan = DraftPlan(
         width=size.width,
         height=size.height,
         blocks=blocks,
         description=description,
         transparent=settings.background == "transparent",
-        base=None if inputs is None else inputs.images[0],
+        base=base,
         mask=None if inputs is None else inputs.mask,
         text_free=request.spec is not None and request.spec.exact_text,
     )
