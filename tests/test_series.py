@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncGenerator, Iterator, Sequence
 from pathlib import Path
@@ -86,19 +87,15 @@ def test_a_shot_takes_what_it_does_not_give_from_the_spec() -> None:
     assert last.description == f"A teacup, close up {KEEP_THE_LOOK}"
     assert last.references == ("/lib/first.png",)
     assert [reference_index(SERIES, i) for i in range(4)] == [None, 0, 0, 0]
-    chained = Spec(**{**spec_to_dict_fields(SERIES), "chain": "previous"})
+    chained = dataclasses.replace(SERIES, chain="previous")
     assert [reference_index(chained, i) for i in range(4)] == [None, 0, 1, 2]
-
-
-def spec_to_dict_fields(spec: Spec) -> dict[str, object]:
-    return {name: getattr(spec, name) for name in spec.__dataclass_fields__}
 
 
 @pytest.mark.parametrize("chain", ["first", "previous"])
 def test_a_series_of_four_sends_each_later_image_with_its_reference(
     library: Library, chain: str
 ) -> None:
-    spec = Spec(**{**spec_to_dict_fields(SERIES), "chain": chain})
+    spec = dataclasses.replace(SERIES, chain=chain)
     http = httpx2.AsyncClient(transport=StreamingASGITransport(create_app()))
     recording = Recording(local_spec_service(http, timeout=60, max_retries=0, spec=None))
 
