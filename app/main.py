@@ -86,6 +86,7 @@ class Studio:
             self.queue,
             self.gallery,
             spending_cap_usd=self.settings.spending_cap_usd,
+            concurrency=self.settings.concurrency,
         )
         self.relay = MessageRelay(self.messages)
         self.window_state = QSettings(
@@ -129,7 +130,13 @@ class Studio:
         """The engine's loop thread, started on first use (a settings test may come first)."""
         if self.engine is None:
             self.engine = EngineRunner().start()
-            self.engine.loop.call_soon_threadsafe(background_priority)
+            loop = self.engine.loop
+            loop.call_soon_threadsafe(background_priority)
+            # Decoding, checking and saving the answers (to_thread) yield to the GUI thread too.
+            workers = concurrent.futures.ThreadPoolExecutor(
+                thread_name_prefix="zi-engine-work", initializer=background_priority
+            )
+            loop.call_soon_threadsafe(loop.set_default_executor, workers)
             self.funnel.engine = self.engine
         return self.engine
 
@@ -153,6 +160,7 @@ class Studio:
 
     def _settings_changed(self) -> None:
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.concurrency = self.settings.concurrency
         self.preview.partial_images = self.settings.partial_images
         if self._opened_with is not None:
             key_present = bool(self._opened_with[-1])
@@ -182,6 +190,7 @@ class Studio:
             for warning in loaded.warnings:
                 self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.concurrency = self.settings.concurrency
         self.preview.partial_images = self.settings.partial_images
         from app.store.library import Library
         from app.store.secrets import load_key

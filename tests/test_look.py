@@ -11,11 +11,17 @@ from PySide6.QtGui import QFont, QIcon, QImage, QTextLayout
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.typeset.fonts import packaged_font_path
-from app.ui.icons import GLYPHS, icon
+from app.ui.icons import GLYPHS, icon, load_icon_package
 from app.ui.theme import StudioStyle, Theme, is_dark
 from app.ui.ui_font import BUNDLED_FAMILY, install_cjk_fallback
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def icon_package(qapp: QApplication) -> None:
+    """As after the window's first paint (``app.ui.icons`` loads it then)."""
+    load_icon_package()
 
 
 @pytest.fixture

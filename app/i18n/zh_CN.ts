@@ -976,6 +976,13 @@
     </message>
 </context>
 <context>
+    <name>_Grip</name>
+    <message>
+        <source>Drag to move this text (or Alt+Up / Alt+Down)</source>
+        <translation>拖动以移动这段文字（或按 Alt+↑ / Alt+↓）</translation>
+    </message>
+</context>
+<context>
     <name>gallery</name>
     <message>
         <source>Discard image</source>

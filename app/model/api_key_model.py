@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from app.store import secrets
 from app.store.files import StoreError
 
 UNKNOWN = "unknown"  # before the first look at the keyring has come back
@@ -22,6 +22,13 @@ UNKNOWN = "unknown"  # before the first look at the keyring has come back
 
 def void(_: object) -> None:
     """Drops a result the caller does not need."""
+
+
+def _secrets() -> types.ModuleType:
+    """The keyring module, loaded on the worker thread at first use (not before the window)."""
+    from app.store import secrets
+
+    return secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +69,10 @@ class ApiKeyModel(QObject):
 
     def store(self, key: str) -> concurrent.futures.Future[None]:
         """Keep ``key`` in the system keyring (it is not kept anywhere in this object)."""
-        return self._run(lambda: secrets.store_key(key))
+        return self._run(lambda: _secrets().store_key(key))
 
     def remove(self) -> concurrent.futures.Future[None]:
-        return self._run(lambda: void(secrets.delete_key()))
+        return self._run(lambda: void(_secrets().delete_key()))
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
@@ -75,6 +82,7 @@ class ApiKeyModel(QObject):
         return self._worker.submit(self._work, action)
 
     def _work(self, action: Callable[[], None]) -> None:  # on the worker thread
+        secrets = _secrets()
         problem: str | None = None
         try:
             action()

@@ -10,19 +10,27 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.engine.probe import ProbeResult, probe_service
-from app.store.secrets import load_key
+if TYPE_CHECKING:  # the HTTP client and the keyring load on first use, not before the window
+    from app.engine.probe import ProbeResult
 
-Probe = Callable[[str | None, str | None], Awaitable[ProbeResult]]
-Submit = Callable[[Coroutine[Any, Any, ProbeResult]], concurrent.futures.Future[ProbeResult]]
+Probe = Callable[[str | None, str | None], Awaitable["ProbeResult"]]
+Submit = Callable[[Coroutine[Any, Any, "ProbeResult"]], concurrent.futures.Future["ProbeResult"]]
 
 
 async def _default_probe(base_url: str | None, key: str | None) -> ProbeResult:
+    from app.engine.probe import probe_service
+
     return await probe_service(base_url, key)
+
+
+def _load_key() -> str | None:
+    from app.store.secrets import load_key
+
+    return load_key()
 
 
 class ConnectionTester(QObject):
@@ -37,7 +45,7 @@ class ConnectionTester(QObject):
         submit: Submit,
         *,
         probe: Probe = _default_probe,
-        read_key: Callable[[], str | None] = load_key,
+        read_key: Callable[[], str | None] = _load_key,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +82,8 @@ class ConnectionTester(QObject):
         self._answered.emit((future, error if error is not None else future.result()))
 
     def _on_answered(self, answer: tuple[concurrent.futures.Future[ProbeResult], object]) -> None:
+        from app.engine.probe import ProbeResult
+
         future, result = answer
         if future is not self._running:
             return  # an answer to a test that was replaced by a newer one

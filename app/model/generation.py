@@ -1,6 +1,7 @@
 """Generate: queue a job, run it with ``JobRunner`` on the engine's loop, stream into the gallery.
 
-Jobs run one at a time in the order they were asked for. The spending cap is checked before a job
+Jobs start in the order they were asked for, ``concurrency`` of them at once (the setting "Jobs
+at once"; each has its own request on the engine's loop). The spending cap is checked before a job
 is queued, so a job over it is never sent. The runner's callbacks arrive on the engine's thread
 and are relayed to the GUI thread by queued signals; every image is in the library before its
 tile shows it (``JobRunner`` keeps it first).
@@ -88,8 +89,10 @@ class Generator(QObject):
         gallery: GalleryModel,
         *,
         spending_cap_usd: float | None = None,
+        concurrency: int = 1,
     ) -> None:
         super().__init__()
+        self._concurrency = max(1, concurrency)
         self._funnel = funnel
         self._messages = messages
         self.queue = queue
@@ -153,16 +156,26 @@ class Generator(QObject):
     def busy(self) -> bool:
         return bool(self._running)
 
+    @property
+    def concurrency(self) -> int:
+        """How many jobs run at once; raising it starts queued jobs now, lowering it lets the
+        running ones finish."""
+        return self._concurrency
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        self._concurrency = max(1, value)
+        self._pump()
+
     def _pump(self) -> None:
-        if self._runner is None or self._running:
-            return
-        entry = self.queue.next_queued()
-        if entry is None:
-            return
-        self.queue.update(entry.id, state="running")
-        self._running[entry.id] = self._funnel.run_task(
-            self._run(self._runner, entry.id), failure_code="job.crashed"
-        )
+        while self._runner is not None and len(self._running) < self._concurrency:
+            entry = self.queue.next_queued()
+            if entry is None:
+                return
+            self.queue.update(entry.id, state="running")
+            self._running[entry.id] = self._funnel.run_task(
+                self._run(self._runner, entry.id), failure_code="job.crashed"
+            )
 
     async def _run(self, runner: JobRunner, entry_id: int) -> None:
         from app.jobs.run import JobCallbacks  # loaded with the engine, after the window shows

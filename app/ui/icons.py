@@ -4,19 +4,22 @@ Widgets ask for ``icon("save")`` and never name an icon font. Each icon is drawn
 painted, in the current palette's button-text colour (greyed when disabled, the highlighted-text
 colour when selected), so it follows a switch between light and dark without being made again,
 and is sharp at any scale.
+
+The icon package loads after the first paint, not before: importing it (it goes through QtPy)
+costs about a third of a second, which would hold back the window. Until it is in, icons paint
+nothing at their usual size, so nothing moves when the glyphs appear a moment later.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from types import ModuleType
 from typing import Final
 
-# qtawesome reaches Qt through QtPy, which must use the binding the studio runs on.
-os.environ.setdefault("QT_API", "pyside6")
-
-import qtawesome
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication
 
 GLYPHS: Final = {
     "new": "mdi6.file-outline",
@@ -52,7 +55,32 @@ GLYPHS: Final = {
     "retry": "mdi6.refresh",
     "key": "mdi6.key-outline",
     "connection": "mdi6.lan-connect",
+    "drag": "mdi6.drag-vertical",
 }
+
+
+_loading = False
+
+
+def load_icon_package() -> ModuleType:
+    """qtawesome, imported now if it is not yet; every window is repainted once it is in."""
+    loaded: ModuleType | None = sys.modules.get("qtawesome")
+    if loaded is not None:
+        return loaded
+    # qtawesome reaches Qt through QtPy, which must use the binding the studio runs on.
+    os.environ.setdefault("QT_API", "pyside6")
+    import qtawesome  # noqa: F401 (kept in sys.modules)
+
+    for window in QApplication.topLevelWidgets():
+        window.update()
+    return sys.modules["qtawesome"]
+
+
+def _load_after_this_paint() -> None:
+    global _loading
+    if not _loading:
+        _loading = True
+        QTimer.singleShot(0, load_icon_package)
 
 
 class _PaletteIconEngine(QIconEngine):
@@ -63,6 +91,10 @@ class _PaletteIconEngine(QIconEngine):
         self._glyph = glyph
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        qtawesome = sys.modules.get("qtawesome")
+        if qtawesome is None:
+            _load_after_this_paint()
+            return
         palette = QGuiApplication.palette()
         disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
         if mode == QIcon.Mode.Selected:
@@ -80,7 +112,7 @@ class _PaletteIconEngine(QIconEngine):
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(Qt.GlobalColor.transparent)  # styles paint icons through this
         painter = QPainter(pixmap)
         self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
         painter.end()

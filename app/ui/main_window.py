@@ -102,10 +102,12 @@ class MainWindow(QMainWindow):
 
     # Building
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        """A dock called ``title`` (translated); its accessible name is fixed English made from
+        ``name`` ("builder" is "Builder panel"), the same in every language (CONTRACTS §5)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{name}-dock")
         dock.setWidget(widget)
-        dock.setAccessibleName(title)
+        dock.setAccessibleName(f"{name.replace('-', ' ').capitalize()} panel")
         return dock
 
     def _action(

@@ -2,17 +2,28 @@
 
 A handful of blocks, so each has its own editor widgets (GUI.md §4). Texts are edited in
 QPlainTextEdit, where Chinese input methods compose in place. Keyboard: Alt+Up / Alt+Down move the
-block being edited, Ctrl+Shift+Delete removes it, Ctrl+Shift+Enter adds one after it.
+block being edited, Ctrl+Shift+Delete removes it, Ctrl+Shift+Enter adds one after it. A block is
+also moved by dragging its grip (left of its number) to where it should go: a line shows the place.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt
+from PySide6.QtGui import (
+    QDrag,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -28,6 +39,42 @@ from app.ui.icons import icon
 from app.ui.wording import block_warning_text, role_text
 
 TEXT_LINES = 2  # a block's editor starts two lines high and grows with its text, up to five
+BLOCK_MIME = "application/x-zi-studio-text-block"  # a drag's data: the dragged block's row
+
+
+class _Grip(QToolButton):
+    """The handle a block is dragged by (a button only for its look: clicking does nothing)."""
+
+    def __init__(self, row: int, editor: TextBlocksEditor) -> None:
+        super().__init__()
+        self._row = row
+        self._editor = editor
+        self._pressed_at: QPoint | None = None
+        self.setIcon(icon("drag"))
+        self.setAutoRaise(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard moves blocks with Alt+Up/Down
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip(self.tr("Drag to move this text (or Alt+Up / Alt+Down)"))
+        self.setAccessibleName(f"Drag text {row + 1}")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed_at = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        start = self._pressed_at
+        if start is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            moved = (event.position().toPoint() - start).manhattanLength()
+            if moved >= QApplication.startDragDistance():
+                self._pressed_at = None
+                self._editor.drag_block(self._row, self)
+                return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._pressed_at = None
+        super().mouseReleaseEvent(event)
 
 
 class _BlockRow(QFrame):
@@ -80,9 +127,14 @@ class _BlockRow(QFrame):
         self.warning.setStyleSheet("color: #b45309;")
         self.warning.hide()
 
+        self.grip = _Grip(row, editor)
         label = QLabel(f"{number}")
         label.setMinimumWidth(14)
-        layout.addWidget(label, 0, 0)
+        number_cell = QHBoxLayout()
+        number_cell.setSpacing(0)
+        number_cell.addWidget(self.grip)
+        number_cell.addWidget(label)
+        layout.addLayout(number_cell, 0, 0)
         layout.addWidget(self.role, 0, 1)
         layout.addWidget(self.up, 0, 3)
         layout.addWidget(self.down, 0, 4)
@@ -134,6 +186,12 @@ class TextBlocksEditor(QWidget):
         self.add_button.setToolTip(self.tr("Add a text block (Ctrl+Shift+Enter)"))
         self.add_button.clicked.connect(lambda: self.add_block(None))
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.setAcceptDrops(True)
+        self._drop_line = QFrame(self)  # where a dragged block would land
+        self._drop_line.setFrameShape(QFrame.Shape.NoFrame)
+        self._drop_line.setAutoFillBackground(True)
+        self._drop_line.setBackgroundRole(self.palette().ColorRole.Highlight)
+        self._drop_line.hide()
         for signal in (blocks.rowsInserted, blocks.rowsRemoved, blocks.rowsMoved):
             signal.connect(self._rebuild)
         blocks.modelReset.connect(self._rebuild)
@@ -158,6 +216,74 @@ class TextBlocksEditor(QWidget):
     def move_block(self, row: int, to: int) -> None:
         if self._blocks.move(row, to):
             self._rows[to].text.setFocus()
+
+    # Dragging a block by its grip
+    def drag_block(self, row: int, grip: QWidget) -> None:
+        """Start dragging the block at ``row`` (its grip was pulled); a drop here moves it."""
+        data = QMimeData()
+        data.setData(BLOCK_MIME, QByteArray(str(row).encode()))
+        drag = QDrag(grip)
+        drag.setMimeData(data)
+        drag.setPixmap(self._rows[row].grab().scaledToWidth(240))
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def _dragged_row(self, event: QDropEvent) -> int | None:
+        """The row a drag carries, when it is one of this editor's blocks."""
+        source = event.source()
+        if not event.mimeData().hasFormat(BLOCK_MIME) or not isinstance(source, QWidget):
+            return None
+        if not self.isAncestorOf(source):
+            return None
+        try:
+            row = int(bytes(event.mimeData().data(BLOCK_MIME).data()).decode())
+        except ValueError:
+            return None
+        return row if 0 <= row < len(self._rows) else None
+
+    def _gap_at(self, y: int) -> int:
+        """The gap between blocks nearest to ``y``: 0 before the first, N after the last."""
+        return sum(1 for r in self._rows if r.geometry().center().y() < y)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dragged_row(event) is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self._show_drop_line(self._gap_at(event.position().toPoint().y()))
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dragged_row(event) is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self._show_drop_line(self._gap_at(event.position().toPoint().y()))
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._drop_line.hide()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_line.hide()
+        row = self._dragged_row(event)
+        if row is None:
+            event.ignore()
+            return
+        gap = self._gap_at(event.position().toPoint().y())
+        to = gap - 1 if gap > row else gap  # the gaps after a block count it once more
+        event.acceptProposedAction()
+        self.move_block(row, to)
+
+    def _show_drop_line(self, gap: int) -> None:
+        if not self._rows:
+            return
+        spacing = self._list.spacing()
+        if gap < len(self._rows):
+            y = self._rows[gap].geometry().top() - spacing // 2 - 1
+        else:
+            y = self._rows[-1].geometry().bottom() + spacing // 2
+        self._drop_line.setGeometry(0, max(0, y), self.width(), 2)
+        self._drop_line.raise_()
+        self._drop_line.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
