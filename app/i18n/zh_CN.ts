@@ -28,6 +28,127 @@
     </message>
 </context>
 <context>
+    <name>BatchPanel</name>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>left out</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Load CSV…</source>
+        <translation>载入 CSV…</translation>
+    </message>
+    <message>
+        <source>A UTF-8 CSV with a header: each row fills the spec&apos;s {column} placeholders</source>
+        <translation>带表头的 UTF-8 CSV：每一行的值填入规格中的 {列名} 占位符</translation>
+    </message>
+    <message>
+        <source>Directly, a few at a time</source>
+        <translation>直接发送，每次几个</translation>
+    </message>
+    <message>
+        <source>As a Batch (half price, within 24 h)</source>
+        <translation>作为批处理（半价，24 小时内完成）</translation>
+    </message>
+    <message>
+        <source>Run rows</source>
+        <translation>运行各行</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>重试失败行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run; images that arrived are kept</source>
+        <translation>停止运行；已收到的图片会保留</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Load rows</source>
+        <translation>载入表格</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv);;All files (*)</source>
+        <translation>CSV 表格 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No table loaded</source>
+        <translation>未载入表格</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %n row(s)</source>
+        <translation>
+            <numerusform>运行 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a CSV: one job per row, its values in the spec&apos;s {column}s.</source>
+        <translation>载入 CSV：每行一个任务，其值填入规格中的 {列名}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n left out (marked)</source>
+        <translation>
+            <numerusform>跳过 %n 行（已标出）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about {usd} in all, at the Batch API&apos;s half price</source>
+        <translation>共约 {usd}（批处理 API 半价）</translation>
+    </message>
+    <message>
+        <source>about {usd} in all</source>
+        <translation>共约 {usd}</translation>
+    </message>
+    <message>
+        <source>batch {id}</source>
+        <translation>批处理 {id}</translation>
+    </message>
+    <message>
+        <source>{done}/{total} done, {running} running, {failed} failed, {usd} so far</source>
+        <translation>已完成 {done}/{total}，运行中 {running}，失败 {failed}，已花费 {usd}</translation>
+    </message>
+</context>
+<context>
     <name>BuilderPanel</name>
     <message>
         <source>Describe the image in English: subject, composition, lighting…</source>
@@ -280,6 +401,10 @@
     <message>
         <source>Compare</source>
         <translation>对比</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>表格行</translation>
     </message>
     <message>
         <source>New</source>
