@@ -108,7 +108,8 @@ class Studio:
         self.rows = BatchModel(
             self.funnel, self.messages, self.builder.spec, concurrency=self.settings.rows_at_once
         )
-        self.rows_dock = self.window.add_rows_panel(BatchPanel(self.rows))
+        self.rows_panel = BatchPanel(self.rows)
+        self.rows_dock = self.window.add_rows_panel(self.rows_panel)
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.batch_client: Any = None

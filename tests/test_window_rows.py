@@ -48,7 +48,7 @@ def test_a_table_is_previewed_with_each_rows_estimate_and_the_bad_row_marked(
     assert [row.state for row in rows] == ["ready", "bad", "ready"]
     assert rows[1].problem is not None and "column 'price' is empty" in rows[1].problem
     assert all(row.usd is not None and row.usd > 0 for row in (rows[0], rows[2]))
-    panel = studio.rows_dock.widget()
+    panel = studio.rows_panel
     assert panel.run_button.text() == "Run 2 row(s)"
     direct_total = studio.rows.total_usd
     assert direct_total == pytest.approx((rows[0].usd or 0) + (rows[2].usd or 0))
@@ -64,7 +64,7 @@ def test_a_table_missing_a_column_is_refused_naming_it(studio: Studio, tmp_path:
     studio.rows.load(table)
     assert studio.rows.table.rowCount() == 0
     assert "{price}" in studio.rows.problem
-    assert studio.rows_dock.widget().problem.isVisibleTo(studio.window)
+    assert studio.rows_panel.problem.isVisibleTo(studio.window)
 
 
 @pytest.mark.parametrize("via", ["direct", "batch"])

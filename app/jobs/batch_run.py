@@ -212,7 +212,7 @@ async def collect(
             continue  # in the trash for good, or collected before
         found = rows.row_of(job_id)
         row = None if found is None else found.row
-        result = results.get(job_id)
+        result = results.pop(job_id, None)  # each body (its images) freed once kept
         if result is None or result.body is None:
             message = _why_missing(state, result)
             _take(library, job)
