@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -77,6 +78,7 @@ class BatchPanel(QWidget):
         )
         self.load_button.clicked.connect(self._choose)
         self.table_label = QLabel()
+        self.table_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.via = QComboBox()
         self.via.setAccessibleName("Send rows")
         self.via.addItem(self.tr("Directly, a few at a time"), "direct")
@@ -121,15 +123,20 @@ class BatchPanel(QWidget):
         top.addWidget(self.run_button)
         top.addWidget(self.retry_button)
         top.addWidget(self.cancel_button)
+        # Each on its own line and wrapped: long texts never widen the dock (the builder
+        # beside it was squeezed when the progress line appeared).
+        self.summary.setWordWrap(True)
+        self.progress_label.setWordWrap(True)
+        self.progress_bar.setMaximumWidth(160)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.progress_label)
+        bottom.addWidget(self.progress_label, 1)
         bottom.addWidget(self.progress_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
         layout.addLayout(bottom)
 
         for signal in (
