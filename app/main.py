@@ -33,6 +33,7 @@ from app.model.images import ImageDecoder
 from app.model.job_queue import JobQueueModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
+from app.model.series_model import SeriesModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
 from app.model.tasks import TaskFunnel, background_priority
@@ -41,6 +42,7 @@ from app.store.settings import Settings, SettingsFile
 from app.ui.batch_panel import BatchPanel
 from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
+from app.ui.series_panel import SeriesPanel
 from app.ui.theme import Theme
 from app.ui.ui_font import install_cjk_fallback
 
@@ -110,6 +112,9 @@ class Studio:
         )
         self.rows_panel = BatchPanel(self.rows)
         self.rows_dock = self.window.add_rows_panel(self.rows_panel)
+        self.series = SeriesModel(self.funnel)
+        self.series_panel = SeriesPanel(self.series)
+        self.series_dock = self.window.add_series_panel(self.series_panel)
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.batch_client: Any = None
@@ -277,6 +282,7 @@ class Studio:
         label = engine_label(choice.engine, choice.base_url)
         billed = choice.engine != "local"
         self.rows.set_engine(runner, self.batch_client, self.library, label, billed)
+        self.series.set_engine(runner)
         if old is None:
             self.rows.resume_batches()  # batches a closed window or a stopped command left
         info = _engine_info(choice.engine, choice.base_url)
@@ -299,6 +305,7 @@ class Studio:
         self.window_state.sync()
         await self.document.close()
         self.rows.cancel()
+        self.series.cancel()
         if self.service is not None and self.engine is not None:
             await self.funnel.on_engine(self.service.close())
         if self.batch_client is not None and self.engine is not None:

@@ -1,4 +1,5 @@
-"""Screenshots of the rows panel: a table previewed with estimates, a batch running, then done.
+"""Screenshots of the rows panel (a table previewed with estimates, a batch running, then done)
+and of the series strip (four shots made in order).
 
 Run under a display, for example:
     xvfb-run -a -s '-screen 0 1280x800x24' python packaging/rows_screenshots.py OUT_DIR \\
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import tempfile
@@ -29,6 +31,20 @@ ROWS = """name,price,tagline
 黑茶,99,金花茯砖
 黄茶,69,君山银针
 """
+
+SERIES = {
+    "version": 1,
+    "description": "A 小红书 carousel about green tea, soft daylight",
+    "texts": [{"role": "headline", "text": "有机绿茶"}],
+    "ratio": "3:4",
+    "quality": "low",
+    "shots": [
+        {"texts": [{"role": "headline", "text": "第一步 选茶"}]},
+        {"texts": [{"role": "headline", "text": "第二步 冲泡"}]},
+        {"texts": [{"role": "headline", "text": "第三步 品茶"}]},
+        {"description": "A teacup, close up"},
+    ],
+}
 
 
 async def scenes(studio: object, out: Path, suffix: str) -> None:
@@ -70,6 +86,20 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     await shot("rows-batch-running")
     await until(lambda: not studio.rows.running, studio.rows.running_changed, timeout=300)
     await shot("rows-batch-done")
+
+    spec = table.with_name("tea-carousel.json")
+    spec.write_text(json.dumps(SERIES, ensure_ascii=False), "utf-8")
+    studio.series_dock.show()
+    studio.series_dock.raise_()
+    window.resizeDocks([studio.series_dock], [330], Qt.Orientation.Vertical)
+    studio.series.load(spec)
+    studio.series.make()
+    await until(lambda: not studio.series.running, studio.series.running_changed, timeout=300)
+    await until(
+        lambda: all(s.thumbnail is not None for s in studio.series.shots.shots()),
+        studio.series.shots.dataChanged,
+    )
+    await shot("series-strip")
 
 
 def main() -> int:

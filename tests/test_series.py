@@ -13,6 +13,7 @@ import pytest
 
 from app.core.plan import Plan, plan_generation
 from app.core.request import ImageRequest
+from app.core.series import KEEP_THE_LOOK, reference_index, shot_spec
 from app.core.spec import Shot, Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
 from app.engine.connect import local_spec_service
@@ -20,7 +21,7 @@ from app.engine.local import create_app
 from app.engine.service import ImageEvent, ImageService
 from app.engine.transport import StreamingASGITransport
 from app.jobs.run import JobRunner
-from app.jobs.series import KEEP_THE_LOOK, reference_index, run_series, shot_spec
+from app.jobs.series import run_series
 from app.store.library import Library
 from app.store.paths import StudioPaths
 from tests.cli_process import run_cli

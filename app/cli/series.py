@@ -15,12 +15,13 @@ from app.cli.making import exit_code_for, run_cancellable
 from app.cli.service_flags import opened_service
 from app.cli.settings_defaults import LoadedSettings
 from app.core.plan import Plan, PlanError, plan_generation
+from app.core.series import shot_spec
 from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.engine.connect import local_http_client, local_spec_service
 from app.engine.service import ImageService
 from app.jobs.run import JobCallbacks, JobRunner, SavedImage
-from app.jobs.series import PlanFor, ShotOutcome, run_series, shot_spec
+from app.jobs.series import PlanFor, ShotOutcome, run_series
 from app.jobs.spending import SpendingRefused, check_job_spending
 from app.store.files import StoreError, write_unique
 from app.store.library import Library

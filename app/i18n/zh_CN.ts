@@ -407,6 +407,10 @@
         <translation>表格行</translation>
     </message>
     <message>
+        <source>Series</source>
+        <translation>系列</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>新建</translation>
     </message>
@@ -824,6 +828,73 @@
     <message>
         <source>Use {size}</source>
         <translation>改用 {size}</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesPanel</name>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>making…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Open series…</source>
+        <translation>打开系列…</translation>
+    </message>
+    <message>
+        <source>A spec with 2 to 16 shots</source>
+        <translation>含 2 到 16 个镜头的规格</translation>
+    </message>
+    <message>
+        <source>Make series</source>
+        <translation>生成系列</translation>
+    </message>
+    <message>
+        <source>Make shot again</source>
+        <translation>重新生成此镜头</translation>
+    </message>
+    <message>
+        <source>The selected shot alone, from the same reference</source>
+        <translation>只重新生成选中的镜头，沿用同一张参考图</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>The shots as numbered files, in order</source>
+        <translation>按顺序导出为编号文件</translation>
+    </message>
+    <message>
+        <source>Open series</source>
+        <translation>打开系列</translation>
+    </message>
+    <message>
+        <source>Specs (*.json)</source>
+        <translation>规格文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export series</source>
+        <translation>导出系列</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the previous one</source>
+        <translation>第一张之后的每张都以上一张为参考</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the first</source>
+        <translation>第一张之后的每张都以第一张为参考</translation>
+    </message>
+    <message>
+        <source>No series loaded</source>
+        <translation>未载入系列</translation>
     </message>
 </context>
 <context>

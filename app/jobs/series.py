@@ -9,47 +9,18 @@ made again alone, from the same reference. Shared by ``zi-studio generate`` and 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from app.core.plan import Plan
-from app.core.spec import MAX_REFERENCES, Spec
+from app.core.series import reference_index, shot_spec
+from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner
 
-KEEP_THE_LOOK: Final = (
-    "Keep the same characters, palette and style as the reference image; change only what "
-    "this shot describes."
-)
-
 PlanFor = Callable[[Spec, Sequence[tuple[int, int]]], Plan]
 """Plans a shot's spec, given its references' sizes (raises ``PlanError``)."""
-
-
-def shot_spec(spec: Spec, index: int, reference: str | None = None) -> Spec:
-    """Shot ``index`` as a spec of its own: the shot's description and texts over the spec's;
-    with ``reference`` (every shot after the first), that image first among its references."""
-    shot = spec.shots[index]
-    description = shot.description if shot.description is not None else spec.description
-    texts = shot.texts if shot.texts is not None else spec.texts
-    references = spec.references
-    if reference is not None:
-        description = f"{description.rstrip()} {KEEP_THE_LOOK}".strip()
-        references = (reference, *spec.references)[:MAX_REFERENCES]
-    return dataclasses.replace(
-        spec, description=description, texts=texts, references=references, shots=(), chain=None
-    )
-
-
-def reference_index(spec: Spec, index: int) -> int | None:
-    """Which shot's image shot ``index`` carries: none for the first, else the first or the
-    previous one, as the spec's ``chain`` says."""
-    if index == 0:
-        return None
-    return index - 1 if spec.chain == "previous" else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,15 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
+    def add_series_panel(self, panel: QWidget) -> QDockWidget:
+        """The series strip (a spec's shots in order), tabbed with the jobs."""
+        dock = self._dock("series", self.tr("Series"), panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.jobs_dock, dock)
+        self.jobs_dock.raise_()
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
     def _action(
         self,
         text: str,

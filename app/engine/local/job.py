@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.compiler import parse_prompt
+from app.core.series import KEEP_THE_LOOK
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
 from app.engine.local.draft import (
@@ -178,7 +179,8 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
     )
     blocks, description = _texts(request)
     base = None if inputs is None else inputs.images[0]
-    if base is not None and request.spec is not None and request.spec.references:
+    as_reference = request.spec is not None and bool(request.spec.references)
+    if base is not None and (as_reference or KEEP_THE_LOOK in request.prompt):
         base = look_of(base)  # a reference (a series' earlier shot), not an image to edit
     plan = DraftPlan(
         width=size.width,
