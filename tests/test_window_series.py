@@ -82,7 +82,5 @@ def test_a_series_is_made_in_order_one_shot_again_and_exported_numbered(
     run(qloop, scenario())
     assert [shot.state for shot in series.shots.shots()] == ["done"] * 4
     written = series.export(tmp_path / "out")
-    assert [path.name for path in written] == [
-        f"0{i}-tea-carousel.png" for i in range(1, 5)
-    ]
+    assert [path.name for path in written] == [f"0{i}-tea-carousel.png" for i in range(1, 5)]
     assert written[2].read_bytes() == Path(str(series.shots.shots()[2].path)).read_bytes()
