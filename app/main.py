@@ -309,7 +309,8 @@ class Studio:
         if self.service is not None and self.engine is not None:
             await self.funnel.on_engine(self.service.close())
         if self.batch_client is not None and self.engine is not None:
-            await self.funnel.on_engine(self.batch_client.close())
+            batches, self.batch_client = self.batch_client, None  # a second stop has none left
+            await self.funnel.on_engine(batches.close())
         if self.engine is not None:
             await self.funnel.in_thread(self.engine.stop)
         if self.local_server is not None:
