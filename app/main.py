@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.messages import MessageBridge
 from app.engine.runner import EngineRunner
 from app.model.api_key_model import ApiKeyModel
+from app.model.batch_model import BatchModel
 from app.model.builder import BuilderModel
 from app.model.connection_test import ConnectionTester
 from app.model.document import SpecDocument
@@ -34,6 +35,7 @@ from app.model.job_queue import JobQueueModel
 from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
+from app.model.series_model import SeriesModel
 from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel
 from app.model.settings_model import load_settings as load_settings_file
@@ -43,9 +45,11 @@ from app.model.text_fix import TextFixer
 from app.model.versions import VersionImages
 from app.store.paths import StudioPaths
 from app.store.settings import Settings, SettingsFile
+from app.ui.batch_panel import BatchPanel
 from app.ui.fidelity_controls import FidelityControls
 from app.ui.i18n import install_translators, ui_language
 from app.ui.main_window import MainWindow
+from app.ui.series_panel import SeriesPanel
 from app.ui.theme import Theme
 from app.ui.ui_font import install_cjk_fallback
 
@@ -148,8 +152,17 @@ class Studio:
         self.fidelity = FidelityControls(
             self.window.gallery_page, self.text_checks, self.fixer, self.window.tabs
         )
+        self.rows = BatchModel(
+            self.funnel, self.messages, self.builder.spec, concurrency=self.settings.rows_at_once
+        )
+        self.rows_panel = BatchPanel(self.rows)
+        self.rows_dock = self.window.add_rows_panel(self.rows_panel)
+        self.series = SeriesModel(self.funnel)
+        self.series_panel = SeriesPanel(self.series)
+        self.series_dock = self.window.add_series_panel(self.series_panel)
         self.relay.start()
         self.engine: EngineRunner | None = None
+        self.batch_client: Any = None
         self.library: Any = None
         self.service: Any = None
         self.settings_dialog: Any = None
@@ -280,6 +293,8 @@ class Studio:
         return (s.engine, s.service_base_url, s.timeout_seconds, s.max_retries, key_present)
 
     def _settings_changed(self) -> None:
+        self.rows.concurrency = self.settings.rows_at_once
+        self.rows.limits = (self.settings.batch_max_requests, self.settings.batch_max_bytes)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
         self.text_checks.enabled = self.settings.check_text_after_generation
         self.generator.concurrency = self.settings.concurrency
@@ -371,8 +386,8 @@ class Studio:
                 choice, engine="remote", base_url=self.local_server.base_url
             )
 
-        async def open_on_engine() -> tuple[Any, Any]:
-            from app.engine.connect import open_service
+        async def open_on_engine() -> tuple[Any, Any, Any]:
+            from app.engine.connect import open_batch_client, open_service
             from app.jobs.run import JobRunner
             from app.store.records import engine_label
 
@@ -390,13 +405,29 @@ class Studio:
                 billed=choice.engine != "local",
                 price_overrides=settings.prices,
             )
-            return service, runner
+            batches = open_batch_client(
+                service_choice,
+                key=None if choice.engine == "local" else key,
+                timeout=settings.timeout_seconds,
+                max_retries=settings.max_retries,
+            )
+            return service, runner, batches
 
-        old = self.service
-        self.service, runner = await self.funnel.on_engine(open_on_engine())
+        old, old_batches = self.service, self.batch_client
+        self.service, runner, self.batch_client = await self.funnel.on_engine(open_on_engine())
         self._runner = runner
         if old is not None:
             await self.funnel.on_engine(old.close())
+        if old_batches is not None:
+            await self.funnel.on_engine(old_batches.close())
+        from app.store.records import engine_label
+
+        label = engine_label(choice.engine, choice.base_url)
+        billed = choice.engine != "local"
+        self.rows.set_engine(runner, self.batch_client, self.library, label, billed)
+        self.series.set_engine(runner)
+        if old is None:
+            self.rows.resume_batches()  # batches a closed window or a stopped command left
         info = _engine_info(choice.engine, choice.base_url)
         if info.local and (local or chosen_local):
             info = EngineInfo("local", chosen=True)
@@ -430,8 +461,13 @@ class Studio:
         await self.text_checks.close()
         self.window_state.sync()
         await self.document.close()
+        self.rows.cancel()
+        self.series.cancel()
         if self.service is not None and self.engine is not None:
             await self.funnel.on_engine(self.service.close())
+        if self.batch_client is not None and self.engine is not None:
+            batches, self.batch_client = self.batch_client, None  # a second stop has none left
+            await self.funnel.on_engine(batches.close())
         if self.engine is not None:
             await self.funnel.in_thread(self.engine.stop)
         if self.local_server is not None:

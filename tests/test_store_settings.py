@@ -41,6 +41,7 @@ def test_the_schema_declares_each_setting_once_with_a_description() -> None:
         "engine", "base_url", "model", "default_quality", "default_tier", "spending_cap_usd",
         "monthly_budget_usd", "timeout_seconds", "max_retries", "partial_images", "prices",
         "concurrency", "language", "theme", "check_text_after_generation",
+        "rows_at_once", "batch_max_requests", "batch_max_bytes",
     }  # fmt: skip
     assert all(setting.description.endswith(".") for setting in SCHEMA)
     defaults = Settings()

@@ -141,7 +141,7 @@ def test_the_settings_dialog_in_chinese_shows_no_english_string(
 # Names and codes that stay as they are in Chinese text.
 _KEPT_WORDS = {
     "Zi", "Studio", "OpenAI", "API", "URL", "PNG", "WEBP", "WebP", "JPEG", "Ctrl", "Shift", "Alt",
-    "Enter", "Esc", "Delete", "Up", "Down", "token", "https", "host", "English",
+    "Enter", "Esc", "Delete", "Up", "Down", "token", "https", "host", "English", "CSV", "UTF",
 }  # fmt: skip
 
 

@@ -30,7 +30,7 @@ def studio_version() -> str:
 
 
 def build_parser() -> _Parser:
-    from app.cli import check, generate, info, library, resume, serve, typeset
+    from app.cli import batch, check, generate, info, library, resume, serve, typeset
 
     parser = _Parser(prog="zi-studio", description="Images with exact Chinese text.")
     parser.add_argument("--version", action="version", version=f"zi-studio {studio_version()}")
@@ -42,6 +42,7 @@ def build_parser() -> _Parser:
     check.register(commands)
     library.register(commands)
     typeset.register(commands)
+    batch.register(commands)
     parser.command_names = frozenset(commands.choices)
     return parser
 

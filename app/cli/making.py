@@ -296,6 +296,11 @@ def run_generate(args: argparse.Namespace) -> int:
         _prepare_typesetter()
     references, sizes = kept_references(spec.references, what="--ref", editing=False)
     spec = dataclasses.replace(spec, references=references)
+    if spec.shots:
+        from app.cli.series import run_series_command
+
+        _check_out_dir(args.out)
+        return run_series_command(args, spec, settings, sizes, partial_images(args, settings))
     try:
         plan = plan_generation(
             spec, stream=True, reference_sizes=sizes, **_plan_settings(args, settings)

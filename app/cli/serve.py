@@ -37,9 +37,11 @@ def run_serve(args: argparse.Namespace) -> int:
         raise CommandError(f"--port {args.port} is not a port: use 0 to 65535 (0 picks a free one)")
     from app.engine.local.faults import FaultOptionError, fault_plan_from_options
     from app.engine.server import run_serve_local
+    from app.store.paths import StudioPaths
 
     try:
         faults = fault_plan_from_options(args.fault)
     except FaultOptionError as error:
         raise CommandError(str(error)) from None
-    return run_serve_local(args.host, args.port, faults=faults)
+    batch_dir = StudioPaths.from_environment().local_batches_dir
+    return run_serve_local(args.host, args.port, faults=faults, batch_dir=batch_dir)

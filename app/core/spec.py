@@ -130,6 +130,21 @@ class TextBlock:
     shadow: Shadow | None = spec_field(None, "A drop shadow under the glyphs")  # noqa: RUF009
 
 
+CHAINS: Final = ("first", "previous")
+MIN_SHOTS: Final = 2
+MAX_SHOTS: Final = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One image of a series: what differs from the spec (what is not given comes from it)."""
+
+    description: str | None = spec_field(None, "This shot's description (else the spec's)")
+    texts: tuple[TextBlock, ...] | None = spec_field(
+        None, "This shot's texts, each exactly as given (else the spec's)"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """Everything a designer asked for. Paths in ``references`` are absolute once loaded."""
@@ -167,6 +182,19 @@ class Spec:
         False,
         "Ask for the scene with clean space where the texts go and no text, and set the texts "
         "locally over it (exact-text compositing)",
+    )
+    shots: tuple[Shot, ...] = spec_field(
+        (),
+        "A series: 2..16 images that share a look, each later one made with an earlier one as "
+        "its reference",
+        min_items=MIN_SHOTS,
+        max_items=MAX_SHOTS,
+    )
+    chain: str | None = spec_field(
+        None,
+        "In a series, the reference of each later shot: the first shot's image (default) or "
+        "the previous one's",
+        choices=CHAINS,
     )
     version: int = spec_field(
         SPEC_VERSION, "The spec format", choices=(SPEC_VERSION,), check=_supported_version

@@ -39,6 +39,7 @@ class SpecFieldInfo:
     pattern_hint: str = ""
     """How a value matching ``pattern`` is written, for the message: "W:H, for example 3:4"."""
     max_items: int | None = None
+    min_items: int | None = None
     required: bool = False
     blank_message: str | None = None
     """Set when a blank string is refused: what the message says after "empty; "."""
@@ -57,6 +58,7 @@ def spec_field(
     pattern: str | None = None,
     pattern_hint: str = "",
     max_items: int | None = None,
+    min_items: int | None = None,
     required: bool = False,
     blank_message: str | None = None,
     check: Check | None = None,
@@ -65,8 +67,8 @@ def spec_field(
     """A dataclass field of ``Spec`` or ``TextBlock`` that is also a key of the spec file."""
     info = SpecFieldInfo(
         description=description, choices=choices, minimum=minimum, maximum=maximum,
-        pattern=pattern, pattern_hint=pattern_hint, max_items=max_items, required=required,
-        blank_message=blank_message, check=check, schema_checked=schema_checked,
+        pattern=pattern, pattern_hint=pattern_hint, max_items=max_items, min_items=min_items,
+        required=required, blank_message=blank_message, check=check, schema_checked=schema_checked,
     )  # fmt: skip
     return dataclasses.field(default=default, metadata={_META: info})
 

@@ -90,7 +90,9 @@ def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any
             for i, item in enumerate(value)
         )
     elif field.kind == "blocks":
-        value = tuple(_block(item, f"{where}[{i}]", warnings) for i, item in enumerate(value))
+        assert field.block_type is not None
+        kind = field.block_type
+        value = tuple(_block(item, f"{where}[{i}]", warnings, kind) for i, item in enumerate(value))
     elif field.kind == "object":
         assert field.block_type is not None
         value = field.block_type(
@@ -98,6 +100,8 @@ def _value(field: SpecField, value: Any, where: str, warnings: list[str]) -> Any
         )
     if info.max_items is not None and len(value) > info.max_items:
         raise SpecError(f"{where}: {len(value)} items, at most {info.max_items}")
+    if info.min_items is not None and len(value) < info.min_items:
+        raise SpecError(f"{where}: {len(value)} items, at least {info.min_items}")
     if isinstance(value, str):
         written, value = value, _text(value, where, warnings)
         if info.blank_message is not None and not value.strip():
@@ -161,7 +165,10 @@ def _given(value: object) -> bool:
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
 
-def _block(value: object, where: str, warnings: list[str]) -> TextBlock:
+def _block(value: object, where: str, warnings: list[str], kind: type = TextBlock) -> Any:
+    if kind is not TextBlock:
+        data = _expect(value, dict, where, "an object")
+        return kind(**_fields(declared_fields(kind), data, where, warnings))
     data = _expect(value, dict, where, "an object with role and text")
     return TextBlock(**_fields(BLOCK_FIELDS, data, where, warnings))
 
@@ -247,11 +254,13 @@ def _written(declared: tuple[SpecField, ...], value: object) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in declared:
         item = getattr(value, field.name)
-        left_out = item is None or (item == field.default and not field.default)
+        if item is None:
+            continue  # not given (a shot's description or texts come from the spec)
+        left_out = item == field.default and not field.default
         if left_out and field.name not in _ALWAYS_WRITTEN:
             continue
         if field.kind == "blocks":
-            item = [_written(BLOCK_FIELDS, block) for block in item]
+            item = [_written(declared_fields(type(block)), block) for block in item]
         elif field.kind == "object":
             item = _written(declared_fields(type(item)), item)
         elif isinstance(item, tuple):

@@ -56,6 +56,8 @@ def _property(field: SpecField) -> dict[str, Any]:
         schema.update(nested)
     if info.max_items is not None:
         schema["maxItems"] = info.max_items
+    if info.min_items is not None:
+        schema["minItems"] = info.min_items
     if info.pattern is not None:
         schema["pattern"] = info.pattern
     if info.blank_message is not None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx2
 
 from app.core.service_profile import ProfileBook
+from app.engine.batch_client import BatchClient
 from app.engine.gateway import service_http_client
 from app.engine.service import OpenAIImageService, ServiceOptions
 from app.engine.transport import LOCAL_API_KEY, LOCAL_BASE_URL, StreamingASGITransport
@@ -38,11 +40,50 @@ def choose_engine(
     return EngineChoice("local", None, announce=True)
 
 
-def local_http_client() -> httpx2.AsyncClient:
-    """An HTTP client whose requests are answered by the embedded engine in this process."""
+def local_http_client(batch_dir: Path | None = None) -> httpx2.AsyncClient:
+    """An HTTP client whose requests are answered by the embedded engine in this process (with
+    ``batch_dir``, its batches too, kept there)."""
     from app.engine.local import create_app  # Qt and the font load only when the engine is used
 
-    return service_http_client(StreamingASGITransport(create_app()))
+    return service_http_client(StreamingASGITransport(create_app(batch_dir=batch_dir)))
+
+
+def local_spec_service(
+    http_client: httpx2.AsyncClient,
+    *,
+    timeout: float,
+    max_retries: int,
+    spec: Mapping[str, Any] | None,
+) -> OpenAIImageService:
+    """The embedded engine over a shared ``http_client``, sending ``spec`` as ``zi_spec``: many
+    jobs of different specs share one engine. Close the client, not the service."""
+    options = ServiceOptions(
+        api_key=LOCAL_API_KEY,
+        base_url=LOCAL_BASE_URL,
+        timeout=timeout,
+        max_retries=max_retries,
+        extra_body={} if spec is None else {"zi_spec": json.dumps(spec, ensure_ascii=False)},
+    )
+    return OpenAIImageService(options, http_client=http_client)
+
+
+def open_batch_client(
+    choice: EngineChoice,
+    *,
+    key: str | None,
+    timeout: float,
+    max_retries: int,
+    local_http: httpx2.AsyncClient | None = None,
+) -> BatchClient:
+    """The Batch API of ``choice``'s service; the embedded engine's through ``local_http``
+    (a ``local_http_client`` with a batch folder)."""
+    if choice.engine == "local":
+        if local_http is None:
+            raise ValueError("the embedded engine's batches need its client")
+        options = ServiceOptions(LOCAL_API_KEY, LOCAL_BASE_URL, timeout, max_retries)
+        return BatchClient(options, http_client=local_http)
+    options = ServiceOptions(key or PLACEHOLDER_KEY, choice.base_url, timeout, max_retries)
+    return BatchClient(options, http_client=service_http_client())
 
 
 def open_service(

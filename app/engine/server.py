@@ -15,6 +15,7 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Final
 
@@ -49,13 +50,15 @@ def _url_host(host: str) -> str:
 _stop_requested: list[int] = []
 
 
-async def _serve(sock: socket.socket, host: str, faults: FaultPlan | None) -> None:
+async def _serve(
+    sock: socket.socket, host: str, faults: FaultPlan | None, batch_dir: Path | None
+) -> None:
     import uvicorn
 
     from app.engine.local import create_app
 
     config = uvicorn.Config(
-        create_app(faults=faults),
+        create_app(faults=faults, batch_dir=batch_dir),
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -78,8 +81,15 @@ def _remember(signum: int, frame: FrameType | None) -> None:
     _stop_requested.append(signum)
 
 
-def serve(host: str = DEFAULT_HOST, port: int = 0, *, faults: FaultPlan | None = None) -> None:
-    """Serves the engine until SIGTERM or Ctrl+C; ``OSError`` if the address cannot be bound."""
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    *,
+    faults: FaultPlan | None = None,
+    batch_dir: Path | None = None,
+) -> None:
+    """Serves the engine until SIGTERM or Ctrl+C; ``OSError`` if the address cannot be bound.
+    With ``batch_dir``, batches are served too and kept there."""
     from app.typeset.fonts import ensure_gui_application
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a server never needs a display
@@ -90,7 +100,7 @@ def serve(host: str = DEFAULT_HOST, port: int = 0, *, faults: FaultPlan | None =
     _stop_requested.clear()
     previous = {sig: signal.signal(sig, _remember) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        asyncio.run(_serve(sock, host, faults))
+        asyncio.run(_serve(sock, host, faults, batch_dir))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -108,7 +118,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) -> int:
+def run_serve_local(
+    host: str, port: int, *, faults: FaultPlan | None = None, batch_dir: Path | None = None
+) -> int:
     """What ``zi-studio serve-local`` runs: 0 once stopped, 2 when the address cannot be used."""
     if not 0 <= port <= 65535:
         print(
@@ -124,7 +136,7 @@ def run_serve_local(host: str, port: int, *, faults: FaultPlan | None = None) ->
             flush=True,
         )
     try:
-        serve(host, port, faults=faults)
+        serve(host, port, faults=faults, batch_dir=batch_dir)
     except (OSError, UnicodeError, ValueError) as error:  # a name that cannot be resolved or read
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         print(

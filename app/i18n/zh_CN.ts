@@ -603,7 +603,15 @@
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
-</context>
+<message>
+        <source>Rows</source>
+        <translation>表格行</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>系列</translation>
+    </message>
+    </context>
 <context>
     <name>MaskCanvas</name>
     <message>
@@ -2212,5 +2220,187 @@
     <message>
         <source>Check the text again</source>
         <translation>重新核对文字</translation>
+    </message>
+</context><context><name>BatchPanel</name><message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>left out</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Load CSV…</source>
+        <translation>载入 CSV…</translation>
+    </message>
+    <message>
+        <source>A UTF-8 CSV with a header: each row fills the spec's {column} placeholders</source>
+        <translation>带表头的 UTF-8 CSV：每一行的值填入规格中的 {列名} 占位符</translation>
+    </message>
+    <message>
+        <source>Directly, a few at a time</source>
+        <translation>直接发送，每次几个</translation>
+    </message>
+    <message>
+        <source>As a Batch (half price, within 24 h)</source>
+        <translation>作为批处理（半价，24 小时内完成）</translation>
+    </message>
+    <message>
+        <source>Run rows</source>
+        <translation>运行各行</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>重试失败行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run; images that arrived are kept</source>
+        <translation>停止运行；已收到的图片会保留</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Load rows</source>
+        <translation>载入表格</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv);;All files (*)</source>
+        <translation>CSV 表格 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No table loaded</source>
+        <translation>未载入表格</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %n row(s)</source>
+        <translation>
+            <numerusform>运行 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a CSV: one job per row, its values in the spec's {column}s.</source>
+        <translation>载入 CSV：每行一个任务，其值填入规格中的 {列名}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n left out (marked)</source>
+        <translation>
+            <numerusform>跳过 %n 行（已标出）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about {usd} in all, at the Batch API's half price</source>
+        <translation>共约 {usd}（批处理 API 半价）</translation>
+    </message>
+    <message>
+        <source>about {usd} in all</source>
+        <translation>共约 {usd}</translation>
+    </message>
+    <message>
+        <source>batch {id}</source>
+        <translation>批处理 {id}</translation>
+    </message>
+    <message>
+        <source>{done}/{total} done, {running} running, {failed} failed, {usd} so far</source>
+        <translation>已完成 {done}/{total}，运行中 {running}，失败 {failed}，已花费 {usd}</translation>
+    </message>
+</context><context><name>SeriesPanel</name><message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>making…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Open series…</source>
+        <translation>打开系列…</translation>
+    </message>
+    <message>
+        <source>A spec with 2 to 16 shots</source>
+        <translation>含 2 到 16 个镜头的规格</translation>
+    </message>
+    <message>
+        <source>Make series</source>
+        <translation>生成系列</translation>
+    </message>
+    <message>
+        <source>Make shot again</source>
+        <translation>重新生成此镜头</translation>
+    </message>
+    <message>
+        <source>The selected shot alone, from the same reference</source>
+        <translation>只重新生成选中的镜头，沿用同一张参考图</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>The shots as numbered files, in order</source>
+        <translation>按顺序导出为编号文件</translation>
+    </message>
+    <message>
+        <source>Open series</source>
+        <translation>打开系列</translation>
+    </message>
+    <message>
+        <source>Specs (*.json)</source>
+        <translation>规格文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export series</source>
+        <translation>导出系列</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the previous one</source>
+        <translation>第一张之后的每张都以上一张为参考</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the first</source>
+        <translation>第一张之后的每张都以第一张为参考</translation>
+    </message>
+    <message>
+        <source>No series loaded</source>
+        <translation>未载入系列</translation>
     </message>
 </context></TS>

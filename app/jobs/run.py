@@ -70,6 +70,8 @@ class JobCallbacks:
     on_image: Callable[[SavedImage], object] = lambda image: None
     on_partial: Callable[[PartialImage], object] = lambda partial: None
     on_note: Callable[[str], object] = lambda note: None
+    on_job: Callable[[str], object] = lambda job_id: None
+    """Told the new job's id as soon as it is recorded (before anything is sent)."""
 
 
 def merge_usage(usages: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -177,8 +179,10 @@ class JobRunner:
         engine_label: str,
         billed: bool = True,
         price_overrides: Mapping[str, Any] | None = None,
+        price_factor: float = 1.0,
     ) -> None:
         self._service = service
+        self._price_factor = price_factor  # the Batch API bills half
         self._library = library
         self._engine = engine_label
         self._billed = billed  # the embedded engine reports usage like the service, but is free
@@ -204,10 +208,27 @@ class JobRunner:
             spec=spec_json,
             estimated_usd=plan.cost.usd,
         )
+        (callbacks or JobCallbacks()).on_job(job_id)
         self._library.mark_running(job_id)
         job = _Job(job_id, spec_json, parent_image_id, callbacks or JobCallbacks())
         job.paste_back = paste_back
         job.exact_text = None if exact_text is None else tuple(exact_text)
+        return await self._execute(job, request)
+
+    async def continue_job(
+        self,
+        job_id: str,
+        request: ImageRequest,
+        *,
+        spec_json: Mapping[str, Any],
+        callbacks: JobCallbacks | None = None,
+        indexes: Sequence[int] | None = None,
+    ) -> JobOutcome:
+        """Run a recorded job the caller has marked running (one whose request went out in a
+        Batch API batch: this service then answers with the batch's result). ``indexes``: the
+        job's index of each image ``request`` asks for (the ones it lacks)."""
+        job = _Job(job_id, spec_json, None, callbacks or JobCallbacks())
+        job.indexes = None if indexes is None else tuple(indexes)
         return await self._execute(job, request)
 
     async def resume(
@@ -290,7 +311,10 @@ class JobRunner:
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:
             return 0.0
-        return None if usage is None else actual_cost(model, usage, self.price_overrides)
+        if usage is None:
+            return None
+        usd = actual_cost(model, usage, self.price_overrides)
+        return None if usd is None else usd * self._price_factor
 
     async def _attempt(
         self, job: _Job, request: ImageRequest, *, keyed: bool

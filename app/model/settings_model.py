@@ -63,6 +63,9 @@ class SettingsModel(QObject):
     language_changed = Signal(object)
     theme_changed = Signal(object)
     check_text_after_generation_changed = Signal(object)
+    rows_at_once_changed = Signal(object)
+    batch_max_requests_changed = Signal(object)
+    batch_max_bytes_changed = Signal(object)
 
     saved = Signal()
     save_failed = Signal(str)  # why, from the system (the window words the message around it)

@@ -42,6 +42,7 @@ from app.store.records import (
     json_text,
     timestamp,
 )
+from app.store.row_runs import RowRuns
 from app.store.search import (
     VISIBLE_IMAGE,
     LibraryQuery,
@@ -419,6 +420,10 @@ class Library:
             )
             exact.update({int(row[0]): bool(row[1]) for row in rows})
         return exact
+
+    def row_runs(self) -> RowRuns:
+        """The rows jobs came from and the batches sent (``app.store.row_runs``)."""
+        return RowRuns(self._db, self._now)
 
     # Search, trash and spending (the work is in app.store.search, .trash and .spend)
 

@@ -88,10 +88,46 @@ def _search_text_and_trash(connection: sqlite3.Connection) -> None:
         connection.execute("UPDATE jobs SET search_text = ? WHERE id = ?", (text, job_id))
 
 
+def _rows_and_batches(connection: sqlite3.Connection) -> None:
+    """Step 4: which row of a table each job came from, and the Batch API batches sent."""
+    connection.execute(
+        """CREATE TABLE row_jobs (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+            run_id TEXT NOT NULL,
+            row INTEGER NOT NULL CHECK (row >= 0),
+            values_json TEXT NOT NULL
+        )"""
+    )
+    connection.execute("CREATE INDEX row_jobs_by_run ON row_jobs (run_id)")
+    connection.execute(
+        """CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            base_url TEXT,
+            input_file_id TEXT NOT NULL,
+            requests INTEGER NOT NULL CHECK (requests > 0),
+            status TEXT NOT NULL CHECK (status IN ('submitted', 'done', 'cancelled', 'failed')),
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            error_message TEXT
+        )"""
+    )
+    connection.execute("CREATE INDEX batches_by_run ON batches (run_id)")
+    connection.execute(
+        """CREATE TABLE batch_requests (
+            batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+            job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            PRIMARY KEY (batch_id, job_id)
+        )"""
+    )
+
+
 LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
     MigrationStep(1, "images have text checks", _add_text_checks),
     MigrationStep(2, "jobs have a search text; images and jobs a trash", _search_text_and_trash),
     MigrationStep(3, "edit turns and each version tree's current version", add_edit_turns),
+    MigrationStep(4, "jobs keep their table row; Batch API batches", _rows_and_batches),
 )
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

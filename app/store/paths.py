@@ -69,3 +69,8 @@ class StudioPaths:
     @property
     def thumbnails_dir(self) -> Path:
         return self.cache_dir / "thumbnails"
+
+    @property
+    def local_batches_dir(self) -> Path:
+        """The embedded engine's uploaded files and batches (they outlive its process)."""
+        return self.data_dir / "local-batches"

@@ -226,6 +226,24 @@ class Settings:
     check_text_after_generation: bool = _setting(
         True, "Whether finished images are read back to check their text."
     )
+    rows_at_once: int = _setting(
+        2,
+        "How many jobs of a table's rows are sent at once (direct runs).",
+        minimum=1,
+        maximum=16,
+    )
+    batch_max_requests: int = _setting(
+        50_000,
+        "The most requests one Batch API file holds; more are split.",
+        minimum=1,
+        maximum=50_000,
+    )
+    batch_max_bytes: int = _setting(
+        200 * 1024 * 1024,
+        "The most bytes one Batch API file holds; more are split.",
+        minimum=1024,
+        maximum=200 * 1024 * 1024,
+    )
 
     def __post_init__(self) -> None:
         for setting in SCHEMA:

@@ -129,6 +129,24 @@ class MainWindow(QMainWindow):
         dock.setAccessibleName(f"{name.replace('-', ' ').capitalize()} panel")
         return dock
 
+    def add_rows_panel(self, panel: QWidget) -> QDockWidget:
+        """The rows panel (a table of values over the spec), tabbed with the jobs."""
+        dock = self._dock("rows", self.tr("Rows"), panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.jobs_dock, dock)
+        self.jobs_dock.raise_()
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def add_series_panel(self, panel: QWidget) -> QDockWidget:
+        """The series strip (a spec's shots in order), tabbed with the jobs."""
+        dock = self._dock("series", self.tr("Series"), panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.jobs_dock, dock)
+        self.jobs_dock.raise_()
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
     def _action(
         self,
         text: str,
@@ -182,6 +200,7 @@ class MainWindow(QMainWindow):
         image_menu = menu.addMenu(self.tr("&Image"))
         image_menu.addActions(list(self.gallery_page.actions_by_name.values()))
         view_menu = menu.addMenu(self.tr("&View"))
+        self.view_menu = view_menu
         view_menu.addActions(
             [
                 self.builder_dock.toggleViewAction(),

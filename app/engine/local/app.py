@@ -14,6 +14,7 @@ import json
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 from starlette.applications import Starlette
@@ -25,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.core.models import known_models
+from app.engine.local.batches import BatchStore
 from app.engine.local.errors import ApiError, invalid
 from app.engine.local.faults import Fault, FaultPlan
 from app.engine.local.inputs import Upload
@@ -114,6 +116,26 @@ class _Engine:
             items.append({"url": f"{base_url}v1/zi/linked/{name}"})
         return {**body, "data": items}
 
+    async def batch_line(self, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+        """One line of a batch: a generation answered as a whole (a fault counts per line)."""
+        fault = self.faults.take()
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            fault = None
+        if fault is not None:
+            model = body.get("model")
+            error = fault_error(fault, model if isinstance(model, str) else "gpt-image-2")
+            if error is not None:
+                return error.status, error.body()
+        try:
+            checked = draft_request("generate", body)
+            if checked.stream:
+                raise invalid("Invalid 'stream': a batch request cannot stream.", "stream")
+            job = await asyncio.to_thread(prepare, checked, [], None)
+            return 200, await job.response()
+        except ApiError as error:
+            return error.status, error.body()
+
     async def generations(self, request: Request) -> Response:
         fields = json_fields(await request.body())
         return await self._answer(request, "generate", fields, [], None)
@@ -201,9 +223,11 @@ def create_app(
     faults: FaultPlan | None = None,
     max_json_body: int = MAX_JSON_BODY,
     max_form_body: int = MAX_FORM_BODY,
+    batch_dir: Path | None = None,
 ) -> Starlette:
     """The engine as an ASGI app. Creates the QGuiApplication (offscreen without a display) if
-    there is none, and loads the font, on the calling thread. Bodies over the limits get 413."""
+    there is none, and loads the font, on the calling thread. Bodies over the limits get 413.
+    With ``batch_dir`` it also serves files and batches, kept in that folder."""
     ensure_gui_application()
     default_family()
     engine = _Engine(faults if faults is not None else FaultPlan())
@@ -213,6 +237,16 @@ def create_app(
         Route("/v1/models", engine.models, methods=["GET"]),
         Route("/v1/zi/linked/{name}", engine.linked_image, methods=["GET"]),
     ]
+    if batch_dir is not None:
+        store = BatchStore(batch_dir, engine.batch_line)
+        routes += [
+            Route("/v1/files", store.upload, methods=["POST"]),
+            Route("/v1/files/{file_id}", store.file, methods=["GET"]),
+            Route("/v1/files/{file_id}/content", store.content, methods=["GET"]),
+            Route("/v1/batches", store.create, methods=["POST"]),
+            Route("/v1/batches/{batch_id}", store.retrieve, methods=["GET"]),
+            Route("/v1/batches/{batch_id}/cancel", store.cancel, methods=["POST"]),
+        ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
     limits = Middleware(BodyLimit, json_bytes=max_json_body, form_bytes=max_form_body)
     return Starlette(routes=routes, exception_handlers=handlers, middleware=[limits])

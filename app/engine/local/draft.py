@@ -56,6 +56,22 @@ class DraftPlan:
     text_free: bool = False  # exact-text mode: clean space where the blocks go, no text drawn
 
 
+_LOOK_CELLS: Final = 6
+
+
+def look_of(image: QImage) -> QImage:
+    """A reference image's palette and light without its details (its texts above all): what a
+    draft made "in the style of" a reference starts from."""
+    small = image.scaled(
+        _LOOK_CELLS, _LOOK_CELLS, Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )  # fmt: skip
+    return small.scaled(
+        image.width(), image.height(), Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )  # fmt: skip
+
+
 def _cover(image: QImage, width: int, height: int) -> QImage:
     """The image scaled to cover ``width`` x ``height`` and cropped to it, centred."""
     if image.width() == width and image.height() == height:

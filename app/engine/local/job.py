@@ -16,9 +16,17 @@ from typing import Any
 
 from app.core.compiler import parse_prompt
 from app.core.cost import PARTIAL_IMAGE_TOKENS
+from app.core.series import KEEP_THE_LOOK
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
-from app.engine.local.draft import PARTIAL_SCALES, Drafter, DraftPlan, encode, has_transparency
+from app.engine.local.draft import (
+    PARTIAL_SCALES,
+    Drafter,
+    DraftPlan,
+    encode,
+    has_transparency,
+    look_of,
+)
 from app.engine.local.faults import FaultPlan
 from app.engine.local.inputs import EditInputs, Upload, decode_inputs
 from app.engine.local.params import DraftRequest
@@ -173,13 +181,17 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
         output_format=request.output_format,
     )
     blocks, description = _texts(request)
+    base = None if inputs is None else inputs.images[0]
+    as_reference = request.spec is not None and bool(request.spec.references)
+    if base is not None and (as_reference or KEEP_THE_LOOK in request.prompt):
+        base = look_of(base)  # a reference (a series' earlier shot), not an image to edit
     plan = DraftPlan(
         width=size.width,
         height=size.height,
         blocks=blocks,
         description=description,
         transparent=settings.background == "transparent",
-        base=None if inputs is None else inputs.images[0],
+        base=base,
         mask=None if inputs is None else inputs.mask,
         text_free=request.spec is not None and request.spec.exact_text,
     )
