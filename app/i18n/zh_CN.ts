@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApiKeyModel</name>
@@ -24,6 +25,127 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>BatchPanel</name>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>left out</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Load CSV…</source>
+        <translation>载入 CSV…</translation>
+    </message>
+    <message>
+        <source>A UTF-8 CSV with a header: each row fills the spec&apos;s {column} placeholders</source>
+        <translation>带表头的 UTF-8 CSV：每一行的值填入规格中的 {列名} 占位符</translation>
+    </message>
+    <message>
+        <source>Directly, a few at a time</source>
+        <translation>直接发送，每次几个</translation>
+    </message>
+    <message>
+        <source>As a Batch (half price, within 24 h)</source>
+        <translation>作为批处理（半价，24 小时内完成）</translation>
+    </message>
+    <message>
+        <source>Run rows</source>
+        <translation>运行各行</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>重试失败行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run; images that arrived are kept</source>
+        <translation>停止运行；已收到的图片会保留</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Load rows</source>
+        <translation>载入表格</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv);;All files (*)</source>
+        <translation>CSV 表格 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No table loaded</source>
+        <translation>未载入表格</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %n row(s)</source>
+        <translation>
+            <numerusform>运行 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a CSV: one job per row, its values in the spec&apos;s {column}s.</source>
+        <translation>载入 CSV：每行一个任务，其值填入规格中的 {列名}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n left out (marked)</source>
+        <translation>
+            <numerusform>跳过 %n 行（已标出）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about {usd} in all, at the Batch API&apos;s half price</source>
+        <translation>共约 {usd}（批处理 API 半价）</translation>
+    </message>
+    <message>
+        <source>about {usd} in all</source>
+        <translation>共约 {usd}</translation>
+    </message>
+    <message>
+        <source>batch {id}</source>
+        <translation>批处理 {id}</translation>
+    </message>
+    <message>
+        <source>{done}/{total} done, {running} running, {failed} failed, {usd} so far</source>
+        <translation>已完成 {done}/{total}，运行中 {running}，失败 {failed}，已花费 {usd}</translation>
     </message>
 </context>
 <context>
@@ -132,7 +254,7 @@
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -144,7 +266,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -246,6 +368,188 @@
     <message>
         <source>This image service does not take masks, so the mask tools are switched off; edits change the whole image.</source>
         <translation>此图像服务不支持蒙版，因此蒙版工具已关闭；编辑会修改整张图片。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Lossless</source>
+        <translation>无损</translation>
+    </message>
+    <message>
+        <source>What transparent pixels are laid on in a JPEG</source>
+        <translation>JPEG 中透明像素铺在什么颜色上</translation>
+    </message>
+    <message>
+        <source>Embed the spec (the studio can restore it from the file)</source>
+        <translation>嵌入规格（工作室可从文件恢复）</translation>
+    </message>
+    <message>
+        <source>Fields: {fields}</source>
+        <translation>字段：{fields}</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>The selected image</source>
+        <translation>所选图片</translation>
+    </message>
+    <message>
+        <source>All {count} images of its job</source>
+        <translation>所在任务的全部 {count} 张图片</translation>
+    </message>
+    <message>
+        <source>The template has an unknown field or a stray brace: use {fields}.</source>
+        <translation>模板含有未知字段或多余的花括号：请使用 {fields}。</translation>
+    </message>
+    <message>
+        <source>For example: {name}</source>
+        <translation>例如：{name}</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Background for JPEG</source>
+        <translation>JPEG 背景色</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Files already there</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <source>{count} file(s) with these names are already in the folder:</source>
+        <translation>文件夹中已有 {count} 个同名文件：</translation>
+    </message>
+    <message>
+        <source>They are never overwritten. Keep both (the new ones get -2)?</source>
+        <translation>已有文件绝不会被覆盖。两者都保留（新文件名加 -2）？</translation>
+    </message>
+    <message>
+        <source>Keep both</source>
+        <translation>两者都保留</translation>
+    </message>
+    <message>
+        <source>Stopped after {count} file(s): {reason}</source>
+        <translation>写入 {count} 个文件后停止：{reason}</translation>
+    </message>
+    <message>
+        <source>Cancelled: {count} file(s) written to {folder} are kept.</source>
+        <translation>已取消：已写入 {folder} 的 {count} 个文件会保留。</translation>
+    </message>
+    <message>
+        <source>Exported {count} file(s) to {folder}.</source>
+        <translation>已导出 {count} 个文件到 {folder}。</translation>
+    </message>
+</context>
+<context>
+    <name>FidelityControls</name>
+    <message>
+        <source>Order of the images</source>
+        <translation>图片的排列顺序</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Exact text first</source>
+        <translation>文字准确的在前</translation>
+    </message>
+    <message>
+        <source>Which images to show, by their text check</source>
+        <translation>按文字核对结果显示哪些图片</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>全部图片</translation>
+    </message>
+    <message>
+        <source>Exact text</source>
+        <translation>文字准确</translation>
+    </message>
+    <message>
+        <source>Text to fix</source>
+        <translation>文字待修正</translation>
+    </message>
+    <message>
+        <source>Fix text</source>
+        <translation>修正文字</translation>
+    </message>
+    <message>
+        <source>Put the wrong characters right</source>
+        <translation>把错字改对</translation>
+    </message>
+    <message>
+        <source>Check the text</source>
+        <translation>核对文字</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{role}: {found} → {text}</source>
+        <translation>{role}：{found} → {text}</translation>
+    </message>
+    <message>
+        <source>Ask the model for the exact text</source>
+        <translation>请模型改成准确的文字</translation>
+    </message>
+    <message>
+        <source>Clear it and set the exact text here</source>
+        <translation>清除后在此处排入准确的文字</translation>
+    </message>
+    <message>
+        <source>Check the text again</source>
+        <translation>重新核对文字</translation>
     </message>
 </context>
 <context>
@@ -417,7 +721,7 @@
         <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
     <message>
@@ -428,15 +732,7 @@
         <source>Exact text: the model paints the scene with clean space where the boxes are and no text; the studio sets your texts over it, exactly as typed. Changing a text later costs nothing.</source>
         <translation>精确文字：模型只画场景，在文字框处留出干净的空间且不画任何文字；工作室把你输入的文字原样排在上面。之后修改文字不花钱。</translation>
     </message>
-<message>
-        <source>Not included: the {count} partial previews per image, retries, and reference images.</source>
-        <translation>未计入：每张图片的 {count} 个过程预览、重试和参考图。</translation>
-    </message>
-    <message>
-        <source>Not included: the {count} partial previews per image and retries.</source>
-        <translation>未计入：每张图片的 {count} 次局部预览和重试。</translation>
-    </message>
-    </context>
+</context>
 <context>
     <name>JobsPanel</name>
     <message>
@@ -487,6 +783,183 @@
     <message>
         <source>Show the selected variation under the boxes (an exact-text image: its text-free background, so the board shows the composite as it would be set now)</source>
         <translation>在文字框下方显示选中的变体（精确文字图片显示其无字底图，版式板即按当前设置预览合成效果）</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryModel</name>
+    <message>
+        <source>Delete image</source>
+        <translation>删除图片</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <source>Search texts, descriptions and edits (Ctrl+F)</source>
+        <translation>搜索文字、描述和编辑指令（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Favourites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Exact text</source>
+        <translation>文字准确</translation>
+    </message>
+    <message>
+        <source>Only images whose text was checked and came out exact</source>
+        <translation>只显示文字已检查且完全准确的图片</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>All engines</source>
+        <translation>全部引擎</translation>
+    </message>
+    <message>
+        <source>Local drafts</source>
+        <translation>本地草稿</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>在线服务</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Open job</source>
+        <translation>打开任务</translation>
+    </message>
+    <message>
+        <source>Bring the job&apos;s spec into the builder and its images into the gallery</source>
+        <translation>把任务的规格载入构建器，图片显示在图库中</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Empty trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>重新运行</translation>
+    </message>
+    <message>
+        <source>Jobs that were interrupted, cancelled or failed</source>
+        <translation>被中断、取消或失败的任务</translation>
+    </message>
+    <message>
+        <source>Delete image</source>
+        <translation>删除图片</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{count} in the trash</source>
+        <translation>回收站中 {count} 张</translation>
+    </message>
+    <message>
+        <source>{count} images</source>
+        <translation>{count} 张图片</translation>
+    </message>
+    <message>
+        <source>Found in {ms} ms</source>
+        <translation>用时 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>{title} — {status}, {missing} image(s) missing</source>
+        <translation>{title} — {status}，缺 {missing} 张图片</translation>
+    </message>
+    <message>
+        <source>Re-run ({count})</source>
+        <translation>重新运行（{count}）</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryParts</name>
+    <message>
+        <source>References</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>搜索图库</translation>
+    </message>
+    <message>
+        <source>Paste image as reference</source>
+        <translation>粘贴图片作为参考图</translation>
+    </message>
+    <message>
+        <source>Select an image to export first.</source>
+        <translation>请先选择要导出的图片。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The spec has unsaved changes. Discard them and open this one?</source>
+        <translation>规格有未保存的更改。放弃这些更改并打开这个吗？</translation>
+    </message>
+    <message>
+        <source>Add as references?</source>
+        <translation>添加为参考图？</translation>
+    </message>
+    <message>
+        <source>These images carry no studio spec. Add them as reference images?</source>
+        <translation>这些图片不含工作室规格。要把它们添加为参考图吗？</translation>
+    </message>
+    <message>
+        <source>Add as references</source>
+        <translation>添加为参考图</translation>
     </message>
 </context>
 <context>
@@ -603,7 +1076,7 @@
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
-<message>
+    <message>
         <source>Rows</source>
         <translation>表格行</translation>
     </message>
@@ -611,7 +1084,7 @@
         <source>Series</source>
         <translation>系列</translation>
     </message>
-    </context>
+</context>
 <context>
     <name>MaskCanvas</name>
     <message>
@@ -737,7 +1210,7 @@
         <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
     </message>
     <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
         <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
     </message>
     <message>
@@ -785,7 +1258,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1052,7 +1525,7 @@
         <source>transparent</source>
         <translation>透明</translation>
     </message>
-<message>
+    <message>
         <source>The text of an image could not be checked.</source>
         <translation>无法核对图片中的文字。</translation>
     </message>
@@ -1060,7 +1533,7 @@
         <source>The text could not be fixed.</source>
         <translation>无法修正文字。</translation>
     </message>
-    </context>
+</context>
 <context>
     <name>PriceTableModel</name>
     <message>
@@ -1137,6 +1610,211 @@
     <message>
         <source>Use {size}</source>
         <translation>改用 {size}</translation>
+    </message>
+</context>
+<context>
+    <name>References</name>
+    <message>
+        <source>turned upright as its camera orientation says</source>
+        <translation>已按相机方向信息摆正</translation>
+    </message>
+    <message>
+        <source>the file is not there any more</source>
+        <translation>文件已不存在</translation>
+    </message>
+    <message>
+        <source>a folder, not an image</source>
+        <translation>是文件夹，不是图片</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>not an image the studio can read; use a PNG, WebP or JPEG file</source>
+        <translation>不是工作室能读取的图片；请使用 PNG、WebP 或 JPEG 文件</translation>
+    </message>
+    <message>
+        <source>the image is damaged; export it again</source>
+        <translation>图片已损坏；请重新导出</translation>
+    </message>
+    <message>
+        <source>converted from {depth}{mode} to 8-bit {to}</source>
+        <translation>已从 {depth}{mode} 转换为 8 位 {to}</translation>
+    </message>
+    <message>
+        <source>animated ({frames} frames): its first frame is used</source>
+        <translation>动图（{frames} 帧）：使用第一帧</translation>
+    </message>
+    <message>
+        <source>scaled down from {w}x{h} to {tw}x{th} (too many pixels)</source>
+        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（像素过多）</translation>
+    </message>
+    <message>
+        <source>scaled down from {w}x{h} to {tw}x{th} (over 50 MB)</source>
+        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（超过 50 MB）</translation>
+    </message>
+    <message>
+        <source>converted from {source} to {to}</source>
+        <translation>已从 {source} 转换为 {to}</translation>
+    </message>
+    <message>
+        <source>cannot be read ({reason})</source>
+        <translation>无法读取（{reason}）</translation>
+    </message>
+    <message>
+        <source>larger than {limit} MB; export it smaller</source>
+        <translation>超过 {limit} MB；请导出更小的文件</translation>
+    </message>
+    <message>
+        <source>too large: more than {pixels} pixels; export it smaller</source>
+        <translation>太大：超过 {pixels} 像素；请导出更小的图片</translation>
+    </message>
+    <message>
+        <source>refused: at most {limit} references beside the image being edited; remove one first</source>
+        <translation>未接受：编辑图片时最多 {limit} 张参考图；请先移除一张</translation>
+    </message>
+    <message>
+        <source>refused: at most {limit} references; remove one first</source>
+        <translation>未接受：最多 {limit} 张参考图；请先移除一张</translation>
+    </message>
+    <message>
+        <source>{name}: not added, only a link to the web came; save the image, then drop the file</source>
+        <translation>{name}：未添加，只收到网页链接；请先保存图片，再拖入文件</translation>
+    </message>
+    <message>
+        <source>{name}: not added, {why}</source>
+        <translation>{name}：未添加，{why}</translation>
+    </message>
+    <message>
+        <source>{name}: added as it is</source>
+        <translation>{name}：已按原样添加</translation>
+    </message>
+    <message>
+        <source>{name}: added, {done}</source>
+        <translation>{name}：已添加，{done}</translation>
+    </message>
+    <message>
+        <source>{count} reference image(s) add about {low}–{high} input tokens (no formula is published: low detail to full detail), so the estimate is a range.</source>
+        <translation>{count} 张参考图约增加 {low}–{high} 个输入 token（官方未公布计算方法：从低细节到完整细节），因此估价是一个范围。</translation>
+    </message>
+    <message>
+        <source>The range spans {usd}.</source>
+        <translation>范围相差 {usd}。</translation>
+    </message>
+    <message>
+        <source>dropped image</source>
+        <translation>拖入的图片</translation>
+    </message>
+</context>
+<context>
+    <name>ReferencesPanel</name>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Add reference images; you can also drop files or images here, or paste one</source>
+        <translation>添加参考图；也可以把文件或图片拖到这里，或直接粘贴</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove reference</source>
+        <translation>移除参考图</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image to paste.</source>
+        <translation>剪贴板中没有可粘贴的图片。</translation>
+    </message>
+    <message>
+        <source>Add reference images</source>
+        <translation>添加参考图</translation>
+    </message>
+    <message>
+        <source>Images ({patterns})</source>
+        <translation>图片（{patterns}）</translation>
+    </message>
+    <message>
+        <source>{count} images added as they are</source>
+        <translation>{count} 张图片已按原样添加</translation>
+    </message>
+    <message>
+        <source>{count} of {limit}</source>
+        <translation>{count} / {limit}</translation>
+    </message>
+    <message>
+        <source>converting…</source>
+        <translation>正在转换…</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesPanel</name>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>making…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Open series…</source>
+        <translation>打开系列…</translation>
+    </message>
+    <message>
+        <source>A spec with 2 to 16 shots</source>
+        <translation>含 2 到 16 个镜头的规格</translation>
+    </message>
+    <message>
+        <source>Make series</source>
+        <translation>生成系列</translation>
+    </message>
+    <message>
+        <source>Make shot again</source>
+        <translation>重新生成此镜头</translation>
+    </message>
+    <message>
+        <source>The selected shot alone, from the same reference</source>
+        <translation>只重新生成选中的镜头，沿用同一张参考图</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>The shots as numbered files, in order</source>
+        <translation>按顺序导出为编号文件</translation>
+    </message>
+    <message>
+        <source>Open series</source>
+        <translation>打开系列</translation>
+    </message>
+    <message>
+        <source>Specs (*.json)</source>
+        <translation>规格文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export series</source>
+        <translation>导出系列</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the previous one</source>
+        <translation>第一张之后的每张都以上一张为参考</translation>
+    </message>
+    <message>
+        <source>each shot after the first carries the first</source>
+        <translation>第一张之后的每张都以第一张为参考</translation>
+    </message>
+    <message>
+        <source>No series loaded</source>
+        <translation>未载入系列</translation>
     </message>
 </context>
 <context>
@@ -1479,7 +2157,7 @@
         <source>Variation {number}</source>
         <translation>变体 {number}</translation>
     </message>
-<message>
+    <message>
         <source>checking…</source>
         <translation>核对中…</translation>
     </message>
@@ -1511,7 +2189,7 @@
         <source>{text} — read as {found}</source>
         <translation>{text} — 识别为 {found}</translation>
     </message>
-    </context>
+</context>
 <context>
     <name>TurnDelegate</name>
     <message>
@@ -1745,662 +2423,4 @@
         <translation>丢弃图片</translation>
     </message>
 </context>
-<context><name>ExportDialog</name><message>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <source>Lossless</source>
-        <translation>无损</translation>
-    </message>
-    <message>
-        <source>What transparent pixels are laid on in a JPEG</source>
-        <translation>JPEG 中透明像素铺在什么颜色上</translation>
-    </message>
-    <message>
-        <source>Embed the spec (the studio can restore it from the file)</source>
-        <translation>嵌入规格（工作室可从文件恢复）</translation>
-    </message>
-    <message>
-        <source>Fields: {fields}</source>
-        <translation>字段：{fields}</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>选择…</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation>格式</translation>
-    </message>
-    <message>
-        <source>Quality</source>
-        <translation>质量</translation>
-    </message>
-    <message>
-        <source>File name</source>
-        <translation>文件名</translation>
-    </message>
-    <message>
-        <source>Folder</source>
-        <translation>文件夹</translation>
-    </message>
-    <message>
-        <source>The selected image</source>
-        <translation>所选图片</translation>
-    </message>
-    <message>
-        <source>All {count} images of its job</source>
-        <translation>所在任务的全部 {count} 张图片</translation>
-    </message>
-    <message>
-        <source>The template has an unknown field or a stray brace: use {fields}.</source>
-        <translation>模板含有未知字段或多余的花括号：请使用 {fields}。</translation>
-    </message>
-    <message>
-        <source>For example: {name}</source>
-        <translation>例如：{name}</translation>
-    </message>
-    <message>
-        <source>Background</source>
-        <translation>背景</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Background for JPEG</source>
-        <translation>JPEG 背景色</translation>
-    </message>
-    <message>
-        <source>Export to</source>
-        <translation>导出到</translation>
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>Files already there</source>
-        <translation>文件已存在</translation>
-    </message>
-    <message>
-        <source>{count} file(s) with these names are already in the folder:</source>
-        <translation>文件夹中已有 {count} 个同名文件：</translation>
-    </message>
-    <message>
-        <source>They are never overwritten. Keep both (the new ones get -2)?</source>
-        <translation>已有文件绝不会被覆盖。两者都保留（新文件名加 -2）？</translation>
-    </message>
-    <message>
-        <source>Keep both</source>
-        <translation>两者都保留</translation>
-    </message>
-    <message>
-        <source>Stopped after {count} file(s): {reason}</source>
-        <translation>写入 {count} 个文件后停止：{reason}</translation>
-    </message>
-    <message>
-        <source>Cancelled: {count} file(s) written to {folder} are kept.</source>
-        <translation>已取消：已写入 {folder} 的 {count} 个文件会保留。</translation>
-    </message>
-    <message>
-        <source>Exported {count} file(s) to {folder}.</source>
-        <translation>已导出 {count} 个文件到 {folder}。</translation>
-    </message>
-</context><context><name>LibraryModel</name><message>
-        <source>Delete image</source>
-        <translation>删除图片</translation>
-    </message>
-</context><context><name>LibraryPanel</name><message>
-        <source>Search texts, descriptions and edits (Ctrl+F)</source>
-        <translation>搜索文字、描述和编辑指令（Ctrl+F）</translation>
-    </message>
-    <message>
-        <source>Favourites</source>
-        <translation>收藏</translation>
-    </message>
-    <message>
-        <source>Exact text</source>
-        <translation>文字准确</translation>
-    </message>
-    <message>
-        <source>Only images whose text was checked and came out exact</source>
-        <translation>只显示文字已检查且完全准确的图片</translation>
-    </message>
-    <message>
-        <source>Trash</source>
-        <translation>回收站</translation>
-    </message>
-    <message>
-        <source>All engines</source>
-        <translation>全部引擎</translation>
-    </message>
-    <message>
-        <source>Local drafts</source>
-        <translation>本地草稿</translation>
-    </message>
-    <message>
-        <source>Services</source>
-        <translation>在线服务</translation>
-    </message>
-    <message>
-        <source>Any time</source>
-        <translation>任何时间</translation>
-    </message>
-    <message>
-        <source>Today</source>
-        <translation>今天</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>最近 7 天</translation>
-    </message>
-    <message>
-        <source>Last 30 days</source>
-        <translation>最近 30 天</translation>
-    </message>
-    <message>
-        <source>Open job</source>
-        <translation>打开任务</translation>
-    </message>
-    <message>
-        <source>Bring the job's spec into the builder and its images into the gallery</source>
-        <translation>把任务的规格载入构建器，图片显示在图库中</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Restore</source>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <source>Empty trash</source>
-        <translation>清空回收站</translation>
-    </message>
-    <message>
-        <source>Re-run</source>
-        <translation>重新运行</translation>
-    </message>
-    <message>
-        <source>Jobs that were interrupted, cancelled or failed</source>
-        <translation>被中断、取消或失败的任务</translation>
-    </message>
-    <message>
-        <source>Delete image</source>
-        <translation>删除图片</translation>
-    </message>
-    <message>
-        <source>Favourite</source>
-        <translation>收藏</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>{count} in the trash</source>
-        <translation>回收站中 {count} 张</translation>
-    </message>
-    <message>
-        <source>{count} images</source>
-        <translation>{count} 张图片</translation>
-    </message>
-    <message>
-        <source>Found in {ms} ms</source>
-        <translation>用时 {ms} 毫秒</translation>
-    </message>
-    <message>
-        <source>{title} — {status}, {missing} image(s) missing</source>
-        <translation>{title} — {status}，缺 {missing} 张图片</translation>
-    </message>
-    <message>
-        <source>Re-run ({count})</source>
-        <translation>重新运行（{count}）</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-</context><context><name>LibraryParts</name><message>
-        <source>References</source>
-        <translation>参考图</translation>
-    </message>
-    <message>
-        <source>Library</source>
-        <translation>图库</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <source>Search the library</source>
-        <translation>搜索图库</translation>
-    </message>
-    <message>
-        <source>Paste image as reference</source>
-        <translation>粘贴图片作为参考图</translation>
-    </message>
-    <message>
-        <source>Select an image to export first.</source>
-        <translation>请先选择要导出的图片。</translation>
-    </message>
-    <message>
-        <source>Unsaved changes</source>
-        <translation>未保存的更改</translation>
-    </message>
-    <message>
-        <source>The spec has unsaved changes. Discard them and open this one?</source>
-        <translation>规格有未保存的更改。放弃这些更改并打开这个吗？</translation>
-    </message>
-    <message>
-        <source>Add as references?</source>
-        <translation>添加为参考图？</translation>
-    </message>
-    <message>
-        <source>These images carry no studio spec. Add them as reference images?</source>
-        <translation>这些图片不含工作室规格。要把它们添加为参考图吗？</translation>
-    </message>
-    <message>
-        <source>Add as references</source>
-        <translation>添加为参考图</translation>
-    </message>
-</context><context><name>References</name><message>
-        <source>turned upright as its camera orientation says</source>
-        <translation>已按相机方向信息摆正</translation>
-    </message>
-    <message>
-        <source>the file is not there any more</source>
-        <translation>文件已不存在</translation>
-    </message>
-    <message>
-        <source>a folder, not an image</source>
-        <translation>是文件夹，不是图片</translation>
-    </message>
-    <message>
-        <source>the file is empty</source>
-        <translation>文件是空的</translation>
-    </message>
-    <message>
-        <source>not an image the studio can read; use a PNG, WebP or JPEG file</source>
-        <translation>不是工作室能读取的图片；请使用 PNG、WebP 或 JPEG 文件</translation>
-    </message>
-    <message>
-        <source>the image is damaged; export it again</source>
-        <translation>图片已损坏；请重新导出</translation>
-    </message>
-    <message>
-        <source>converted from {depth}{mode} to 8-bit {to}</source>
-        <translation>已从 {depth}{mode} 转换为 8 位 {to}</translation>
-    </message>
-    <message>
-        <source>animated ({frames} frames): its first frame is used</source>
-        <translation>动图（{frames} 帧）：使用第一帧</translation>
-    </message>
-    <message>
-        <source>scaled down from {w}x{h} to {tw}x{th} (too many pixels)</source>
-        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（像素过多）</translation>
-    </message>
-    <message>
-        <source>scaled down from {w}x{h} to {tw}x{th} (over 50 MB)</source>
-        <translation>已从 {w}x{h} 缩小到 {tw}x{th}（超过 50 MB）</translation>
-    </message>
-    <message>
-        <source>converted from {source} to {to}</source>
-        <translation>已从 {source} 转换为 {to}</translation>
-    </message>
-    <message>
-        <source>cannot be read ({reason})</source>
-        <translation>无法读取（{reason}）</translation>
-    </message>
-    <message>
-        <source>larger than {limit} MB; export it smaller</source>
-        <translation>超过 {limit} MB；请导出更小的文件</translation>
-    </message>
-    <message>
-        <source>too large: more than {pixels} pixels; export it smaller</source>
-        <translation>太大：超过 {pixels} 像素；请导出更小的图片</translation>
-    </message>
-    <message>
-        <source>refused: at most {limit} references beside the image being edited; remove one first</source>
-        <translation>未接受：编辑图片时最多 {limit} 张参考图；请先移除一张</translation>
-    </message>
-    <message>
-        <source>refused: at most {limit} references; remove one first</source>
-        <translation>未接受：最多 {limit} 张参考图；请先移除一张</translation>
-    </message>
-    <message>
-        <source>{name}: not added, only a link to the web came; save the image, then drop the file</source>
-        <translation>{name}：未添加，只收到网页链接；请先保存图片，再拖入文件</translation>
-    </message>
-    <message>
-        <source>{name}: not added, {why}</source>
-        <translation>{name}：未添加，{why}</translation>
-    </message>
-    <message>
-        <source>{name}: added as it is</source>
-        <translation>{name}：已按原样添加</translation>
-    </message>
-    <message>
-        <source>{name}: added, {done}</source>
-        <translation>{name}：已添加，{done}</translation>
-    </message>
-    <message>
-        <source>{count} reference image(s) add about {low}–{high} input tokens (no formula is published: low detail to full detail), so the estimate is a range.</source>
-        <translation>{count} 张参考图约增加 {low}–{high} 个输入 token（官方未公布计算方法：从低细节到完整细节），因此估价是一个范围。</translation>
-    </message>
-    <message>
-        <source>The range spans {usd}.</source>
-        <translation>范围相差 {usd}。</translation>
-    </message>
-    <message>
-        <source>dropped image</source>
-        <translation>拖入的图片</translation>
-    </message>
-</context><context><name>ReferencesPanel</name><message>
-        <source>Add…</source>
-        <translation>添加…</translation>
-    </message>
-    <message>
-        <source>Add reference images; you can also drop files or images here, or paste one</source>
-        <translation>添加参考图；也可以把文件或图片拖到这里，或直接粘贴</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Remove reference</source>
-        <translation>移除参考图</translation>
-    </message>
-    <message>
-        <source>The clipboard holds no image to paste.</source>
-        <translation>剪贴板中没有可粘贴的图片。</translation>
-    </message>
-    <message>
-        <source>Add reference images</source>
-        <translation>添加参考图</translation>
-    </message>
-    <message>
-        <source>Images ({patterns})</source>
-        <translation>图片（{patterns}）</translation>
-    </message>
-    <message>
-        <source>{count} images added as they are</source>
-        <translation>{count} 张图片已按原样添加</translation>
-    </message>
-    <message>
-        <source>{count} of {limit}</source>
-        <translation>{count} / {limit}</translation>
-    </message>
-    <message>
-        <source>converting…</source>
-        <translation>正在转换…</translation>
-    </message>
-</context><context><name>FidelityControls</name><message>
-        <source>Order of the images</source>
-        <translation>图片的排列顺序</translation>
-    </message>
-    <message>
-        <source>Newest first</source>
-        <translation>最新在前</translation>
-    </message>
-    <message>
-        <source>Exact text first</source>
-        <translation>文字准确的在前</translation>
-    </message>
-    <message>
-        <source>Which images to show, by their text check</source>
-        <translation>按文字核对结果显示哪些图片</translation>
-    </message>
-    <message>
-        <source>All images</source>
-        <translation>全部图片</translation>
-    </message>
-    <message>
-        <source>Exact text</source>
-        <translation>文字准确</translation>
-    </message>
-    <message>
-        <source>Text to fix</source>
-        <translation>文字待修正</translation>
-    </message>
-    <message>
-        <source>Fix text</source>
-        <translation>修正文字</translation>
-    </message>
-    <message>
-        <source>Put the wrong characters right</source>
-        <translation>把错字改对</translation>
-    </message>
-    <message>
-        <source>Check the text</source>
-        <translation>核对文字</translation>
-    </message>
-    <message>
-        <source>Text</source>
-        <translation>文字</translation>
-    </message>
-    <message>
-        <source>nothing</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>{role}: {found} → {text}</source>
-        <translation>{role}：{found} → {text}</translation>
-    </message>
-    <message>
-        <source>Ask the model for the exact text</source>
-        <translation>请模型改成准确的文字</translation>
-    </message>
-    <message>
-        <source>Clear it and set the exact text here</source>
-        <translation>清除后在此处排入准确的文字</translation>
-    </message>
-    <message>
-        <source>Check the text again</source>
-        <translation>重新核对文字</translation>
-    </message>
-</context><context><name>BatchPanel</name><message>
-        <source>ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <source>left out</source>
-        <translation>已跳过</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>完成</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Load CSV…</source>
-        <translation>载入 CSV…</translation>
-    </message>
-    <message>
-        <source>A UTF-8 CSV with a header: each row fills the spec's {column} placeholders</source>
-        <translation>带表头的 UTF-8 CSV：每一行的值填入规格中的 {列名} 占位符</translation>
-    </message>
-    <message>
-        <source>Directly, a few at a time</source>
-        <translation>直接发送，每次几个</translation>
-    </message>
-    <message>
-        <source>As a Batch (half price, within 24 h)</source>
-        <translation>作为批处理（半价，24 小时内完成）</translation>
-    </message>
-    <message>
-        <source>Run rows</source>
-        <translation>运行各行</translation>
-    </message>
-    <message>
-        <source>Retry failed</source>
-        <translation>重试失败行</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Stop the run; images that arrived are kept</source>
-        <translation>停止运行；已收到的图片会保留</translation>
-    </message>
-    <message>
-        <source>Row</source>
-        <translation>行</translation>
-    </message>
-    <message>
-        <source>Texts</source>
-        <translation>文字</translation>
-    </message>
-    <message>
-        <source>Estimate</source>
-        <translation>预估</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Load rows</source>
-        <translation>载入表格</translation>
-    </message>
-    <message>
-        <source>CSV tables (*.csv);;All files (*)</source>
-        <translation>CSV 表格 (*.csv);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>No table loaded</source>
-        <translation>未载入表格</translation>
-    </message>
-    <message numerus="yes">
-        <source>Run %n row(s)</source>
-        <translation>
-            <numerusform>运行 %n 行</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Load a CSV: one job per row, its values in the spec's {column}s.</source>
-        <translation>载入 CSV：每行一个任务，其值填入规格中的 {列名}。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>%n 行</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n left out (marked)</source>
-        <translation>
-            <numerusform>跳过 %n 行（已标出）</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>about {usd} in all, at the Batch API's half price</source>
-        <translation>共约 {usd}（批处理 API 半价）</translation>
-    </message>
-    <message>
-        <source>about {usd} in all</source>
-        <translation>共约 {usd}</translation>
-    </message>
-    <message>
-        <source>batch {id}</source>
-        <translation>批处理 {id}</translation>
-    </message>
-    <message>
-        <source>{done}/{total} done, {running} running, {failed} failed, {usd} so far</source>
-        <translation>已完成 {done}/{total}，运行中 {running}，失败 {failed}，已花费 {usd}</translation>
-    </message>
-</context><context><name>SeriesPanel</name><message>
-        <source>waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <source>making…</source>
-        <translation>生成中…</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Open series…</source>
-        <translation>打开系列…</translation>
-    </message>
-    <message>
-        <source>A spec with 2 to 16 shots</source>
-        <translation>含 2 到 16 个镜头的规格</translation>
-    </message>
-    <message>
-        <source>Make series</source>
-        <translation>生成系列</translation>
-    </message>
-    <message>
-        <source>Make shot again</source>
-        <translation>重新生成此镜头</translation>
-    </message>
-    <message>
-        <source>The selected shot alone, from the same reference</source>
-        <translation>只重新生成选中的镜头，沿用同一张参考图</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <source>The shots as numbered files, in order</source>
-        <translation>按顺序导出为编号文件</translation>
-    </message>
-    <message>
-        <source>Open series</source>
-        <translation>打开系列</translation>
-    </message>
-    <message>
-        <source>Specs (*.json)</source>
-        <translation>规格文件 (*.json)</translation>
-    </message>
-    <message>
-        <source>Export series</source>
-        <translation>导出系列</translation>
-    </message>
-    <message>
-        <source>each shot after the first carries the previous one</source>
-        <translation>第一张之后的每张都以上一张为参考</translation>
-    </message>
-    <message>
-        <source>each shot after the first carries the first</source>
-        <translation>第一张之后的每张都以第一张为参考</translation>
-    </message>
-    <message>
-        <source>No series loaded</source>
-        <translation>未载入系列</translation>
-    </message>
-</context></TS>
+</TS>
