@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.batch_model import ROW_ROLE, BatchModel, RowPreview, RunProgress
+from app.ui.flow_layout import FlowLayout
 from app.ui.wording import separator, usd
 
 _BAD = QColor(220, 60, 60, 60)
@@ -116,13 +117,16 @@ class BatchPanel(QWidget):
         self.progress_bar.setAccessibleName("Rows progress")
         self.progress_label = QLabel()
 
-        top = QHBoxLayout()
-        top.addWidget(self.load_button)
-        top.addWidget(self.table_label, 1)
-        top.addWidget(self.via)
-        top.addWidget(self.run_button)
-        top.addWidget(self.retry_button)
-        top.addWidget(self.cancel_button)
+        # The buttons wrap under one another in a narrow dock; the table's name has its own
+        # line, so a long file name never widens the dock.
+        buttons = QWidget()
+        top = FlowLayout(buttons)
+        top.setContentsMargins(0, 0, 0, 0)
+        for widget in (
+            self.load_button, self.via, self.run_button, self.retry_button, self.cancel_button
+        ):  # fmt: skip
+            top.addWidget(widget)
+        self.table_label.setWordWrap(True)
         # Each on its own line and wrapped: long texts never widen the dock (the builder
         # beside it was squeezed when the progress line appeared).
         self.summary.setWordWrap(True)
@@ -133,7 +137,8 @@ class BatchPanel(QWidget):
         bottom.addWidget(self.progress_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
+        layout.addWidget(buttons)
+        layout.addWidget(self.table_label)
         layout.addWidget(self.problem)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)

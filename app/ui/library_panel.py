@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.library_model import THUMB, LibraryModel, LibraryRow
+from app.ui.flow_layout import FlowLayout
 from app.ui.icons import icon
 from app.ui.thumbnail_delegate import ThumbnailDelegate
 
@@ -101,12 +101,17 @@ class LibraryPanel(QWidget):
         self.rerun_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.list = LibraryView(model)
 
-        bar = QHBoxLayout()
+        # The search and its filters wrap into rows in a narrow dock instead of widening it
+        # (the dock sits under the canvas, between the builder and the edit dock).
+        self.search.setMinimumWidth(260)
+        bar_widget = QWidget()
+        bar = FlowLayout(bar_widget, spacing=4)
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.search, 2)
-        for widget in (self.favourites, self.exact, self.engine, self.when, self.trash, self.count):
+        for widget in (
+            self.search, self.favourites, self.exact, self.engine, self.when, self.trash,
+            self.count,
+        ):  # fmt: skip
             bar.addWidget(widget)
-        bar.addStretch(1)
         for widget in (
             self.open_button, self.delete_button, self.restore_button, self.empty_button,
             self.rerun_button,
@@ -115,7 +120,7 @@ class LibraryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
-        layout.addLayout(bar)
+        layout.addWidget(bar_widget)
         layout.addWidget(self.list, 1)
 
         self._timer = QTimer(self)

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSize
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.series_model import SHOT_ROLE, THUMB_EDGE, SeriesModel, ShotEntry
+from app.ui.flow_layout import FlowLayout
 
 
 def shot_state(state: str) -> str:
@@ -79,15 +79,17 @@ class SeriesPanel(QWidget):
         self.strip.setGridSize(QSize(THUMB_EDGE + 40, THUMB_EDGE + 56))
         self.strip.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.addWidget(self.open_button)
-        top.addWidget(self.name_label, 1)
-        top.addWidget(self.make_button)
-        top.addWidget(self.again_button)
-        top.addWidget(self.export_button)
+        # Buttons wrap in a narrow dock; the series' name has a line of its own.
+        buttons = QWidget()
+        top = FlowLayout(buttons)
+        top.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.open_button, self.make_button, self.again_button, self.export_button):
+            top.addWidget(widget)
+        self.name_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
+        layout.addWidget(buttons)
+        layout.addWidget(self.name_label)
         layout.addWidget(self.problem)
         layout.addWidget(self.strip, 1)
         for signal in (model.name_changed, model.running_changed, model.problem_changed,
