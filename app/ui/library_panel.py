@@ -12,11 +12,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -101,21 +101,22 @@ class LibraryPanel(QWidget):
         self.rerun_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.list = LibraryView(model)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.search, 2)
-        for widget in (self.favourites, self.exact, self.engine, self.when, self.trash, self.count):
-            bar.addWidget(widget)
-        bar.addStretch(1)
+        # A tool bar, so that a narrow window folds what does not fit into its overflow menu.
+        bar = QToolBar()
+        bar.setAccessibleName("Library tools")
+        bar.setIconSize(QSize(16, 16))
+        self._in_bar: dict[QWidget, QAction] = {}
+        self.search.setMinimumWidth(160)
         for widget in (
-            self.open_button, self.delete_button, self.restore_button, self.empty_button,
-            self.rerun_button,
+            self.search, self.favourites, self.exact, self.engine, self.when, self.trash,
+            self.count, self.open_button, self.delete_button, self.restore_button,
+            self.empty_button, self.rerun_button,
         ):  # fmt: skip
-            bar.addWidget(widget)
+            self._in_bar[widget] = bar.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.list, 1)
 
         self._timer = QTimer(self)
@@ -260,11 +261,12 @@ class LibraryPanel(QWidget):
     def _update(self, *_: object) -> None:
         in_trash = self.model.trash_mode
         chosen = self.current() is not None
-        self.open_button.setVisible(not in_trash)
-        self.delete_button.setVisible(not in_trash)
-        self.rerun_button.setVisible(not in_trash)
-        self.restore_button.setVisible(in_trash)
-        self.empty_button.setVisible(in_trash)
+        for button, shown in (
+            (self.open_button, not in_trash), (self.delete_button, not in_trash),
+            (self.rerun_button, not in_trash), (self.restore_button, in_trash),
+            (self.empty_button, in_trash),
+        ):  # fmt: skip
+            self._in_bar[button].setVisible(shown)  # a tool bar's widget shows through its action
         self.open_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
         self.restore_button.setEnabled(chosen)
