@@ -211,6 +211,7 @@ def test_delete_to_the_trash_undo_restore_and_empty(
     studio: Studio, qloop: asyncio.AbstractEventLoop
 ) -> None:
     make_job(studio, qloop, "有机绿茶", n=2)
+    studio.library_parts.search_library()  # the dock shown (Ctrl+F)
     search(studio, qloop, "")
     model = studio.library_view
     panel = studio.library_parts.library_panel

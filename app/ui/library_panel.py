@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.model.library_model import THUMB, LibraryModel, LibraryRow
-from app.ui.flow_layout import FlowLayout
 from app.ui.icons import icon
 from app.ui.thumbnail_delegate import ThumbnailDelegate
 
@@ -101,26 +101,22 @@ class LibraryPanel(QWidget):
         self.rerun_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.list = LibraryView(model)
 
-        # The search and its filters wrap into rows in a narrow dock instead of widening it
-        # (the dock sits under the canvas, between the builder and the edit dock).
-        self.search.setMinimumWidth(260)
-        bar_widget = QWidget()
-        bar = FlowLayout(bar_widget, spacing=4)
-        bar.setContentsMargins(0, 0, 0, 0)
+        # A tool bar, so that a narrow window folds what does not fit into its overflow menu.
+        bar = QToolBar()
+        bar.setAccessibleName("Library tools")
+        bar.setIconSize(QSize(16, 16))
+        self._in_bar: dict[QWidget, QAction] = {}
+        self.search.setMinimumWidth(160)
         for widget in (
             self.search, self.favourites, self.exact, self.engine, self.when, self.trash,
-            self.count,
+            self.count, self.open_button, self.delete_button, self.restore_button,
+            self.empty_button, self.rerun_button,
         ):  # fmt: skip
-            bar.addWidget(widget)
-        for widget in (
-            self.open_button, self.delete_button, self.restore_button, self.empty_button,
-            self.rerun_button,
-        ):  # fmt: skip
-            bar.addWidget(widget)
+            self._in_bar[widget] = bar.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
-        layout.addWidget(bar_widget)
+        layout.addWidget(bar)
         layout.addWidget(self.list, 1)
 
         self._timer = QTimer(self)
@@ -265,11 +261,12 @@ class LibraryPanel(QWidget):
     def _update(self, *_: object) -> None:
         in_trash = self.model.trash_mode
         chosen = self.current() is not None
-        self.open_button.setVisible(not in_trash)
-        self.delete_button.setVisible(not in_trash)
-        self.rerun_button.setVisible(not in_trash)
-        self.restore_button.setVisible(in_trash)
-        self.empty_button.setVisible(in_trash)
+        for button, shown in (
+            (self.open_button, not in_trash), (self.delete_button, not in_trash),
+            (self.rerun_button, not in_trash), (self.restore_button, in_trash),
+            (self.empty_button, in_trash),
+        ):  # fmt: skip
+            self._in_bar[button].setVisible(shown)  # a tool bar's widget shows through its action
         self.open_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
         self.restore_button.setEnabled(chosen)
