@@ -113,6 +113,14 @@ async def scenes(
     await shot("window-gallery-streaming")
     studio.engine.loop.call_soon_threadsafe(held.released.set)  # type: ignore[union-attr]
     await until(lambda: states() == ["done"] * 4, gallery.dataChanged, timeout=120)
+    checks = studio.text_checks
+
+    def all_checked() -> bool:
+        found = [checks.of_tile(tile) for tile in gallery.tiles()]
+        return all(f is not None and f.state == "done" for f in found)
+
+    # The text check reads each variation back; its badges are part of the finished picture.
+    await until(all_checked, checks.changed, timeout=180)
     await shot("window-gallery-done")
 
 
