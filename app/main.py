@@ -105,6 +105,7 @@ class Studio:
             spending_cap_usd=self.settings.spending_cap_usd,
             concurrency=self.settings.concurrency,
         )
+        self.generator.monthly_budget_usd = self.settings.monthly_budget_usd
         self.edits = EditSession(
             self.funnel, self.generator, VersionImages(self.decoder),
             masks_dir=paths.data_dir / "masks",
@@ -296,6 +297,7 @@ class Studio:
         self.rows.concurrency = self.settings.rows_at_once
         self.rows.limits = (self.settings.batch_max_requests, self.settings.batch_max_bytes)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.monthly_budget_usd = self.settings.monthly_budget_usd
         self.text_checks.enabled = self.settings.check_text_after_generation
         self.generator.concurrency = self.settings.concurrency
         self._follow_prices()
@@ -340,6 +342,7 @@ class Studio:
             for warning in loaded.warnings:
                 self.messages.warning("settings.reset", detail=warning)
         self.generator.spending_cap_usd = self.settings.spending_cap_usd
+        self.generator.monthly_budget_usd = self.settings.monthly_budget_usd
         self.generator.concurrency = self.settings.concurrency
         self._follow_prices()
         self.text_checks.enabled = self.settings.check_text_after_generation
@@ -348,6 +351,7 @@ class Studio:
 
         key = await self.funnel.in_thread(load_key)
         self.library = await self.funnel.in_thread(Library.open, self.paths)
+        self.generator.spent_this_month = self.library.spent_this_month
         self.edits.attach_library(self.library)
         self.reopen_edits()
         if self.library.recovered:

@@ -871,6 +871,10 @@
         <translation>被中断、取消或失败的任务</translation>
     </message>
     <message>
+        <source>Billed jobs only, at their actual cost where the service reported it</source>
+        <translation>仅计入计费任务；服务报告了实际费用的按实际费用计</translation>
+    </message>
+    <message>
         <source>Delete image</source>
         <translation>删除图片</translation>
     </message>
@@ -881,6 +885,10 @@
     <message>
         <source>Undo</source>
         <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Spent today ≈ {today} · this month ≈ {month}</source>
+        <translation>今日花费 ≈ {today} · 本月 ≈ {month}</translation>
     </message>
     <message>
         <source>{count} in the trash</source>
@@ -1356,6 +1364,14 @@
     <message>
         <source>Not sent: no price is known for {model}, so the spending cap cannot be checked.</source>
         <translation>未发送：{model} 的价格未知，无法检查花费上限。</translation>
+    </message>
+    <message>
+        <source>Not sent: this job is estimated at {usd}, and {spent} is already spent this month: that would pass your monthly budget of {budget}. Raise the budget in Settings, or use the local engine.</source>
+        <translation>未发送：此任务预估 {usd}，本月已花费 {spent}，将超出每月预算 {budget}。请在设置中提高预算，或使用本地引擎。</translation>
+    </message>
+    <message>
+        <source>Not sent: no price is known for {model}, so the monthly budget cannot be checked.</source>
+        <translation>未发送：{model} 没有已知价格，无法核对每月预算。</translation>
     </message>
     <message>
         <source>Retry</source>
@@ -1970,6 +1986,18 @@
         <translation>花费上限（每次生成，美元）：</translation>
     </message>
     <message>
+        <source>No budget</source>
+        <translation>不设预算</translation>
+    </message>
+    <message>
+        <source>The most a calendar month may cost, in US dollars: a job that would pass it is stopped before it is sent.</source>
+        <translation>一个自然月最多可花费的金额（美元）：会超出的任务在发送前即被拦下。</translation>
+    </message>
+    <message>
+        <source>Monthly budget (US$):</source>
+        <translation>每月预算（美元）：</translation>
+    </message>
+    <message>
         <source>Read the text back after each image is made</source>
         <translation>每张图片生成后回读检查文字</translation>
     </message>
@@ -2028,6 +2056,10 @@
     <message>
         <source>Enter an amount in US dollars, like 0.50, or leave it empty for no cap.</source>
         <translation>请输入美元金额，例如 0.50；留空表示不设上限。</translation>
+    </message>
+    <message>
+        <source>Enter an amount in US dollars, like 20, or leave it empty for no budget.</source>
+        <translation>请输入美元金额，例如 20；留空表示不设预算。</translation>
     </message>
     <message>
         <source>The embedded engine does all of these.</source>

@@ -10,7 +10,7 @@ tile shows it (``JobRunner`` keeps it first).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +99,11 @@ class Generator(QObject):
         self.queue = queue
         self.gallery = gallery
         self.spending_cap_usd = spending_cap_usd
+        # The monthly budget needs what the library says was spent this month: read on a worker
+        # thread just before each billed job is sent (``spent_this_month`` is set with the library).
+        self.monthly_budget_usd: float | None = None
+        self.spent_this_month: Callable[[], float] | None = None
+        self._budget_lock = asyncio.Lock()  # two jobs started together are checked one by one
         self._runner: JobRunner | None = None
         self._plans: dict[int, tuple[Plan, Mapping[str, Any]]] = {}
         self._job_options: dict[int, dict[str, Any]] = {}  # an edit's parent, exact text...
@@ -194,21 +199,25 @@ class Generator(QObject):
 
         plan, spec_json = self._plans[entry_id]
         relay = self._relay
+        loop = asyncio.get_running_loop()
+        recorded = asyncio.Event()  # the library has the job (and counts its estimate)
         callbacks = JobCallbacks(
             on_image=lambda image: relay.image.emit(entry_id, image),
             on_partial=lambda partial: relay.partial.emit(entry_id, partial),
             on_note=lambda note: relay.note.emit(entry_id, note),
+            on_job=lambda _: loop.call_soon_threadsafe(recorded.set),
         )
         outcome = None
         try:
-            outcome = await self._funnel.on_engine(
-                runner.run(
-                    plan,
-                    spec_json=spec_json,
-                    callbacks=callbacks,
-                    **self._job_options.get(entry_id, {}),
-                )
+            job = runner.run(
+                plan,
+                spec_json=spec_json,
+                callbacks=callbacks,
+                **self._job_options.get(entry_id, {}),
             )
+            outcome = await self._send_within_budget(entry_id, plan, job, recorded)
+            if outcome is None:
+                return
         except asyncio.CancelledError:
             self._end(entry_id, "cancelled", ("job.cancelled", {}))
         except StoreError as error:
@@ -220,6 +229,44 @@ class Generator(QObject):
             self._running.pop(entry_id, None)
             self.job_ended.emit(entry_id, outcome)
             self._pump()
+
+    async def _send_within_budget(
+        self,
+        entry_id: int,
+        plan: Plan,
+        job: Coroutine[Any, Any, JobOutcome],
+        recorded: asyncio.Event,
+    ) -> JobOutcome | None:
+        """Run ``job``, unless it is billed and would take the month's spending over the
+        budget: then it ends as refused, nothing sent, and None is returned.
+
+        The library counts a recorded job at its estimate, so the budget is held (one job at a
+        time) from the check until the job is recorded: two jobs started together cannot both
+        slip under it."""
+        budget, spent_reader = self.monthly_budget_usd, self.spent_this_month
+        entry = self.queue.entry(entry_id)
+        if budget is None or spent_reader is None or entry is None or entry.local:
+            return await self._funnel.on_engine(job)
+        usd = plan.cost.usd
+        async with self._budget_lock:
+            spent = await self._funnel.in_thread(spent_reader)
+            if usd is None or spent + usd > budget:
+                job.close()
+                values = {"usd": usd, "budget": budget, "spent": spent}
+                code = "budget.unpriced" if usd is None else "budget.exceeded"
+                self._messages.error(code, action="settings", model=plan.request.model, **values)
+                self._end(entry_id, "failed", (code, values))
+                return None
+            sending = asyncio.ensure_future(self._funnel.on_engine(job))
+            waiting = asyncio.ensure_future(recorded.wait())
+            try:
+                await asyncio.wait({sending, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:
+                sending.cancel()  # Esc while waiting for the record: the job stops too
+                raise
+            finally:
+                waiting.cancel()
+        return await sending
 
     def _finished(self, entry_id: int, outcome: JobOutcome) -> None:
         self.queue.update(entry_id, job_id=outcome.job_id, actual_usd=outcome.actual_usd)

@@ -162,6 +162,7 @@ class LibraryModel(QAbstractListModel):
     searched = Signal(int, float)  # rows found, milliseconds the search took
     trash_mode_changed = Signal(bool)
     unfinished_changed = Signal(object)  # a list of (job id, title, status, missing)
+    spend_changed = Signal(float, float)  # US$ spent today, this calendar month (billed jobs)
     trash_mode = Observable(False)
     unfinished: Observable[tuple[tuple[str, str, str, int], ...]] = Observable(())
 
@@ -262,6 +263,7 @@ class LibraryModel(QAbstractListModel):
         self.searched.emit(len(ids), elapsed)
         if not self.trash_mode:  # the jobs to re-run follow, after the rows are shown
             self._funnel.run_task(self._read_unfinished(library), failure_code="library.failed")
+            self._funnel.run_task(self._read_spend(library), failure_code="library.failed")
 
     def filter_by(self, engine: str | None, within_days: int | None) -> None:
         """Only images of one engine ("local", "remote"), or made in the last days (None: all)."""
@@ -282,6 +284,16 @@ class LibraryModel(QAbstractListModel):
     def show_trash(self, on: bool) -> None:
         self.trash_mode = on
         self.refresh()
+
+    async def _read_spend(self, library: Any) -> None:
+        def read() -> tuple[float, float]:
+            now = datetime.now().astimezone()  # the user's own calendar, as the library counts
+            day = {s.period: s.usd for s in library.spend_by("day", limit=1)}
+            month = {s.period: s.usd for s in library.spend_by("month", limit=1)}
+            return day.get(now.strftime("%Y-%m-%d"), 0.0), month.get(now.strftime("%Y-%m"), 0.0)
+
+        today, month = await self._funnel.in_thread(read)
+        self.spend_changed.emit(today, month)
 
     async def _read_unfinished(self, library: Any) -> None:
         def read() -> tuple[tuple[str, str, str, int], ...]:

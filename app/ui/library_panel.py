@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.model.library_model import THUMB, LibraryModel, LibraryRow
 from app.ui.icons import icon
 from app.ui.thumbnail_delegate import ThumbnailDelegate
+from app.ui.wording import usd
 
 SEARCH_DEBOUNCE_MS = 150
 CELL = QSize(THUMB.width() + 24, THUMB.height() + 28)
@@ -118,6 +119,12 @@ class LibraryPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(bar)
         layout.addWidget(self.list, 1)
+        self.spend = QLabel()
+        self.spend.setAccessibleName("Library spend")
+        self.spend.setToolTip(
+            self.tr("Billed jobs only, at their actual cost where the service reported it")
+        )
+        layout.addWidget(self.spend)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -137,6 +144,7 @@ class LibraryPanel(QWidget):
         self.list.doubleClicked.connect(lambda _: self.open_current())
         self.list.activated.connect(lambda _: self.open_current())
         model.searched.connect(self._show_count)
+        model.spend_changed.connect(self._show_spend)
         model.trash_mode_changed.connect(self._update)
         model.unfinished_changed.connect(self._show_unfinished)
         model.modelAboutToBeReset.connect(self._remember_current)
@@ -231,6 +239,13 @@ class LibraryPanel(QWidget):
         self.model.empty_trash_soon()
 
     # Reactions
+    def _show_spend(self, today: float, month: float) -> None:
+        self.spend.setText(
+            self.tr("Spent today ≈ {today} · this month ≈ {month}").format(
+                today=usd(today), month=usd(month)
+            )
+        )
+
     def _show_count(self, count: int, milliseconds: float) -> None:
         if self.model.trash_mode:
             self.count.setText(self.tr("{count} in the trash").format(count=count))

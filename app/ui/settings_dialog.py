@@ -229,6 +229,16 @@ class SettingsDialog(QDialog):
         self._cap.setToolTip(self.tr("The most one generation may cost, in US dollars."))
         form.addRow(self.tr("Spending cap (US$ per generation):"), self._cap)
         self._add_problem(form, "spending_cap_usd")
+        self._budget = _named(QLineEdit(), "Monthly budget")
+        self._budget.setPlaceholderText(self.tr("No budget"))
+        self._budget.setToolTip(
+            self.tr(
+                "The most a calendar month may cost, in US dollars: a job that would pass it is "
+                "stopped before it is sent."
+            )
+        )
+        form.addRow(self.tr("Monthly budget (US$):"), self._budget)
+        self._add_problem(form, "monthly_budget_usd")
 
         self._check_text = _named(
             QCheckBox(self.tr("Read the text back after each image is made")),
@@ -339,6 +349,8 @@ class SettingsDialog(QDialog):
         self._concurrency.setValue(settings.concurrency)
         cap = settings.spending_cap_usd
         self._cap.setText("" if cap is None else f"{cap:g}")
+        budget = settings.monthly_budget_usd
+        self._budget.setText("" if budget is None else f"{budget:g}")
         self._check_text.setChecked(settings.check_text_after_generation)
         self._language.setCurrentIndex(self._language.findData(settings.language))
         self._theme.setCurrentIndex(self._theme.findData(settings.theme))
@@ -372,6 +384,13 @@ class SettingsDialog(QDialog):
         except ValueError:
             problems["spending_cap_usd"] = self.tr(
                 "Enter an amount in US dollars, like 0.50, or leave it empty for no cap."
+            )
+        budget = self._budget.text().strip().lstrip("$").strip()
+        try:
+            values["monthly_budget_usd"] = float(budget.replace(",", ".")) if budget else None
+        except ValueError:
+            problems["monthly_budget_usd"] = self.tr(
+                "Enter an amount in US dollars, like 20, or leave it empty for no budget."
             )
         return values, problems
 

@@ -103,6 +103,21 @@ def problem_text(code: str, values: Mapping[str, Any]) -> str:
             "Messages",
             "Not sent: no price is known for {model}, so the spending cap cannot be checked.",
         ).format(model=values.get("model", ""))
+    if code == "budget.exceeded":
+        return translate(
+            "Messages",
+            "Not sent: this job is estimated at {usd}, and {spent} is already spent this month: "
+            "that would pass your monthly budget of {budget}. Raise the budget in Settings, or "
+            "use the local engine.",
+        ).format(
+            usd=usd(values.get("usd")), spent=usd(values.get("spent")),
+            budget=usd(values.get("budget")),
+        )  # fmt: skip
+    if code == "budget.unpriced":
+        return translate(
+            "Messages",
+            "Not sent: no price is known for {model}, so the monthly budget cannot be checked.",
+        ).format(model=values.get("model", ""))
     if code == "job.note":
         return str(values.get("note", ""))
     text = texts.get(code, translate("Messages", "Something went wrong."))
