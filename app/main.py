@@ -408,6 +408,7 @@ class Studio:
                 engine_label=engine_label(choice.engine, choice.base_url),
                 billed=choice.engine != "local",
                 price_overrides=settings.prices,
+                send_spec=choice.engine == "local",  # only ever the studio's own engine
             )
             batches = open_batch_client(
                 service_choice,

@@ -58,6 +58,8 @@ def test_generate_on_the_embedded_engine_streams_partials_then_finals(
         await studio.start(load_settings=False)
         assert studio.generator.engine is not None and studio.generator.engine.local
         assert "local drafts" in studio.window.status.engine.text()
+        # The studio's own engine is sent each job's spec, so its drafts set the typography.
+        assert studio._runner is not None and studio._runner._send_spec
         studio.builder.description = "A tea shop poster"
         studio.builder.blocks.add("headline", "春日限定")
         studio.builder.n = 3

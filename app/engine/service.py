@@ -15,6 +15,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import copy
 import dataclasses
 import io
 import json
@@ -203,6 +204,13 @@ class OpenAIImageService:
 
     async def close(self) -> None:
         await self._client.close()
+
+    def with_extra_body(self, extra: Mapping[str, Any]) -> OpenAIImageService:
+        """This service (the same client and profiles) sending ``extra`` with each request:
+        the studio's own engine gets each job's spec this way. Close the original, not this."""
+        view = copy.copy(self)
+        view._options = dataclasses.replace(self._options, extra_body=dict(extra))
+        return view
 
     @property
     def profile(self) -> ServiceProfile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -180,8 +181,12 @@ class JobRunner:
         billed: bool = True,
         price_overrides: Mapping[str, Any] | None = None,
         price_factor: float = 1.0,
+        send_spec: bool = False,
     ) -> None:
         self._service = service
+        # The studio's own engine is sent each job's spec (``zi_spec``, CONTRACTS §3), so its
+        # drafts set the typography; a real service never sees it.
+        self._send_spec = send_spec
         self._price_factor = price_factor  # the Batch API bills half
         self._library = library
         self._engine = engine_label
@@ -320,7 +325,11 @@ class JobRunner:
         self, job: _Job, request: ImageRequest, *, keyed: bool
     ) -> ServiceError | None:
         """Send ``request`` once; keep its images; the error that ended it, if any."""
-        call = self._service.edit if request.kind == "edit" else self._service.generate
+        service = self._service
+        if self._send_spec and job.spec_json and hasattr(service, "with_extra_body"):
+            spec = json.dumps(dict(job.spec_json), ensure_ascii=False)
+            service = service.with_extra_body({"zi_spec": spec})
+        call = service.edit if request.kind == "edit" else service.generate
         async with contextlib.aclosing(call(request)) as events:
             async for event in events:
                 if isinstance(event, PartialImage):
