@@ -29,6 +29,9 @@ os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-studio-tests-")
 atexit.register(shutil.rmtree, os.environ["ZI_STUDIO_HOME"], ignore_errors=True)
 
 
+_SESSION_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole session (a loop per test was measured to hang)."""
@@ -36,10 +39,20 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
 
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
+    _SESSION_LOOP.append(loop)
     yield loop
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()  # while the QApplication lives: closing later fails on deleted signals
     asyncio.set_event_loop(None)
+    _SESSION_LOOP.clear()
+
+
+@pytest.fixture(autouse=True)
+def _session_loop_is_current() -> None:
+    """The session's qasync loop is the current loop at the start of every test: a test that
+    used ``asyncio.run`` leaves none, and the window's timers (autosave) look for it."""
+    if _SESSION_LOOP and not _SESSION_LOOP[0].is_closed():
+        asyncio.set_event_loop(_SESSION_LOOP[0])
 
 
 @pytest.fixture

@@ -52,7 +52,11 @@ def sent_bodies(tmp_path: Path, *, send_spec: bool) -> list[dict[str, object]]:
             assert outcome.error is None and len(outcome.images) == 1
         await service.close()
 
-    asyncio.run(job())
+    loop = asyncio.new_event_loop()  # not asyncio.run: it would unset the session's loop
+    try:
+        loop.run_until_complete(job())
+    finally:
+        loop.close()
     return bodies
 
 
