@@ -10,9 +10,7 @@ headline with an outline; a box being dragged, snapped to the centre line (the g
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -22,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
+from studio_scenes import run_scenes, screenshot_arguments  # beside this script
 
 BLOCKS = (
     ("headline", "春日限定 茉莉花茶", (0.08, 0.07, 0.84, 0.2)),
@@ -151,39 +149,11 @@ def _background(width: int, height: int) -> Image.Image:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
-    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser = screenshot_arguments()
     parser.add_argument("--engine", action="store_true", help="also an exact-text local draft")
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
-    os.environ.pop("OPENAI_API_KEY", None)
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-
-    import qasync
-
-    app = QApplication(sys.argv[:1])
-    from app.main import Studio, set_up_look
-    from app.store.paths import StudioPaths
-    from app.store.settings import Settings
-
-    settings = Settings(language=args.language, theme=args.theme)
-    theme, translators = set_up_look(app, settings)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    studio = Studio(StudioPaths.from_environment(), settings=settings)
-    studio.window.resize(1280, 800)
-    studio.window.show()
-    try:
-        suffix = f"-{args.language}-{args.theme}"
-        loop.run_until_complete(scenes(studio, args.out, suffix, args.engine))
-    finally:
-        studio.window._confirmed_close = True
-        loop.run_until_complete(studio.stop())
-    del theme, translators
-    return 0
+    suffix = f"-{args.language}-{args.theme}"
+    return run_scenes(args, lambda studio: scenes(studio, args.out, suffix, args.engine))
 
 
 if __name__ == "__main__":

@@ -10,10 +10,8 @@ gallery; the library searched for 茶.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import io
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from library_fixture import fill_library, references  # beside this script
 from PIL import Image
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
+from studio_scenes import run_scenes, screenshot_arguments  # beside this script
 
 
 async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
@@ -85,41 +84,20 @@ async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
+    parser = screenshot_arguments()
     parser.add_argument("--suffix", default="")
-    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
-    parser.add_argument("--theme", default="light", choices=("light", "dark"))
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="zi-library-shots-"))
-    os.environ["ZI_STUDIO_HOME"] = str(work / "home")
-    os.environ.pop("OPENAI_API_KEY", None)
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-    import qasync
+    def fill() -> None:
+        from app.store.paths import StudioPaths
 
-    from app.store.paths import StudioPaths
+        fill_library(StudioPaths.from_environment(), jobs=24, per_job=2)
 
-    fill_library(StudioPaths.from_environment(), jobs=24, per_job=2)
-    app = QApplication(sys.argv[:1])
-    from app.main import Studio, set_up_look
-    from app.store.settings import Settings
-
-    settings = Settings(language=args.language, theme=args.theme)
-    theme, translators = set_up_look(app, settings)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    studio = Studio(StudioPaths.from_environment(), settings=settings)
-    studio.window.resize(1280, 800)
-    studio.window.show()
-    try:
-        loop.run_until_complete(scenes(studio, args.out, args.suffix, work))
-    finally:
-        studio.window._confirmed_close = True
-        loop.run_until_complete(studio.stop())
-    del theme, translators
-    return 0
+    return run_scenes(
+        args, lambda studio: scenes(studio, args.out, args.suffix, work), home=work / "home",
+        prepare=fill,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

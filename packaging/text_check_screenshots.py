@@ -11,17 +11,14 @@ draws the poster without the block there (what a model asked to clear it should 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import sys
-import tempfile
 from collections.abc import AsyncGenerator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication
+from studio_scenes import run_scenes, screenshot_arguments  # beside this script
 
 HEADLINE, SUBHEAD, PRICE = "春日茶会", "休闲时光 新品上市", "第二杯半价"
 VARIATIONS = (
@@ -141,38 +138,10 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
+    parser = screenshot_arguments()
     parser.add_argument("--suffix", default="")
-    parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
-    parser.add_argument("--theme", default="light", choices=("light", "dark"))
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
-    os.environ.pop("OPENAI_API_KEY", None)
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-
-    import qasync
-
-    app = QApplication(sys.argv[:1])
-    from app.main import Studio, set_up_look
-    from app.store.paths import StudioPaths
-    from app.store.settings import Settings
-
-    settings = Settings(language=args.language, theme=args.theme)
-    theme, translators = set_up_look(app, settings)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    studio = Studio(StudioPaths.from_environment(), settings=settings)
-    studio.window.resize(1280, 800)
-    studio.window.show()
-    try:
-        loop.run_until_complete(scenes(studio, args.out, args.suffix))
-    finally:
-        studio.window._confirmed_close = True
-        loop.run_until_complete(studio.stop())
-    del theme, translators
-    return 0
+    return run_scenes(args, lambda studio: scenes(studio, args.out, args.suffix))
 
 
 if __name__ == "__main__":
