@@ -284,6 +284,35 @@ def test_badges_come_back_after_a_restart_from_the_library(
         run(qloop, shut(second))
 
 
+def test_a_badge_is_kept_in_the_library_before_it_shows(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """Closing the window the moment a badge shows must not lose it: the check is kept first."""
+    colours = {"#aa0000": WRONG, "#00aa00": HEADLINE}
+    service = PosterService([plain(colour) for colour in colours])
+    studio = make_studio(tmp_path)
+    studio.window._confirmed_close = True
+    studio.text_checks._make_checker = lambda: ScriptedChecker(
+        {rgb(c): found for c, found in colours.items()}
+    )
+    use_spec(studio, 2)
+    kept_when_shown: list[bool] = []
+
+    def shown(image_id: int) -> None:
+        fidelity = studio.text_checks.fidelity(image_id)
+        if fidelity is not None and fidelity.state == "done":
+            library = studio.text_checks._library()
+            kept_when_shown.append(library.text_check(image_id) is not None)
+
+    studio.text_checks.changed.connect(shown)
+    try:
+        run(qloop, attach(studio, service))
+        run(qloop, generate_and_check(studio, 2))
+        assert kept_when_shown == [True, True]
+    finally:
+        run(qloop, shut(studio))
+
+
 def _wrong_tile(studio: Studio, qloop: asyncio.AbstractEventLoop, service: PosterService) -> None:
     studio.text_checks._make_checker = lambda: OcrWorker(make_reader=offline_reader)
     use_spec(studio, 1)

@@ -103,6 +103,7 @@ class TextChecks(QObject):
         self._library = library  # the library once it is open (``Studio.start``), else None
         self._results: dict[int, Fidelity] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._records: set[asyncio.Future[None]] = set()  # library writes under way
         self._closed = False
         self._unfinished: set[object] = set()  # tiles seen before they had their image
         self._looked_up: set[int] = set()
@@ -204,10 +205,17 @@ class TextChecks(QObject):
         except OcrError as error:
             self._failed(image_id, str(error))
             return
-        self._set(image_id, self._result(check))
         library = self._library()
         if library is not None:
-            await self._funnel.in_thread(library.record_text_check, image_id, check)
+            # Kept before the badge shows, and finished even when the window closes meanwhile:
+            # a badge the designer saw must come back after a restart.
+            record = asyncio.ensure_future(
+                self._funnel.in_thread(library.record_text_check, image_id, check)
+            )
+            self._records.add(record)
+            record.add_done_callback(self._records.discard)
+            await asyncio.shield(record)
+        self._set(image_id, self._result(check))
 
     def _result(self, check: TextCheck) -> Fidelity:
         return Fidelity("done" if check.blocks else "no_text", check)
@@ -228,6 +236,8 @@ class TextChecks(QObject):
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._records:
+            await asyncio.gather(*self._records, return_exceptions=True)
         checker, self._checker = self._checker, None
         if checker is not None:
             with contextlib.suppress(Exception):
