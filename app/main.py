@@ -161,6 +161,7 @@ class Studio:
         self.series = SeriesModel(self.funnel)
         self.series_panel = SeriesPanel(self.series)
         self.series_dock = self.window.add_series_panel(self.series_panel)
+        self.window.restore_state()  # every dock is in: each goes back where it was
         self.relay.start()
         self.engine: EngineRunner | None = None
         self.batch_client: Any = None

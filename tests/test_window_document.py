@@ -125,6 +125,8 @@ def test_docks_and_geometry_come_back_on_the_next_start(
     first.window.show()
     first.window.resize(760, 560)
     first.window.jobs_dock.hide()
+    first.series_dock.hide()  # docks added late (series, rows, library) come back too
+    first.rows_dock.hide()
     first.window.close()  # a clean spec: no question asked; the state is saved
     run(qloop, first.stop())
     assert (tmp_path / "config" / "window.ini").is_file()
@@ -133,6 +135,8 @@ def test_docks_and_geometry_come_back_on_the_next_start(
     try:
         second.window.show()
         assert second.window.jobs_dock.isHidden()
+        assert second.series_dock.isHidden()
+        assert second.rows_dock.isHidden()
         assert not second.window.builder_dock.isHidden()
         assert (second.window.width(), second.window.height()) == (760, 560)
     finally:

@@ -12,7 +12,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMessageBox
 
@@ -61,9 +61,6 @@ class LibraryParts(QObject):
         window.tabifyDockWidget(window.jobs_dock, self.library_dock)
         window.jobs_dock.raise_()
         window.resizeDocks([window.jobs_dock], [LIBRARY_HEIGHT], Qt.Orientation.Vertical)
-        saved = state.value("window/state")
-        if isinstance(saved, QByteArray):
-            window.restoreState(saved)  # the window restored it before this dock was there
         window.view_menu.addAction(self.library_dock.toggleViewAction())
         self._state = state
         self._export_dialog: ExportDialog | None = None  # made on first use (it loads Pillow)

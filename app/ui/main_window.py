@@ -117,7 +117,6 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_actions()
         self._wire(relay)
-        self._restore_state()
 
     # Building
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
@@ -405,7 +404,9 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/state", self.saveState())
         self._state.setValue("gallery/splitter", self.gallery_page.splitter.saveState())
 
-    def _restore_state(self) -> None:
+    def restore_state(self) -> None:
+        """Geometry, docks and splitters as the last session left them; called once every dock is
+        in (a dock added after ``restoreState`` keeps its default place)."""
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
