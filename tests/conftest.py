@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from app.engine.runner import EngineRunner
@@ -27,6 +28,12 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # Nor read or write the developer's own settings and library: a studio home of the test run.
 os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-studio-tests-")
 atexit.register(shutil.rmtree, os.environ["ZI_STUDIO_HOME"], ignore_errors=True)
+
+
+# Property tests check what is true, not how fast: on a busy shared machine an example can take
+# longer than Hypothesis's default 200 ms, which would fail a correct test at random.
+settings.register_profile("studio", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("studio")
 
 
 _SESSION_LOOP: list[asyncio.AbstractEventLoop] = []
