@@ -2245,6 +2245,10 @@
         <source>{text} — read as {found}</source>
         <translation>{text} — 识别为 {found}</translation>
     </message>
+    <message>
+        <source>Text check: {badge}</source>
+        <translation>文字核对：{badge}</translation>
+    </message>
 </context>
 <context>
     <name>TurnDelegate</name>
