@@ -83,7 +83,9 @@ def export_images(
         job = jobs[image.job_id]
         stem = fill_template(template, name_fields(image, job))
         name = f"{stem}.{options.extension}"
-        choice = choices.pop(name, "keep_both")
+        choice = choices.get(name, "keep_both")
+        if choice == "replace":
+            del choices[name]  # replaced once: a later image of this name keeps both
         if choice == "skip":
             if progress is not None:
                 progress(done, len(images))

@@ -94,7 +94,7 @@ class Exporter(QObject):
             for image in library.images_by_ids(list(image_ids)):
                 stem = fill_template(template, name_fields(image, library.job(image.job_id)))
                 name = f"{stem}.{options.extension}"
-                if (folder / name).exists():
+                if name not in taken and (folder / name).exists():  # asked once a name
                     taken.append(name)
             return taken
 
