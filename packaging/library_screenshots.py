@@ -94,7 +94,6 @@ async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
     while dialog.clash_box is None or not dialog.clash_box.isVisible():
         await asyncio.sleep(0.05)
     await shot("export-clash", dialog.clash_box)
-    await shot("export-clash-window")
     dialog.clash_box.button(QMessageBox.StandardButton.Cancel).click()
 
 
