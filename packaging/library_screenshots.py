@@ -5,7 +5,7 @@ Run under a display, for example:
         [--language zh_CN] [--theme dark]
 
 Scenes: the builder with six references (one converted, one refused); the export dialog over the
-gallery; the library searched for 茶.
+gallery; the question when an exported name is taken; the library searched for 茶.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
     parts.library_panel.search.setText("茶")
     await asyncio.sleep(1.5)
     await shot("library-search")
+    await shot("library-dock", parts.library_dock)
 
     parts.library_panel.list.setCurrentIndex(studio.library_view.index(0))
     parts.library_panel.open_current()  # the spec typed above is unsaved: it asks first
@@ -81,6 +82,19 @@ async def scenes(studio: object, out: Path, suffix: str, work: Path) -> None:
     await asyncio.sleep(1.0)
     await shot("export-dialog", parts.export_dialog)
     await shot("export-dialog-window")
+
+    dialog = parts.export_dialog
+    dialog.whole_job.setChecked(True)
+    finished: list[object] = []
+    dialog.exporter.finished.connect(finished.append)
+    dialog.export_button.click()
+    while not finished:
+        await asyncio.sleep(0.05)
+    dialog.export_button.click()  # the same names again: it asks, name by name
+    while dialog.clash_box is None or not dialog.clash_box.isVisible():
+        await asyncio.sleep(0.05)
+    await shot("export-clash", dialog.clash_box)
+    dialog.clash_box.button(QMessageBox.StandardButton.Cancel).click()
 
 
 def main() -> int:

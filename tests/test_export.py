@@ -1,7 +1,9 @@
-"""Export: formats, alpha, the background colour, the spec in the file, safe names, no overwrite."""
+"""Export: formats, alpha, the background colour, the spec in the file, safe names, and a taken
+name replaced safely, kept beside, or skipped."""
 
 from __future__ import annotations
 
+import errno
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,7 +17,8 @@ from app.core.export import ExportError, ExportOptions, encode_export
 from app.core.file_names import TemplateError, fill_template, safe_stem
 from app.core.metadata import embed_metadata, make_payload, read_metadata
 from app.core.request import ImageRequest
-from app.jobs.export import export_images, export_job
+from app.jobs.export import ReplaceError, export_images, export_job
+from app.store import files
 from app.store.library import Library
 from app.store.paths import StudioPaths
 
@@ -182,3 +185,71 @@ def test_export_one_image_as_jpeg(library: Library, tmp_path: Path) -> None:
     assert written.path.name == f"2026-11-15-{job_id[:8]}-2.jpg"
     payload = read_metadata(written.path.read_bytes())
     assert payload is not None and payload["size"] == "48x64"
+
+
+def fill_disk(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Every write into ``folder`` finds the disk full (files are written by ``_write_temp``)."""
+    real = files._write_temp
+
+    def write(directory: Path, name: str, data: bytes) -> Path:
+        if directory == folder:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(directory, name, data)
+
+    monkeypatch.setattr(files, "_write_temp", write)
+
+
+def test_replace_overwrites_the_taken_name_with_the_new_image(
+    library: Library, tmp_path: Path
+) -> None:
+    job_id = _job_with_images(library, 2)
+    first, second = library.images(job_id)
+    (tmp_path / "poster.png").write_bytes(b"the designer's old poster")
+    (tmp_path / "other.png").write_bytes(b"not asked about")
+    options = ExportOptions("png", embed_spec=False)
+    (written,) = export_images(library, [first], tmp_path, options, template="poster",
+                               clashes={"poster.png": "replace"})  # fmt: skip
+    assert written.path == tmp_path / "poster.png"
+    assert written.path.read_bytes() == encode_export(first.path.read_bytes(), options, None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "other.png", "poster.png"]
+    # A name is replaced once: the export's second image of that name keeps both.
+    both = export_images(library, [first, second], tmp_path, options, template="other",
+                         clashes={"other.png": "replace"})  # fmt: skip
+    assert [item.path.name for item in both] == ["other.png", "other-2.png"]
+    assert (tmp_path / "other-2.png").read_bytes() == encode_export(
+        second.path.read_bytes(), options, None
+    )
+
+
+def test_keep_both_makes_a_new_name_and_skip_writes_nothing(
+    library: Library, tmp_path: Path
+) -> None:
+    job_id = _job_with_images(library, 2)
+    first, second = library.images(job_id)
+    for name in ("a-1.png", "a-2.png"):
+        (tmp_path / name).write_bytes(b"old")
+    written = export_images(library, [first, second], tmp_path, template="a-{index}",
+                            clashes={"a-1.png": "keep_both", "a-2.png": "skip"})  # fmt: skip
+    assert [item.path.name for item in written] == ["a-1-2.png"]
+    assert (tmp_path / "a-1.png").read_bytes() == (tmp_path / "a-2.png").read_bytes() == b"old"
+
+
+def test_a_replacement_on_a_full_disk_leaves_the_old_file_and_says_so(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job_id = _job_with_images(library, 1)
+    (image,) = library.images(job_id)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "poster.png").write_bytes(b"the designer's old poster")
+    fill_disk(monkeypatch, folder)
+    with pytest.raises(ReplaceError) as raised:
+        export_images(library, [image], folder, template="poster",
+                      clashes={"poster.png": "replace"})  # fmt: skip
+    assert raised.value.kept == folder / "poster.png"
+    assert str(raised.value) == (
+        "The disk is full: free some space and try again; poster.png in the folder was left as "
+        "it was."
+    )
+    assert [p.name for p in folder.iterdir()] == ["poster.png"]  # no half file beside it
+    assert (folder / "poster.png").read_bytes() == b"the designer's old poster"

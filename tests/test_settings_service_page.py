@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.core.prices import USER_SOURCE
 from app.core.service_profile import CAPABILITIES
@@ -22,6 +23,7 @@ from tests.gui_support import make_studio, run, shut, until
 pytestmark = pytest.mark.gui
 
 GATEWAY = "https://gw.example/v1"
+OTHER = "https://other.example/v1"
 
 
 def _named(root: QWidget, name: str) -> QWidget:
@@ -37,7 +39,7 @@ def gateway_studio(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator
     other = {"masks": False}
     profiles = profiles_file(studio.paths)
     profiles.parent.mkdir(parents=True, exist_ok=True)
-    document = {"version": 1, "services": {GATEWAY: learned, "https://other.example/v1": other}}
+    document = {"version": 1, "services": {GATEWAY: learned, OTHER: other}}
     profiles.write_text(json.dumps(document))
     yield studio
     studio.window._confirmed_close = True
@@ -76,6 +78,30 @@ def test_the_page_shows_what_the_service_was_seen_doing_and_forgets_it(
     run(qloop, scenario())
     kept = json.loads(profiles_file(studio.paths).read_text())["services"]
     assert GATEWAY not in kept and "https://other.example/v1" in kept  # only this service
+
+
+def test_typing_a_base_url_shows_its_profile_without_toggling_the_engine(
+    gateway_studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    studio = gateway_studio
+    profile = studio.service_profile
+    shown: list[str] = []
+
+    async def scenario() -> None:
+        studio.open_settings()
+        await until(lambda: _rows(studio)["streaming"] == "no", profile.loaded)
+        dialog = studio.settings_dialog
+        profile.base_url_changed.connect(shown.append)
+        field = _named(dialog, "Base URL")
+        assert isinstance(field, QLineEdit)
+        field.selectAll()
+        QTest.keyClicks(field, OTHER)  # typed, the engine left as it is
+        await until(lambda: _rows(studio)["masks"] == "no", profile.loaded)
+        assert _rows(studio)["streaming"] == "not tried yet"
+        assert OTHER in _named(dialog, "Service profile for").text()  # type: ignore[attr-defined]
+
+    run(qloop, scenario())
+    assert shown == [OTHER]  # read once, when typing paused: not once a keystroke
 
 
 def test_the_local_engine_has_no_profile_to_show(

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
 from app.core.metadata import read_metadata
 from app.core.request import ImageRequest
@@ -20,6 +20,7 @@ from app.main import Studio
 from app.model.exporting import ExportResult
 from app.ui.export_dialog import ExportDialog
 from tests.gui_support import USAGE, attach, make_studio, run, shut, until
+from tests.test_export import fill_disk
 
 pytestmark = pytest.mark.gui
 
@@ -184,10 +185,8 @@ def test_all_of_a_job_with_progress_never_overwriting_and_the_folder_remembered(
     (out / "poster-1.png").write_bytes(b"the designer's own file")
 
     dialog.export_button.click()  # the same names again: it asks
-    run(qloop, poll(lambda: getattr(dialog, "clash_box", None) is not None))
-    box = dialog.clash_box
-    run(qloop, poll(box.isVisible))
-    assert "poster-1.png" in box.informativeText()
+    box = next_question(dialog, qloop, None)
+    assert "poster-1.png" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     run(qloop, pump())
     assert sorted(p.name for p in out.iterdir()) == ["poster-1.png", "poster-2.png"]
@@ -195,9 +194,11 @@ def test_all_of_a_job_with_progress_never_overwriting_and_the_folder_remembered(
     results: list[ExportResult] = []
     dialog.exporter.finished.connect(results.append)
     dialog.export_button.click()
-    run(qloop, poll(lambda: dialog.clash_box is not box))
-    keep = next(b for b in dialog.clash_box.buttons() if b.text() == "Keep both")
-    keep.click()
+    box = next_question(dialog, qloop, box)
+    check = box.checkBox()
+    assert check is not None and check.accessibleName() == "Apply to all"
+    check.setChecked(True)  # one answer for both names
+    button(box, "Keep both").click()
     run(qloop, until(lambda: bool(results), dialog.exporter.finished))
     names = sorted(p.name for p in out.iterdir())
     assert names == ["poster-1-2.png", "poster-1.png", "poster-2-2.png", "poster-2.png"]
@@ -208,6 +209,88 @@ def test_all_of_a_job_with_progress_never_overwriting_and_the_folder_remembered(
     assert again.folder.text() == str(out)
     assert again.template.text() == "poster-{index}"
     again.deleteLater()
+
+
+def next_question(
+    dialog: ExportDialog, qloop: asyncio.AbstractEventLoop, asked: QMessageBox | None
+) -> QMessageBox:
+    """The clash question shown after ``asked``, once it is on screen."""
+    run(qloop, poll(lambda: dialog.clash_box is not asked))
+    box = dialog.clash_box
+    assert box is not None
+    run(qloop, poll(box.isVisible))
+    return box
+
+
+def button(box: QMessageBox, name: str) -> QAbstractButton:
+    return next(b for b in box.buttons() if b.accessibleName() == name)
+
+
+def ask_and_answer(
+    dialog: ExportDialog, qloop: asyncio.AbstractEventLoop, answers: list[str]
+) -> ExportResult:
+    """Export, answering each clash question in turn with the button named in ``answers``."""
+    results: list[ExportResult] = []
+    dialog.exporter.finished.connect(results.append)
+    dialog.export_button.click()
+    asked = dialog.clash_box
+    for answer in answers:
+        asked = next_question(dialog, qloop, asked)
+        button(asked, answer).click()
+    run(qloop, until(lambda: bool(results), dialog.exporter.finished))
+    return results[0]
+
+
+def test_replace_one_name_and_keep_both_for_the_other(
+    studio: Studio, qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    out = tmp_path / "replace"
+    dialog = open_dialog(studio, qloop)
+    dialog.folder.setText(str(out))
+    dialog.template.setText("poster-{index}")
+    dialog.whole_job.setChecked(True)
+    first = export(studio, qloop, dialog)
+    new = {p.name: p.read_bytes() for p in first.paths}
+    for path in first.paths:
+        path.write_bytes(b"the designer's own file")
+
+    result = ask_and_answer(dialog, qloop, ["Replace", "Keep both"])
+    assert sorted(p.name for p in result.paths) == ["poster-1.png", "poster-2-2.png"]
+    assert (out / "poster-1.png").read_bytes() == new["poster-1.png"]  # the new image
+    assert (out / "poster-2.png").read_bytes() == b"the designer's own file"
+    assert (out / "poster-2-2.png").read_bytes() == new["poster-2.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "poster-1.png",
+        "poster-2-2.png",
+        "poster-2.png",
+    ]
+
+    result = ask_and_answer(dialog, qloop, ["Skip", "Replace"])
+    assert [p.name for p in result.paths] == ["poster-2.png"] and result.skipped == 1
+    assert "1 skipped" in dialog.outcome.text()
+    assert (out / "poster-2.png").read_bytes() == new["poster-2.png"]
+
+
+def test_a_replacement_on_a_full_disk_keeps_the_old_file_and_says_so(
+    studio: Studio,
+    qloop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "full"
+    out.mkdir()
+    dialog = open_dialog(studio, qloop)
+    dialog.folder.setText(str(out))
+    dialog.template.setText("poster")
+    (out / "poster.png").write_bytes(b"the designer's own file")
+    fill_disk(monkeypatch, out)
+    result = ask_and_answer(dialog, qloop, ["Replace"])
+    assert result.paths == () and result.kept == out / "poster.png"
+    assert [p.name for p in out.iterdir()] == ["poster.png"]
+    assert (out / "poster.png").read_bytes() == b"the designer's own file"
+    text = dialog.outcome.text()
+    assert "The disk is full" in text
+    assert "“poster.png” was not replaced: the file already there is as it was." in text
 
 
 def test_the_last_folder_survives_a_restart(

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleOptionViewItem
 
 from app.core.fidelity import ReadLine, RequiredText, TextCheck, check_texts
 from app.core.request import ImageRequest
 from app.engine.errors import UnreachableError
 from app.engine.service import CompletedImage, ImageEvent, ImageFailed
 from app.main import Studio
-from app.model.library_model import ROW_ROLE, LibraryRow
+from app.model.library_model import ROW_ROLE, THUMB, LibraryRow
+from app.ui.library_panel import CELL
 from tests.gui_support import USAGE, attach, make_studio, png, run, shut, until
 
 pytestmark = pytest.mark.gui
@@ -157,6 +158,62 @@ def test_thumbnails_arrive_from_the_disk_cache(
     image = model.index(0).data(Qt.ItemDataRole.DecorationRole)
     assert max(image.width(), image.height()) <= 96
     assert any(studio.paths.thumbnails_dir.rglob("*.webp"))
+
+
+def thumbnail(studio: Studio, qloop: asyncio.AbstractEventLoop, row: int) -> QImage:
+    model = studio.library_view
+    index = model.index(row)
+    run(
+        qloop,
+        until(
+            lambda: isinstance(index.data(Qt.ItemDataRole.DecorationRole), QImage),
+            model.dataChanged,
+        ),
+    )
+    image = index.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(image, QImage)
+    return image
+
+
+def test_thumbnails_are_made_at_the_screens_pixel_ratio_and_drawn_sharp(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    make_job(studio, qloop, "有机绿茶")
+    search(studio, qloop, "")
+    model = studio.library_view
+    model.set_pixel_ratio(2.0)  # what the view says on a scale-2 screen
+    image = thumbnail(studio, qloop, 0)
+    assert (image.width(), image.height(), image.devicePixelRatio()) == (192, 192, 2.0)
+    assert image.deviceIndependentSize().toSize() == THUMB
+
+    # Drawn by the list's delegate on a scale-2 surface: one pixel of it per device pixel.
+    view = studio.library_parts.library_panel.list
+    delegate = view.itemDelegate()
+    surface = QImage(CELL * 2, QImage.Format.Format_RGB32)
+    surface.setDevicePixelRatio(2.0)
+    surface.fill(Qt.GlobalColor.white)
+    option = QStyleOptionViewItem()
+    option.rect = QRect(QPoint(0, 0), CELL)
+    option.palette = view.palette()
+    painter = QPainter(surface)
+    delegate.paint(painter, option, model.index(0))
+    painter.end()
+    left = (CELL.width() - THUMB.width()) // 2 * 2
+    drawn = surface.copy(left, 4 * 2, 192, 192)
+    drawn.setDevicePixelRatio(1.0)
+    expected = image.convertToFormat(QImage.Format.Format_RGB32)
+    expected.setDevicePixelRatio(1.0)
+    assert drawn == expected
+
+    model.set_pixel_ratio(1.0)  # back on a plain screen: its own size, cached apart
+    plain = thumbnail(studio, qloop, 0)
+    assert (plain.width(), plain.devicePixelRatio()) == (96, 1.0)
+    model.set_pixel_ratio(3.0)  # beyond the 256 px disk thumbnail: a larger one is made
+    assert thumbnail(studio, qloop, 0).width() == 288
+    names = sorted(
+        path.name.rsplit("-", 1)[1] for path in studio.paths.thumbnails_dir.rglob("*.webp")
+    )
+    assert names == ["256.webp", "512.webp"]
 
 
 def test_favourites_and_exact_text_filters(

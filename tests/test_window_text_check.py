@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QAccessible, QColor
+from PySide6.QtWidgets import QApplication
 
 from app.core.fidelity import BlockCheck, CharDifference, RequiredText, TextCheck
 from app.core.request import ImageRequest
@@ -25,6 +27,7 @@ from app.main import Studio
 from app.model.gallery_fidelity import FIDELITY_ROLE
 from app.model.text_checks import Fidelity
 from app.ocr import OcrWorker
+from app.ui.i18n import install_translators
 from app.ui.tile_delegate import BADGE_COLOURS, badge
 from tests.gui_support import USAGE, attach, make_studio, run, shut, until
 from tests.ocr_fakes import offline_reader
@@ -243,6 +246,45 @@ def test_the_gallery_sorts_and_filters_by_fidelity(
     controls.sort.setCurrentIndex(controls.sort.findData("newest"))
     assert shown_wrong_counts() == [2, 0, 1]
     assert checker.calls == 3
+
+
+def test_a_screen_reader_hears_each_tiles_badge_in_the_ui_language(
+    studio: Studio, qloop: asyncio.AbstractEventLoop, qapp: QApplication
+) -> None:
+    colours = {"#aa0000": "春日荼荟", "#00aa00": HEADLINE}
+    service = PosterService([plain(colour) for colour in colours])
+    checker = ScriptedChecker({rgb(c): found for c, found in colours.items()})
+    studio.text_checks._make_checker = lambda: checker
+    use_spec(studio, 2)
+    run(qloop, attach(studio, service))
+    run(qloop, generate_and_check(studio, 2))
+    view = studio.window.gallery_page.list
+
+    def described() -> list[str]:
+        """Each tile's description as the accessibility layer (a screen reader) reads it."""
+        listed = QAccessible.queryAccessibleInterface(view)
+        cells = [listed.child(i) for i in range(listed.childCount())]
+        return [
+            cell.text(QAccessible.Text.Description)
+            for cell in cells
+            if cell.role() == QAccessible.Role.ListItem
+        ]
+
+    assert described() == [
+        "Text check: 2 characters off, 春日茶会 — read as 春日荼荟",
+        "Text check: ✓ exact",
+    ]
+    locale = QLocale()
+    installed = install_translators(qapp, "zh_CN")
+    try:
+        assert described() == [
+            "文字核对：错 2 个字，春日茶会 — 识别为 春日荼荟",
+            "文字核对：✓ 准确",
+        ]
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(locale)  # text shaping follows it: other tests must not see Chinese
 
 
 def test_badges_come_back_after_a_restart_from_the_library(

@@ -22,6 +22,9 @@ from app.core.metadata import (
 
 ExportFormat = Literal["png", "webp", "jpeg"]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = ("png", "webp", "jpeg")
+ClashChoice = Literal["keep_both", "replace", "skip"]
+"""What to do when an exported file's name is already in the folder: keep both (the new file gets
+``-2``), replace the file there, or skip this image."""
 EXTENSIONS: Final[Mapping[ExportFormat, str]] = {"png": "png", "webp": "webp", "jpeg": "jpg"}
 _PIL_NAMES: Final[Mapping[ExportFormat, str]] = {"png": "PNG", "webp": "WEBP", "jpeg": "JPEG"}
 

@@ -457,24 +457,48 @@
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>Files already there</source>
+        <source>File already there</source>
         <translation>文件已存在</translation>
     </message>
     <message>
-        <source>{count} file(s) with these names are already in the folder:</source>
-        <translation>文件夹中已有 {count} 个同名文件：</translation>
+        <source>“{name}” is already in the folder.</source>
+        <translation>文件夹中已有“{name}”。</translation>
     </message>
     <message>
-        <source>They are never overwritten. Keep both (the new ones get -2)?</source>
-        <translation>已有文件绝不会被覆盖。两者都保留（新文件名加 -2）？</translation>
+        <source>Replace the file there with the new image, or keep both (the new one gets -2)?</source>
+        <translation>用新图片替换已有文件，还是两者都保留（新文件名加 -2）？</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Do the same for the rest ({count} more)</source>
+        <translation>其余的也这样处理（还有 {count} 个）</translation>
+    </message>
+    <message>
+        <source>{count} skipped (their names were taken).</source>
+        <translation>跳过了 {count} 个（文件名已被占用）。</translation>
     </message>
     <message>
         <source>Keep both</source>
         <translation>两者都保留</translation>
     </message>
     <message>
+        <source>Taken name {number} of {count}. Replace the file there with the new image, keep both (the new one gets -2), or skip this image?</source>
+        <translation>同名文件第 {number} 个，共 {count} 个。用新图片替换已有文件、两者都保留（新文件名加 -2），还是跳过这张图片？</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
         <source>Stopped after {count} file(s): {reason}</source>
         <translation>写入 {count} 个文件后停止：{reason}</translation>
+    </message>
+    <message>
+        <source>“{name}” was not replaced: the file already there is as it was.</source>
+        <translation>“{name}”没有被替换：已有文件保持原样。</translation>
     </message>
     <message>
         <source>Cancelled: {count} file(s) written to {folder} are kept.</source>
@@ -2220,6 +2244,10 @@
     <message>
         <source>{text} — read as {found}</source>
         <translation>{text} — 识别为 {found}</translation>
+    </message>
+    <message>
+        <source>Text check: {badge}</source>
+        <translation>文字核对：{badge}</translation>
     </message>
 </context>
 <context>

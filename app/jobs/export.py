@@ -1,8 +1,10 @@
 """Export: library images written where the designer wants them, named by a template.
 
-Shared by the window's export dialog and scripts. Files are never overwritten: a taken name gets
-``-2``, ``-3``... (``write_unique``). Encoding runs on the caller's thread: the window calls this
-from a worker and shows ``progress``.
+Shared by the window's export dialog and scripts. A file is overwritten only when the caller says
+so for its name (``clashes``); otherwise a taken name gets ``-2``, ``-3``... (``write_unique``). A
+replacement is written beside the old file and takes its name in one step, so a failed write (a
+full disk) leaves the old file as it was. Encoding runs on the caller's thread: the window calls
+this from a worker and shows ``progress``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from app.core.export import ExportError, ExportOptions, encode_export
+from app.core.export import ClashChoice, ExportError, ExportOptions, encode_export
 from app.core.file_names import DEFAULT_TEMPLATE, check_template, fill_template
 from app.core.metadata import make_payload
-from app.store.files import write_unique
+from app.store.files import StoreError, write_atomic, write_unique
 from app.store.library import Library
 from app.store.records import ImageRecord, JobRecord
 
-__all__ = ["ExportError", "ExportOptions", "Exported", "export_images", "export_job", "name_fields"]
+__all__ = [
+    "ClashChoice",
+    "ExportError",
+    "ExportOptions",
+    "Exported",
+    "ReplaceError",
+    "export_images",
+    "export_job",
+    "name_fields",
+]
 
 Progress = Callable[[int, int], object]
 """Called with (images done, images in all) after each image."""
@@ -33,6 +44,14 @@ class Exported:
     path: Path
 
 
+class ReplaceError(StoreError):
+    """Replacing a file failed (a full disk...); the file already there, ``kept``, is as it was."""
+
+    def __init__(self, reason: str, kept: Path) -> None:
+        super().__init__(f"{reason}; {kept.name} in the folder was left as it was.", reason=reason)
+        self.kept = kept
+
+
 def export_images(
     library: Library,
     images: Sequence[ImageRecord],
@@ -41,20 +60,36 @@ def export_images(
     *,
     template: str = DEFAULT_TEMPLATE,
     progress: Progress | None = None,
+    clashes: Mapping[str, ClashChoice] | None = None,
 ) -> list[Exported]:
     """Write each image to ``folder``; return what was written, in order.
 
+    ``clashes`` maps a file name already in the folder to what to do with it; a name it does not
+    list is never overwritten (keep both). A name is replaced once: a second image of the export
+    with the same name keeps both, so the export never overwrites its own files.
+
     Raises ``ExportError`` (a bad template, an unreadable image) or ``app.store.files.StoreError``
-    (the folder cannot be written); files written before the failure stay.
+    (the folder cannot be written; ``ReplaceError`` when a replacement failed and the old file was
+    kept); files written before the failure stay.
     """
     options = options or ExportOptions()
     check_template(template)
+    choices = dict(clashes or {})
     jobs: dict[str, JobRecord | None] = {}
     written: list[Exported] = []
     for done, image in enumerate(images, start=1):
         if image.job_id not in jobs:
             jobs[image.job_id] = library.job(image.job_id)
         job = jobs[image.job_id]
+        stem = fill_template(template, name_fields(image, job))
+        name = f"{stem}.{options.extension}"
+        choice = choices.get(name, "keep_both")
+        if choice == "replace":
+            del choices[name]  # replaced once: a later image of this name keeps both
+        if choice == "skip":
+            if progress is not None:
+                progress(done, len(images))
+            continue
         try:
             data = image.path.read_bytes()
         except OSError as error:
@@ -64,8 +99,14 @@ def export_images(
             ) from None
         payload = _payload(job, image)
         encoded = encode_export(data, options, payload)
-        stem = fill_template(template, name_fields(image, job))
-        path = write_unique(folder, stem, options.extension, encoded)
+        if choice == "replace":
+            path = folder / name
+            try:
+                write_atomic(path, encoded)
+            except StoreError as error:
+                raise ReplaceError(error.reason, path) from error
+        else:
+            path = write_unique(folder, stem, options.extension, encoded)
         written.append(Exported(image.id, path))
         if progress is not None:
             progress(done, len(images))
@@ -80,10 +121,13 @@ def export_job(
     *,
     template: str = DEFAULT_TEMPLATE,
     progress: Progress | None = None,
+    clashes: Mapping[str, ClashChoice] | None = None,
 ) -> list[Exported]:
     """Every image of a job, in the job's order (see ``export_images``)."""
     images = library.images(job_id)
-    return export_images(library, images, folder, options, template=template, progress=progress)
+    return export_images(
+        library, images, folder, options, template=template, progress=progress, clashes=clashes
+    )
 
 
 def name_fields(image: ImageRecord, job: JobRecord | None) -> dict[str, str]:

@@ -1,13 +1,14 @@
 """Export for the window: library images written off the GUI thread, with progress and cancel.
 
 The work is ``app.jobs.export`` (shared with scripts). Before writing, ``clashes`` says which
-names are taken in the folder, so the dialog can ask: the studio never overwrites a file (a taken
-name gets ``-2``, ``-3``... when the user says to keep both).
+names are taken in the folder, so the dialog can ask: replace the file there (written beside it and
+swapped in, so a full disk never loses it), keep both (the new one gets ``-2``, ``-3``...) or skip
+the image. A name the user was not asked about is never overwritten.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from app.model.properties import Observable
 from app.model.tasks import TaskFunnel
 
 if TYPE_CHECKING:  # Pillow loads with it, when the first export starts
-    from app.core.export import ExportOptions
+    from app.core.export import ClashChoice, ExportOptions
 
 LibrarySource = Callable[[], Any]  # the open Library, or None before it is loaded
 
@@ -32,6 +33,8 @@ class ExportResult:
     paths: tuple[Path, ...]
     cancelled: bool = False
     error: str | None = None
+    kept: Path | None = None  # a file the export failed to replace, left as it was
+    skipped: int = 0
 
 
 class Exporter(QObject):
@@ -91,7 +94,7 @@ class Exporter(QObject):
             for image in library.images_by_ids(list(image_ids)):
                 stem = fill_template(template, name_fields(image, library.job(image.job_id)))
                 name = f"{stem}.{options.extension}"
-                if (folder / name).exists():
+                if name not in taken and (folder / name).exists():  # asked once a name
                     taken.append(name)
             return taken
 
@@ -99,12 +102,18 @@ class Exporter(QObject):
         return names
 
     def start(
-        self, image_ids: Sequence[int], folder: Path, options: ExportOptions, template: str
+        self,
+        image_ids: Sequence[int],
+        folder: Path,
+        options: ExportOptions,
+        template: str,
+        clashes: Mapping[str, ClashChoice] | None = None,
     ) -> None:
+        """Export; ``clashes`` says what to do with each name already in the folder."""
         self._cancelled = False
         self.busy = True
         self._funnel.run_task(
-            self._export(list(image_ids), folder, options, template),
+            self._export(list(image_ids), folder, options, template, dict(clashes or {})),
             on_done=self._done,
             failure_code="export.failed",
         )
@@ -113,9 +122,15 @@ class Exporter(QObject):
         self._cancelled = True
 
     async def _export(
-        self, image_ids: list[int], folder: Path, options: ExportOptions, template: str
+        self,
+        image_ids: list[int],
+        folder: Path,
+        options: ExportOptions,
+        template: str,
+        clashes: dict[str, ClashChoice],
     ) -> ExportResult:
         from app.core.export import ExportError
+        from app.jobs.export import ReplaceError
         from app.store.files import StoreError
 
         library = self._library()
@@ -134,20 +149,31 @@ class Exporter(QObject):
 
             images = library.images_by_ids(image_ids)
             self.progress.emit(0, len(images))
-            for image in images:  # one at a time, so a failure keeps what was written
-                done = export_images(library, [image], folder, options, template=template)
+            for count, image in enumerate(images, start=1):
+                # One at a time, so a failure keeps what was written.
+                done = export_images(
+                    library, [image], folder, options, template=template, clashes=clashes
+                )
+                for item in done:  # a name is replaced once, never by this export's own file
+                    clashes.pop(item.path.name, None)
                 written.extend(item.path for item in done)
-                step(len(written), len(images))
+                skipped[0] += not done
+                step(count, len(images))
 
+        skipped = [0]
         try:
             await self._funnel.in_thread(work)
         except ExportCancelled:
-            return ExportResult(tuple(written), cancelled=True)
+            return ExportResult(tuple(written), cancelled=True, skipped=skipped[0])
+        except ReplaceError as error:
+            return ExportResult(
+                tuple(written), error=error.reason, kept=error.kept, skipped=skipped[0]
+            )
         except (ExportError, StoreError) as error:
-            return ExportResult(tuple(written), error=str(error))
+            return ExportResult(tuple(written), error=str(error), skipped=skipped[0])
         finally:
             self.busy = False
-        return ExportResult(tuple(written))
+        return ExportResult(tuple(written), skipped=skipped[0])
 
     def _done(self, result: ExportResult) -> None:
         self.finished.emit(result)

@@ -3,11 +3,13 @@
 A proxy over ``GalleryModel`` that adds each tile's text check (``FIDELITY_ROLE``) from
 ``TextChecks``. Sorted "newest" it keeps the gallery's own order; "fidelity" puts exact images
 first, then the fewest wrong characters, then those not checked yet. The filter shows all images,
-the exact ones, or those with text to fix.
+the exact ones, or those with text to fix. A tile's accessible description says its check, in the
+words the view gives (``describe_check``), so a screen reader hears what the badge shows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from PySide6.QtCore import (
@@ -28,6 +30,7 @@ SORTS: Final = ("newest", "fidelity")
 FILTERS: Final = ("all", "exact", "wrong")
 
 Index = QModelIndex | QPersistentModelIndex
+DescribeCheck = Callable[[Fidelity | None], str]
 
 
 def fidelity_rank(fidelity: Fidelity | None) -> tuple[int, int]:
@@ -42,6 +45,7 @@ class FidelityProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.gallery = gallery
         self.checks: TextChecks | None = None
+        self.describe_check: DescribeCheck | None = None  # the view's words for a check
         self._sort = "newest"
         self._filter = "all"
         self.setSourceModel(gallery)
@@ -95,6 +99,10 @@ class FidelityProxy(QSortFilterProxyModel):
         if role == FIDELITY_ROLE:
             tile = super().data(index, TILE_ROLE)
             return self.fidelity_of(tile) if isinstance(tile, Tile) else None
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.describe_check is not None:
+            tile = super().data(index, TILE_ROLE)
+            if isinstance(tile, Tile):
+                return self.describe_check(self.fidelity_of(tile)) or None
         return super().data(index, role)
 
     def lessThan(self, left: Index, right: Index) -> bool:
@@ -119,4 +127,6 @@ class FidelityProxy(QSortFilterProxyModel):
             if tile.image_id == image_id:
                 index = self.mapFromSource(self.gallery.index(row))
                 if index.isValid():
-                    self.dataChanged.emit(index, index, [FIDELITY_ROLE])
+                    self.dataChanged.emit(
+                        index, index, [FIDELITY_ROLE, Qt.ItemDataRole.AccessibleDescriptionRole]
+                    )

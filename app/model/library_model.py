@@ -3,7 +3,9 @@
 A search returns only ids (``Library.search_ids``: milliseconds over 10,000 images); the records
 of the rows a view draws are read a page at a time on a worker thread, and their thumbnails come
 from the disk thumbnail cache (``ThumbnailMaker``), decoded off the GUI thread into a bounded
-in-memory cache. Deleting puts an image in the library's trash, undoably; the trash can be
+in-memory cache. They are decoded at the screen's device pixel ratio (``set_pixel_ratio``: 192
+pixels for a 96-point cell on a scale-2 screen) and carry it, so they are drawn sharp; both caches
+are keyed by that size. Deleting puts an image in the library's trash, undoably; the trash can be
 listed, restored from and emptied.
 """
 
@@ -35,7 +37,8 @@ from app.model.tasks import TaskFunnel, background_priority
 
 ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 PAGE: Final = 60
-THUMB: Final = QSize(96, 96)
+THUMB: Final = QSize(96, 96)  # the cell's picture, in device-independent pixels
+_DISK_SIDES: Final = (256, 512)  # the disk cache's sizes: the smallest that covers the screen's
 THUMB_CACHE_BYTES: Final = 24 * 1024 * 1024
 _DRAWN_FORMAT: Final = QImage.Format.Format_ARGB32_Premultiplied
 
@@ -117,7 +120,7 @@ class _Thumbnails(QObject):
     """Disk-cached thumbnails, made and decoded on one background-priority worker (the GUI
     thread keeps a core); ``ready`` arrives queued on the GUI thread."""
 
-    ready = Signal(int, QImage)
+    ready = Signal(int, int, QImage)  # image id, side in pixels, the thumbnail
 
     def __init__(self, thumbnails_dir: Path) -> None:
         super().__init__()
@@ -129,33 +132,48 @@ class _Thumbnails(QObject):
         )
         self._closed = False
 
-    def ask(self, image_id: int, path: Path, sha256: str) -> None:
-        if not self._closed:
-            self._pool.submit(self._make, image_id, path, self.maker.path_for(sha256))
+    def ask(self, image_id: int, path: Path, sha256: str, ratio: float) -> None:
+        """Decode (making it first when missing) ``image_id``'s thumbnail for a cell of
+        ``THUMB`` on a screen of device pixel ratio ``ratio``."""
+        if self._closed:
+            return
+        side = thumb_side(ratio)
+        disk = next((d for d in _DISK_SIDES if d >= side), _DISK_SIDES[-1])
+        thumbnail = self.maker.path_for(sha256, max_side=disk)
+        self._pool.submit(self._make, image_id, path, thumbnail, disk, side, ratio)
 
-    def _make(self, image_id: int, source: Path, thumbnail: Path) -> None:
+    def _make(
+        self, image_id: int, source: Path, thumbnail: Path, disk: int, side: int, ratio: float
+    ) -> None:
         from app.store.files import StoreError
         from app.store.thumbnails import make_thumbnail
 
         if self._closed:
             return
-        image = read_image(thumbnail, THUMB)  # cached on disk already: only decoded
+        fit = QSize(side, side)
+        image = read_image(thumbnail, fit)  # cached on disk already: only decoded
         if image.isNull():
             try:
-                make_thumbnail(source, thumbnail, self.maker.max_side)
+                make_thumbnail(source, thumbnail, disk)
             except (StoreError, OSError):
                 return  # moved or damaged: the cell keeps its blank square
-            image = read_image(thumbnail, THUMB)
+            image = read_image(thumbnail, fit)
         if not image.isNull() and not self._closed:
             image.convertTo(
                 _DRAWN_FORMAT if image.hasAlphaChannel() else QImage.Format.Format_RGB32
             )
-            self.ready.emit(image_id, image)  # in the screen's format: drawn without converting
+            image.setDevicePixelRatio(ratio)  # drawn at its own size: one pixel per device pixel
+            self.ready.emit(image_id, side, image)  # in the screen's format: drawn as it is
 
     def shutdown(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.maker.shutdown(wait=False)
+
+
+def thumb_side(ratio: float) -> int:
+    """The side, in pixels, of a thumbnail that fills ``THUMB`` on a screen of ``ratio``."""
+    return max(1, round(THUMB.width() * max(ratio, 1.0)))
 
 
 class LibraryModel(QAbstractListModel):
@@ -174,7 +192,8 @@ class LibraryModel(QAbstractListModel):
         self._positions: dict[int, int] = {}
         self._rows: dict[int, LibraryRow] = {}
         self._asked_pages: set[int] = set()
-        self._asked_thumbs: set[int] = set()
+        self._asked_thumbs: set[tuple[int, int]] = set()  # (image id, side in pixels)
+        self._pixel_ratio = 1.0
         self._generation = 0
         self._cache = ImageCache(THUMB_CACHE_BYTES)
         self._thumbnails_dir = thumbnails_dir
@@ -207,12 +226,27 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join([*row.texts, row.created, f"{row.width}x{row.height}"])
         if role == Qt.ItemDataRole.DecorationRole:
-            image = self._cache.get(image_id)
-            if image is None and image_id not in self._asked_thumbs:
-                self._asked_thumbs.add(image_id)
-                self._thumbnail_maker().ask(image_id, row.path, row.sha256)
+            key = (image_id, thumb_side(self._pixel_ratio))
+            image = self._cache.get(key)
+            if image is None and key not in self._asked_thumbs:
+                self._asked_thumbs.add(key)
+                self._thumbnail_maker().ask(image_id, row.path, row.sha256, self._pixel_ratio)
             return image
         return None
+
+    # The screen
+    @property
+    def pixel_ratio(self) -> float:
+        return self._pixel_ratio
+
+    def set_pixel_ratio(self, ratio: float) -> None:
+        """The device pixel ratio of the screen the view is on: thumbnails are remade for it."""
+        if ratio <= 0 or ratio == self._pixel_ratio:
+            return
+        self._pixel_ratio = ratio
+        if self._ids:
+            last = self.index(len(self._ids) - 1)
+            self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DecorationRole])
 
     # Reading
     def row_at(self, row: int) -> LibraryRow | None:
@@ -416,11 +450,11 @@ class LibraryModel(QAbstractListModel):
     def _index_positions(self) -> None:
         self._positions = {image_id: position for position, image_id in enumerate(self._ids)}
 
-    def _thumbnail_arrived(self, image_id: int, image: QImage) -> None:
-        self._asked_thumbs.discard(image_id)
-        self._cache.put(image_id, image)
+    def _thumbnail_arrived(self, image_id: int, side: int, image: QImage) -> None:
+        self._asked_thumbs.discard((image_id, side))
+        self._cache.put((image_id, side), image)
         position = self._positions.get(image_id)
-        if position is not None:
+        if position is not None and side == thumb_side(self._pixel_ratio):
             index = self.index(position)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 

@@ -66,9 +66,11 @@ class ThumbnailMaker:
         # Leftovers of a process that died mid-write; swept on a worker, not the caller's thread.
         self._pool.submit(remove_stale_temp_files, thumbnails_dir, recursive=True)
 
-    def path_for(self, key: str, suffix: str = ".webp") -> Path:
-        """Where the thumbnail for ``key`` (for example an image's sha256) is cached."""
-        return self.thumbnails_dir / key[:2] / f"{key}-{self.max_side}{suffix}"
+    def path_for(self, key: str, suffix: str = ".webp", *, max_side: int | None = None) -> Path:
+        """Where the thumbnail for ``key`` (for example an image's sha256) is cached, at this
+        maker's size or at ``max_side``: each size is a file of its own."""
+        side = self.max_side if max_side is None else max_side
+        return self.thumbnails_dir / key[:2] / f"{key}-{side}{suffix}"
 
     def submit(self, source_path: Path, dest_path: Path) -> Future[tuple[int, int]]:
         """Make (or remake) the thumbnail of ``source_path`` at ``dest_path``."""

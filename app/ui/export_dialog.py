@@ -1,7 +1,9 @@
 """The export dialog (Ctrl+E): format and its options, the spec embedded or not, a file-name
 template, the selected image or all of its job, with progress; the last choices are remembered.
 
-It never overwrites: when names are taken in the folder it asks, and keeping both adds ``-2``.
+When names are taken in the folder it asks, name by name (or once for all): replace the file there
+(safely: the old file stays if the new one cannot be written), keep both (the new one gets ``-2``),
+or skip the image.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QColorDialog,
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.export import EXPORT_FORMATS, ExportError, ExportOptions
+from app.core.export import EXPORT_FORMATS, ClashChoice, ExportError, ExportOptions
 from app.core.file_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, TemplateError, fill_template
 from app.model.exporting import Exporter, ExportResult
 from app.model.tasks import TaskFunnel
@@ -59,6 +62,7 @@ class ExportDialog(QDialog):
         self._job: tuple[int, ...] = ()
         self._fields: dict[str, str] | None = None
         self._background = QColor("#ffffff")
+        self.clash_box: QMessageBox | None = None  # the question about a taken name, when open
 
         self.format = QComboBox()
         self.format.setAccessibleName("Export format")
@@ -244,40 +248,86 @@ class ExportDialog(QDialog):
         ids = self.image_ids()
         template = self.template.text()
 
-        def start() -> None:
+        def start(clashes: dict[str, ClashChoice]) -> None:
             self.progress.setRange(0, len(ids))
             self.progress.setValue(0)
             self.progress.show()
             self.outcome.setText(self.tr("Exporting…"))
-            self.exporter.start(ids, folder, options, template)
+            self.exporter.start(ids, folder, options, template, clashes)
 
         def go(taken: list[str]) -> None:
             if taken:
-                self._ask_about_clash(taken, start)
+                self._ask_about_clashes(taken, {}, start)
             else:
-                start()
+                start({})
 
         self._funnel.run_task(self.exporter.clashes(ids, folder, options, template), on_done=go)
 
-    def _ask_about_clash(self, taken: list[str], keep_both: Callable[[], None]) -> None:
-        """Names already in the folder: never overwritten; asks whether to keep both."""
-        shown = "\n".join(taken[:5]) + ("\n…" if len(taken) > 5 else "")
+    def _ask_about_clashes(
+        self,
+        taken: list[str],
+        chosen: dict[str, ClashChoice],
+        start: Callable[[dict[str, ClashChoice]], None],
+    ) -> None:
+        """Ask, name after name, whether to replace the file there, keep both or skip the image;
+        with several names taken, one answer can be applied to the rest. Cancel exports nothing."""
+        name = taken[len(chosen)]
+        left = len(taken) - len(chosen)
+        several = len(taken) > 1
         box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Files already there"))
-        box.setText(
-            self.tr("{count} file(s) with these names are already in the folder:").format(
-                count=len(taken)
-            )
-        )
-        box.setInformativeText(
-            shown + "\n\n" + self.tr("They are never overwritten. Keep both (the new ones get -2)?")
-        )
-        keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("export-clash")
+        box.setAccessibleName("Export name taken")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("File already there"))
+        box.setText(self.tr("“{name}” is already in the folder.").format(name=name))
+        if several:
+            box.setInformativeText(
+                self.tr(
+                    "Taken name {number} of {count}. Replace the file there with the new "
+                    "image, keep both (the new one gets -2), or skip this image?"
+                ).format(number=len(chosen) + 1, count=len(taken))
+            )
+        else:
+            box.setInformativeText(
+                self.tr(
+                    "Replace the file there with the new image, or keep both (the new one gets -2)?"
+                )
+            )
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
+        replace.setAccessibleName("Replace")
+        keep = box.addButton(self.tr("Keep both"), QMessageBox.ButtonRole.AcceptRole)
+        keep.setAccessibleName("Keep both")
+        answers: dict[QAbstractButton, ClashChoice] = {replace: "replace", keep: "keep_both"}
+        if several:
+            skip = box.addButton(self.tr("Skip"), QMessageBox.ButtonRole.RejectRole)
+            skip.setAccessibleName("Skip")
+            answers[skip] = "skip"
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel.setAccessibleName("Cancel export")
+        box.setDefaultButton(keep)  # the answer that loses nothing
+        box.setEscapeButton(cancel)
+        if left > 1:
+            apply_all = QCheckBox(  # parented: setCheckBox alone leaves it to Python's GC
+                self.tr("Do the same for the rest ({count} more)").format(count=left - 1),
+                box,
+            )
+            apply_all.setAccessibleName("Apply to all")
+            box.setCheckBox(apply_all)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: keep_both() if button is keep else None)
+
+        def answered(button: QAbstractButton) -> None:
+            choice = answers.get(button)
+            if choice is None:
+                return  # cancelled: nothing is exported
+            every = box.checkBox() is not None and box.checkBox().isChecked()
+            for other in taken[len(chosen) :] if every else (name,):
+                chosen[other] = choice
+            if len(chosen) < len(taken):
+                self._ask_about_clashes(taken, chosen, start)
+            else:
+                start(chosen)
+
+        box.buttonClicked.connect(answered)
         self.clash_box = box
         box.open()
 
@@ -294,6 +344,10 @@ class ExportDialog(QDialog):
             text = self.tr("Stopped after {count} file(s): {reason}").format(
                 count=count, reason=result.error
             )
+            if result.kept is not None:
+                text += " " + self.tr(
+                    "“{name}” was not replaced: the file already there is as it was."
+                ).format(name=result.kept.name)
         elif result.cancelled:
             text = self.tr("Cancelled: {count} file(s) written to {folder} are kept.").format(
                 count=count, folder=folder
@@ -301,6 +355,10 @@ class ExportDialog(QDialog):
         else:
             text = self.tr("Exported {count} file(s) to {folder}.").format(
                 count=count, folder=folder
+            )
+        if result.skipped:
+            text += " " + self.tr("{count} skipped (their names were taken).").format(
+                count=result.skipped
             )
         self.outcome.setText(text)
         self._update()

@@ -31,7 +31,7 @@ from app.model.gallery import GalleryModel, Tile, TileKey
 from app.model.gallery_fidelity import FidelityProxy
 from app.ui.icons import icon
 from app.ui.image_viewer import ImageViewer
-from app.ui.tile_delegate import TileDelegate
+from app.ui.tile_delegate import TileDelegate, check_description
 
 TILE_ROW_HEIGHT = 215
 LARGE_SIDE = 3840  # zoomed in, the large view decodes up to this; fitted, only what it shows
@@ -71,6 +71,7 @@ class GalleryPage(QWidget):
         self.gallery = gallery
         # Rows of the view (sorted, filtered by text fidelity) are mapped to the gallery's rows.
         self.proxy = FidelityProxy(gallery, self)
+        self.proxy.describe_check = check_description  # what a screen reader says of the badge
         self.list = GalleryView(self.proxy)
         self.viewer = ImageViewer(
             "Selected image", self.tr("Generated images appear here. Select one to see it large.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -45,6 +45,7 @@ from app.ui.icons import icon
 from app.ui.theme import notice_colours
 
 _ENGINES = ("local", "openai", "custom")
+URL_PAUSE_MS = 300  # typing the base URL: the service page follows once typing pauses this long
 
 
 W = TypeVar("W", bound=QWidget)
@@ -167,6 +168,12 @@ class SettingsDialog(QDialog):
         self._base_url = _named(QLineEdit(), "Base URL")
         self._base_url.setPlaceholderText("https://host/v1")
         url_row.addRow(self.tr("Base URL:"), self._base_url)
+        # The service page follows the URL as it is typed, once typing pauses.
+        self._url_pause = QTimer(self)
+        self._url_pause.setSingleShot(True)
+        self._url_pause.setInterval(URL_PAUSE_MS)
+        self._url_pause.timeout.connect(self._show_service)
+        self._base_url.textEdited.connect(self._url_pause.start)
         self._add_problem(url_row, "base_url")
         form.addLayout(url_row)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from app.core.fidelity import BlockCheck
 from app.model.gallery import TILE_ROLE, Tile
 from app.model.gallery_fidelity import FIDELITY_ROLE
 from app.model.text_checks import Fidelity
@@ -61,16 +62,30 @@ def badge_tooltip(fidelity: Fidelity | None) -> str:
     """The badge explained: the text asked for and what was read, block by block."""
     if fidelity is None or fidelity.check is None:
         return fidelity.reason if fidelity is not None else ""
-    lines = []
-    for block in fidelity.check.blocks:
-        if block.exact:
-            lines.append(QCoreApplication.translate("TileDelegate", "exact: {text}"))
-        elif not block.found:
-            lines.append(QCoreApplication.translate("TileDelegate", "not found: {text}"))
-        else:
-            lines.append(QCoreApplication.translate("TileDelegate", "{text} — read as {found}"))
-        lines[-1] = lines[-1].format(text=block.text, found=block.found)
-    return "\n".join(lines)
+    return "\n".join(_block_words(block) for block in fidelity.check.blocks)
+
+
+def _block_words(block: BlockCheck) -> str:
+    if block.exact:
+        line = QCoreApplication.translate("TileDelegate", "exact: {text}")
+    elif not block.found:
+        line = QCoreApplication.translate("TileDelegate", "not found: {text}")
+    else:
+        line = QCoreApplication.translate("TileDelegate", "{text} — read as {found}")
+    return line.format(text=block.text, found=block.found)
+
+
+def check_description(fidelity: Fidelity | None) -> str:
+    """The badge in words for a screen reader, then each block that came out wrong: a tile's
+    accessible description (empty without a badge)."""
+    shown = badge(fidelity)
+    if shown is None:
+        return ""
+    words = QCoreApplication.translate("TileDelegate", "Text check: {badge}").format(badge=shown[0])
+    if fidelity is not None and fidelity.check is not None:
+        wrong = [_block_words(block) for block in fidelity.check.blocks if not block.exact]
+        words = separator().join([words, *wrong])
+    return words
 
 
 def caption(tile: Tile) -> tuple[str, str]:

@@ -95,6 +95,7 @@ class TurnDelegate(QStyledItemDelegate):
                     scaled = picture.size().scaled(frame.size(), Qt.AspectRatioMode.KeepAspectRatio)
                     target = QRect(0, 0, scaled.width(), scaled.height())
                     target.moveCenter(frame.center())
+                    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                     painter.drawImage(target, picture)
                 else:
                     painter.fillRect(frame, palette.color(QPalette.ColorRole.Midlight))
