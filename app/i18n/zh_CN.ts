@@ -1310,6 +1310,10 @@
         <translation>任务意外中止。</translation>
     </message>
     <message>
+        <source>This row&apos;s images were not made.</source>
+        <translation>这一行的图片没有生成。</translation>
+    </message>
+    <message>
         <source>Something went wrong.</source>
         <translation>出了点问题。</translation>
     </message>
@@ -2220,6 +2224,10 @@
     <message>
         <source>{text} — read as {found}</source>
         <translation>{text} — 识别为 {found}</translation>
+    </message>
+    <message>
+        <source>row {number}</source>
+        <translation>第 {number} 行</translation>
     </message>
 </context>
 <context>

@@ -67,6 +67,21 @@ class FailedRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TakenRow:
+    """A job of the batch as collecting takes it up: the images it is to keep, or why it has
+    none (told before its images are kept, so a window can show where they will go)."""
+
+    job_id: str
+    row: int | None
+    values: Mapping[str, str]
+    indexes: tuple[int, ...]
+    """The job's image indexes this collection brings (or lacks, when it failed)."""
+    quality: str
+    model: str
+    failure: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Collected:
     """What one batch brought into the library."""
 
@@ -196,8 +211,10 @@ async def collect(
     runner_for: RunnerMaker,
     *,
     on_image: Callable[[int | None, SavedImage], object] = lambda row, image: None,
+    on_row: Callable[[TakenRow], object] = lambda taken: None,
 ) -> Collected:
-    """Bring an ended batch's results into the library and close it there."""
+    """Bring an ended batch's results into the library and close it there; ``on_row`` is told
+    each job as it is taken up, before its images."""
     results: dict[str, BatchResult] = {}
     for file_id in (state.output_file_id, state.error_file_id):
         if file_id:
@@ -212,9 +229,14 @@ async def collect(
             continue  # in the trash for good, or collected before
         found = rows.row_of(job_id)
         row = None if found is None else found.row
+        values: Mapping[str, str] = {} if found is None else found.values
+        have = {image.index_in_job for image in library.images(job_id, include_trash=True)}
+        missing = [index for index in range(job.request.n) if index not in have]
         result = results.pop(job_id, None)  # each body (its images) freed once kept
         if result is None or result.body is None:
             message = _why_missing(state, result)
+            on_row(TakenRow(job_id, row, values, tuple(missing), job.request.quality,
+                           job.request.model, message))  # fmt: skip
             _take(library, job)
             if state.status == "cancelled" and result is None:
                 library.cancel_job(job_id)
@@ -222,8 +244,8 @@ async def collect(
                 library.fail_job(job_id, message)
             failed.append(FailedRow(job_id, row, message, result is not None))
             continue
-        have = {image.index_in_job for image in library.images(job_id, include_trash=True)}
-        missing = [index for index in range(job.request.n) if index not in have]
+        request = job.request
+        on_row(TakenRow(job_id, row, values, tuple(missing), request.quality, request.model))
         _take(library, job)
         runner = runner_for(AnsweredService(result.body, missing))
         callbacks = JobCallbacks(on_image=functools.partial(on_image, row))
