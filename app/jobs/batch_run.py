@@ -2,11 +2,13 @@
 
 Shared by ``zi-studio batch --via batch`` (and ``--resume``, ``--cancel``) and the window. Each
 row is a library job, recorded (with its row) before anything is sent; its request becomes one
-JSONL line whose ``custom_id`` is the job's id. Rows over the limits of one file are split over
-several batches. Each batch id is kept in the library the moment the service gives it, so a
-stopped command or a closed window loses nothing: ``follow`` and ``collect`` take it up again,
-from any process. Collecting is safe to repeat: a job already complete is left alone, and a job
-half saved asks only for the images it lacks.
+JSONL line whose ``custom_id`` is the job's id. A row with references is an edit line: each
+distinct reference is uploaded once (``/v1/files``) and named by its file id. Generations and
+edits go in separate batches (a batch has one endpoint); rows over the limits of one file are
+split over several batches. Each batch id is kept in the library the moment the service gives
+it, so a stopped command or a closed window loses nothing: ``follow`` and ``collect`` take it up
+again, from any process. Collecting is safe to repeat: a job already complete is left alone,
+and a job half saved asks only for the images it lacks.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import hashlib
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app.core.batch_lines import (
     BatchResult,
     batch_usd,
+    line_url,
     parse_results,
     request_line,
     split_lines,
@@ -114,28 +119,35 @@ async def submit(
     (the batches sent before it go on) and raises the service's error."""
     run_id = run_id or uuid.uuid4().hex
     rows = library.row_runs()
+    requests = [batch_request(task.plan.request) for task in tasks]
+    file_ids = await upload_images(client, requests)
     job_ids: list[str] = []
-    lines: list[bytes] = []
-    for task in tasks:
-        request = batch_request(task.plan.request)
+    by_url: dict[str, list[tuple[str, bytes]]] = {}
+    for task, request in zip(tasks, requests, strict=True):
         job_id = library.create_job(
-            kind="generate", request=request, engine=engine, spec=task.spec_json,
+            kind=request.kind, request=request, engine=engine, spec=task.spec_json,
             estimated_usd=batch_usd(task.plan.cost.usd),
         )  # fmt: skip
         rows.record_row(job_id, run_id, task.row, task.values)
         job_ids.append(job_id)
-        lines.append(request_line(job_id, request, extra_for(task)))
-    files = split_lines(lines, max_requests=limits.max_requests, max_bytes=limits.max_bytes)
+        line = request_line(job_id, request, extra_for(task), file_ids=file_ids)
+        by_url.setdefault(line_url(request), []).append((job_id, line))
+    batches: list[tuple[str, list[str], list[bytes]]] = []
+    for url, lines in by_url.items():
+        ids = [job_id for job_id, _ in lines]
+        files = split_lines([line for _, line in lines], max_requests=limits.max_requests,
+                            max_bytes=limits.max_bytes)  # fmt: skip
+        for file in files:
+            batches.append((url, ids[: len(file)], file))
+            ids = ids[len(file) :]
     records: list[BatchRecord] = []
-    start = 0
-    for file in files:
-        ids = job_ids[start : start + len(file)]
-        start += len(file)
+    for number, (url, ids, file) in enumerate(batches):
         try:
-            state = await client.submit(b"".join(file))
+            state = await client.submit(b"".join(file), endpoint=url)
         except ServiceError as error:
-            for job_id in job_ids[start - len(file) :]:
-                library.fail_job(job_id, f"The batch was not accepted: {error.message}")
+            for _, unsent, _ in batches[number:]:
+                for job_id in unsent:
+                    library.fail_job(job_id, f"The batch was not accepted: {error.message}")
             raise
         rows.add_batch(
             state.id, run_id=run_id, engine=engine, base_url=base_url,
@@ -146,6 +158,23 @@ async def submit(
         records.append(record)
         on_submitted(record)
     return records
+
+
+async def upload_images(client: BatchClient, requests: Sequence[ImageRequest]) -> dict[str, str]:
+    """Each distinct input image of ``requests`` uploaded once: its file id, by path (two paths
+    with the same bytes share one upload). Read off the loop: references can be large."""
+    file_ids: dict[str, str] = {}
+    by_digest: dict[str, str] = {}
+    for request in requests:
+        for path in request.images:
+            if path in file_ids:
+                continue
+            data = await asyncio.to_thread(Path(path).read_bytes)
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in by_digest:
+                by_digest[digest] = await client.upload_image(data, Path(path).name)
+            file_ids[path] = by_digest[digest]
+    return file_ids
 
 
 async def follow(
