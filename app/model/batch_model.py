@@ -437,6 +437,7 @@ class BatchModel(QObject):
 
         async def work() -> Any:
             state = await follow(client, record.id, backoff=Backoff(first=1.0), on_state=on_state)
+            tiles.tell_collecting()
             collected = await collect(
                 library, client, record, state, runner_for, on_image=on_image, on_row=on_row
             )

@@ -158,14 +158,17 @@ class GalleryModel(QAbstractListModel):
         local: bool,
         row: int | None = None,
         row_name: str = "",
+        at: int = 0,
     ) -> None:
-        """The tiles of a newly queued job, at the top (``row``: the table row it is made from)."""
-        self.beginInsertRows(QModelIndex(), 0, count - 1)
+        """The tiles of a newly queued job, at the top (or from the gallery's row ``at``);
+        ``row``: the table row it is made from."""
+        at = max(0, min(at, len(self._tiles)))
+        self.beginInsertRows(QModelIndex(), at, at + count - 1)
         new = [
             Tile((entry_id, i), quality=quality, local=local, row=row, row_name=row_name)
             for i in range(count)
         ]
-        self._tiles[0:0] = new
+        self._tiles[at:at] = new
         self.endInsertRows()
         self._reindex()
 

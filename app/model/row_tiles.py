@@ -3,9 +3,10 @@
 Run directly, every row's tiles appear when the run starts (one per requested image, named by the
 row), previews replace their pictures as they stream, and each finished image fills its tile;
 a row that fails says why on its tiles. Collected from a Batch, a row's tiles appear as its
-results are taken into the library (no previews). The tiles are the gallery's own
-(``GalleryModel.add_job``/``show_partial``/``finish``/``end_job``), so the bounded picture cache
-and the text check (``TextChecks`` watches the gallery) apply to them as to any image.
+results are taken into the library (no previews), each row below the one collected before it.
+The tiles are the gallery's own (``GalleryModel.add_job``/``show_partial``/``finish``/
+``end_job``), so the bounded picture cache and the text check (``TextChecks`` watches the
+gallery) apply to them as to any image.
 
 The ``tell_*`` methods may be called from the engine's thread: they reach the gallery through
 queued signals, in the order they were called.
@@ -59,6 +60,7 @@ class _Relay(QObject):
     image = Signal(object, object, object)  # row key, SavedImage, actual usd
     ended = Signal(object, object)  # row key, Reason (or None: done)
     taken = Signal(object, bool)  # TakenRow, local
+    collecting = Signal()
 
 
 class RowTiles(QObject):
@@ -66,11 +68,13 @@ class RowTiles(QObject):
         super().__init__()
         self.gallery = gallery
         self._groups: dict[Hashable, _Group] = {}
+        self._anchor: Hashable | None = None  # the row a batch's collection showed last
         self._relay = _Relay()
         self._relay.partial.connect(self._partial)
         self._relay.image.connect(self._image)
         self._relay.ended.connect(self._ended)
         self._relay.taken.connect(self._taken)
+        self._relay.collecting.connect(lambda: setattr(self, "_anchor", None))
 
     # On the GUI thread
     def add_rows(
@@ -105,6 +109,10 @@ class RowTiles(QObject):
         """The row's job ended: tiles still waiting failed (for ``reason``, or fewer images)."""
         self._relay.ended.emit(key, reason)
 
+    def tell_collecting(self) -> None:
+        """A batch's collection starts: its first row's tiles go on top."""
+        self._relay.collecting.emit()
+
     def tell_taken(self, taken: TakenRow, *, local: bool) -> None:
         """A batch's row is being collected: its tiles appear (failed, if it has no answer)."""
         self._relay.taken.emit(taken, local)
@@ -118,14 +126,25 @@ class RowTiles(QObject):
         indexes: tuple[int, ...],
         quality: str,
         local: bool,
+        at: int = 0,
     ) -> None:
         if not indexes:
             return
         group = self.gallery.new_group()
         self._groups[key] = _Group(group, indexes)
         self.gallery.add_job(
-            group, len(indexes), quality=quality, local=local, row=row, row_name=row_name(values)
-        )
+            group, len(indexes), quality=quality, local=local, row=row, row_name=row_name(values),
+            at=at,
+        )  # fmt: skip
+
+    def _below(self, key: Hashable | None) -> int:
+        """The gallery's row just below the tiles of ``key`` (0 when it shows none)."""
+        found = None if key is None else self._groups.get(key)
+        if found is None:
+            return 0
+        rows = [self.gallery.row_of((found.group, i)) for i in range(len(found.indexes))]
+        shown = [row for row in rows if row is not None]
+        return max(shown) + 1 if shown else 0
 
     def _tile_key(self, key: Hashable, index: int) -> tuple[int, int] | None:
         found = self._groups.get(key)
@@ -154,6 +173,9 @@ class RowTiles(QObject):
             self.gallery.end_job(found.group, "failed", reason or ("job.incomplete", {}))
 
     def _taken(self, taken: TakenRow, local: bool) -> None:
-        self._add(taken.job_id, taken.row, taken.values, taken.indexes, taken.quality, local)
+        at = self._below(self._anchor)
+        self._add(taken.job_id, taken.row, taken.values, taken.indexes, taken.quality, local, at)
+        if taken.indexes:
+            self._anchor = taken.job_id
         if taken.failure is not None:
             self._ended(taken.job_id, ("row.failed", {"detail": taken.failure}))
