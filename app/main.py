@@ -154,8 +154,10 @@ class Studio:
             self.window.gallery_page, self.text_checks, self.fixer, self.window.tabs
         )
         self.rows = BatchModel(
-            self.funnel, self.messages, self.builder.spec, concurrency=self.settings.rows_at_once
-        )
+            self.funnel, self.messages, self.builder.spec, self.gallery,
+            concurrency=self.settings.rows_at_once,
+            partial_images=lambda: self.settings.partial_images,
+        )  # fmt: skip
         self.rows_panel = BatchPanel(self.rows)
         self.rows_dock = self.window.add_rows_panel(self.rows_panel)
         self.series = SeriesModel(self.funnel)

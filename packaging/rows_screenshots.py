@@ -1,5 +1,6 @@
-"""Screenshots of the rows panel (a table previewed with estimates, a batch running, then done)
-and of the series strip (four shots made in order).
+"""Screenshots of the rows panel (a table previewed with estimates; three rows run directly, the
+gallery filled with their images, each tile named by its row; a batch running, then done) and of
+the series strip (four shots made in order).
 
 Run under a display, for example:
     xvfb-run -a -s '-screen 0 1280x800x24' python packaging/rows_screenshots.py OUT_DIR \\
@@ -30,6 +31,12 @@ ROWS = """name,price,tagline
 茉莉花茶,49,七窨一提 鲜灵
 黑茶,99,金花茯砖
 黄茶,69,君山银针
+"""
+
+THREE_ROWS = """name,price,tagline
+龙井,39,明前采摘 清香回甘
+乌龙茶,59,高山云雾 兰花香
+白茶,89,日晒工艺 毫香蜜韵
 """
 
 SERIES = {
@@ -75,6 +82,32 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     window.resizeDocks([studio.rows_dock], [330], Qt.Orientation.Vertical)
     studio.rows.load(table)
     await shot("rows-preview")
+
+    # Three rows run directly: their images fill the gallery, each tile named by its row.
+    builder.n = 2
+    three = table.with_name("three-teas.csv")
+    three.write_text(THREE_ROWS, "utf-8")
+    studio.rows.load(three)
+    studio.rows.run()
+    # Room for the tiles: the rows table shorter, the edit dock narrower, two rows of tiles.
+    window.resizeDocks([studio.rows_dock], [250], Qt.Orientation.Vertical)
+    window.resizeDocks([window.edit_dock], [250], Qt.Orientation.Horizontal)
+    window.gallery_page.splitter.setSizes([430, 60])
+    gallery, checks = studio.gallery, studio.text_checks
+
+    def all_checked() -> bool:
+        tiles = gallery.tiles()
+        found = [checks.of_tile(tile) for tile in tiles]
+        return len(tiles) == 6 and all(f is not None and f.state != "checking" for f in found)
+
+    await until(lambda: not studio.rows.running, studio.rows.running_changed, timeout=300)
+    await until(all_checked, checks.changed, gallery.dataChanged, timeout=300)
+    window.gallery_page.select_row(0)
+    await shot("rows-gallery")
+
+    builder.n = 1
+    window.resizeDocks([studio.rows_dock], [330], Qt.Orientation.Vertical)
+    studio.rows.load(table)
     studio.rows_panel.via.setCurrentIndex(1)
     studio.rows.run()
     await until(lambda: bool(studio.rows.batch_id), studio.rows.batch_id_changed, timeout=60)

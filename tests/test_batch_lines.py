@@ -3,6 +3,7 @@ schema), splitting over the limits, and reading results back by custom_id."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -55,10 +56,34 @@ def test_every_uploaded_line_is_a_request_the_official_schema_accepts() -> None:
     assert "有机绿茶" in json.loads(lines[0])["body"]["prompt"]
 
 
-def test_edits_and_references_are_not_put_in_a_batch() -> None:
+def test_a_row_with_references_is_an_edit_line_naming_the_uploaded_files() -> None:
+    # 1:1, so 1024x1024: the document's JSON edit body still lists only the three first sizes.
+    refs = ("/refs/bottle.png", "/refs/leaf.png")
+    spec = dataclasses.replace(TEMPLATE, ratio="1:1", references=refs)
+    table = read_table("name,price\n有机绿茶,39\n".encode(), "t.csv")
+    (job,) = plan_rows(spec, table, lambda filled: plan_generation(filled, partial_images=2))
+    assert job.plan is not None
+    request = batch_request(job.plan.request)
+    assert request.kind == "edit"
+    ids = {"/refs/bottle.png": "file-abc", "/refs/leaf.png": "file-def"}
+    line = json.loads(request_line("job-0", request, file_ids=ids))
+    assert (line["method"], line["url"]) == ("POST", "/v1/images/edits")
+    body = line["body"]
+    assert body["images"] == [{"file_id": "file-abc"}, {"file_id": "file-def"}]
+    validate("EditImageBodyJsonParam", body)
+    assert unknown_keys("EditImageBodyJsonParam", body) == set()
+    assert "stream" not in body and "partial_images" not in body and "moderation" not in body
+
+
+def test_an_edit_line_needs_its_images_uploaded_and_no_mask() -> None:
     edit = ImageRequest(kind="edit", prompt="x", images=("/a.png",))
-    with pytest.raises(BatchFileError, match="generations only"):
+    with pytest.raises(BatchFileError, match="must be uploaded"):
         request_line("job", edit)
+    with pytest.raises(BatchFileError, match="must be uploaded"):
+        request_line("job", edit, file_ids={"/b.png": "file-b"})
+    masked = ImageRequest(kind="edit", prompt="x", images=("/a.png",), mask="/m.png")
+    with pytest.raises(BatchFileError, match="no masked edits"):
+        request_line("job", masked, file_ids={"/a.png": "file-a"})
 
 
 def test_lines_are_split_over_both_limits_in_order() -> None:

@@ -116,6 +116,43 @@ def test_via_batch_gives_the_same_through_files_and_batches(
         assert unknown_keys("CreateImageRequest", body) == set()
 
 
+def test_via_batch_a_spec_with_a_reference_uploads_it_once_and_sends_edit_lines(
+    tmp_path: Path,
+) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (640, 640), "#c0a080").save(tmp_path / "bottle.png")
+    spec = tmp_path / "card.json"
+    with_reference = {**SPEC, "n": 1, "references": ["bottle.png"]}
+    spec.write_text(json.dumps(with_reference, ensure_ascii=False), "utf-8")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,price\n有机绿茶,39\n乌龙茶,59\n", "utf-8")
+    home = tmp_path / "home"
+    done = run_cli(home, "batch", str(spec), "--rows", str(rows), "--via", "batch", "--json")
+    assert done.returncode == 0, done.stderr
+    images = _images(done.stdout)
+    assert sorted(image["row"] for image in images) == [0, 1]
+    for image in images:
+        assert _texts_of(image["path"]) == EXPECTED[image["row"]]
+        assert (image["width"], image["height"]) == (1024, 1024)
+    # The reference went up once, as an image; both rows' lines name it by its file id.
+    files_dir = home / "data" / "local-batches" / "files"
+    infos = [json.loads(info.read_text()) for info in files_dir.glob("*.json")]
+    (reference,) = [info for info in infos if info["purpose"] == "vision"]
+    uploaded = _uploaded_lines(home)
+    assert len(uploaded) == 2
+    for line in uploaded:
+        assert (line["method"], line["url"]) == ("POST", "/v1/images/edits")
+        body = dict(line["body"])
+        assert body["images"] == [{"file_id": reference["id"]}]
+        assert "zi_spec" in body
+        del body["zi_spec"]
+        validate("EditImageBodyJsonParam", body)
+        assert unknown_keys("EditImageBodyJsonParam", body) == set()
+    jobs = {image["job_id"] for image in images}
+    assert {line["custom_id"] for line in uploaded} == jobs
+
+
 def test_a_stopped_batch_command_finishes_with_resume_and_loses_nothing(
     tmp_path: Path, files: tuple[Path, Path]
 ) -> None:

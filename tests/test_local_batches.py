@@ -4,12 +4,15 @@ background, outlive the engine that ran them, can be cancelled, and report faile
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
+from PIL import Image
 
 from app.core.batch_lines import parse_results, request_line
 from app.core.request import ImageRequest
@@ -152,3 +155,49 @@ def test_unknown_batches_and_files_are_404s(tmp_path: Path) -> None:
             )
 
     asyncio.run(run())
+
+
+def test_edit_lines_read_their_images_from_the_uploaded_files(tmp_path: Path) -> None:
+    """Edits in the JSON edit body: an uploaded file's id or a data URL is an image; an unknown
+    file or a link (this engine fetches nothing) fails that line alone."""
+    picture = io.BytesIO()
+    Image.new("RGB", (512, 512), "#c0a080").save(picture, "PNG")
+    png = picture.getvalue()
+    edit = ImageRequest(kind="edit", prompt='A poster, the headline "春"', size="1024x1024",
+                        images=("ref.png",))  # fmt: skip
+
+    async def run() -> tuple[Any, bytes, bytes]:
+        client = _client(tmp_path, FaultPlan())
+        image = await client.files.create(file=("ref.png", png), purpose="vision")
+        assert image.purpose == "vision"
+        data_url = "data:image/png;base64," + base64.b64encode(png).decode()
+        lines = [
+            request_line("by-file", edit, file_ids={"ref.png": image.id}),
+            request_line("unknown", edit, file_ids={"ref.png": "file_" + "0" * 24}),
+        ]
+        by_url = json.loads(lines[0])
+        by_url["custom_id"] = "by-data-url"
+        by_url["body"]["images"] = [{"image_url": data_url}]
+        link = json.loads(lines[0])
+        link["custom_id"] = "link"
+        link["body"]["images"] = [{"image_url": "https://example.com/ref.png"}]
+        lines += [json.dumps(line).encode() + b"\n" for line in (by_url, link)]
+        uploaded = await client.files.create(file=("in.jsonl", b"".join(lines)), purpose="batch")
+        batch = await client.batches.create(
+            input_file_id=uploaded.id, endpoint="/v1/images/edits", completion_window="24h"
+        )
+        batch = await _ended(client, batch.id)
+        output = (await client.files.content(batch.output_file_id)).content
+        errors = (await client.files.content(batch.error_file_id)).content
+        return batch, output, errors
+
+    batch, output, errors = asyncio.run(run())
+    assert batch.status == "completed"
+    made = {result.custom_id: result for result in parse_results(output)}
+    assert set(made) == {"by-file", "by-data-url"}
+    for result in made.values():
+        assert result.body is not None
+        validate("ImagesResponse", result.body)
+    failed = {result.custom_id: result for result in parse_results(errors)}
+    assert failed["unknown"].status == 404
+    assert failed["link"].status == 400 and "fetches no links" in (failed["link"].error or "")

@@ -203,11 +203,6 @@ def _plan_all(
         for warning in spec_file.warnings:
             say_warning(warning)
         spec = settings_over(spec_file.spec, spec_file.given, loaded)
-        if via_batch and spec.references:
-            raise CommandError(
-                f"{path}: --via batch sends generations without reference images; use --via "
-                "direct for specs with references"
-            )
         references, sizes = kept_references(spec.references, what=f"{path}:", editing=False)
         spec = Spec(**{**_fields(spec), "references": references})
         if table is not None:

@@ -1,7 +1,10 @@
 """The Batch API's files: the JSONL lines the studio uploads, and the result lines it reads back.
 
 Each input line is ``{"custom_id", "method": "POST", "url": "/v1/images/generations", "body"}``
-with the body a generation request as the image API takes it (DESIGN §3). A file holds at most
+with the body a generation request as the image API takes it (DESIGN §3). A request with images
+(a spec's references) is an ``/v1/images/edits`` line with the JSON edit body, each image
+``{"file_id": ...}`` of a file uploaded before (``image_purpose``). A batch has one endpoint, so
+generations and edits go in separate files. A file holds at most
 ``max_requests`` lines and ``max_bytes`` bytes (50,000 and 200 MB at OpenAI); more rows are split
 over several files, each its own batch. Results come back unordered, one line per request, matched
 by ``custom_id``; a batch costs half the price of the same requests sent one by one.
@@ -19,6 +22,9 @@ from app.core.request import ImageRequest
 BATCH_PRICE_FACTOR: Final = 0.5
 """The Batch API bills half the price of the same requests sent directly."""
 GENERATIONS_URL: Final = "/v1/images/generations"
+EDITS_URL: Final = "/v1/images/edits"
+IMAGE_PURPOSE: Final = "vision"
+"""The Files API purpose of an uploaded input image (a batch's JSONL file is ``batch``)."""
 MAX_REQUESTS_PER_FILE: Final = 50_000
 MAX_BYTES_PER_FILE: Final = 200 * 1024 * 1024
 
@@ -32,17 +38,34 @@ def batch_usd(usd: float | None) -> float | None:
     return None if usd is None else usd * BATCH_PRICE_FACTOR
 
 
+def line_url(request: ImageRequest) -> str:
+    """The endpoint ``request``'s line (and so its batch) goes to."""
+    return EDITS_URL if request.kind == "edit" or request.images else GENERATIONS_URL
+
+
 def request_line(
-    custom_id: str, request: ImageRequest, extra: Mapping[str, Any] | None = None
+    custom_id: str,
+    request: ImageRequest,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    file_ids: Mapping[str, str] | None = None,
 ) -> bytes:
-    """One input line for ``request`` (a generation); ``extra`` fields go into its body (the
-    studio's own engine takes its spec there; a real service is never sent any)."""
-    if request.kind != "generate" or request.images:
-        raise BatchFileError(
-            f"{custom_id}: a batch carries generations only; send edits and references directly"
-        )
-    body = {**request.api_params(), **(extra or {})}
-    line = {"custom_id": custom_id, "method": "POST", "url": GENERATIONS_URL, "body": body}
+    """One input line for ``request``; ``extra`` fields go into its body (the studio's own engine
+    takes its spec there; a real service is never sent any). An edit's images are given by the
+    ids of their uploaded files (``file_ids``, by the image's path)."""
+    body: dict[str, Any] = request.api_params()
+    if request.kind == "edit" or request.images:
+        if request.mask is not None:
+            raise BatchFileError(f"{custom_id}: a batch carries no masked edits; send it directly")
+        missing = [path for path in request.images if path not in (file_ids or {})]
+        if not request.images or missing:
+            raise BatchFileError(
+                f"{custom_id}: an edit's images must be uploaded before its batch line is written"
+            )
+        assert file_ids is not None
+        body["images"] = [{"file_id": file_ids[path]} for path in request.images]
+    body.update(extra or {})
+    line = {"custom_id": custom_id, "method": "POST", "url": line_url(request), "body": body}
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 

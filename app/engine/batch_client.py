@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import httpx2
 import openai
 
+from app.core.batch_lines import GENERATIONS_URL, IMAGE_PURPOSE
 from app.engine.errors import MalformedAnswerError, UnreachableError
 from app.engine.service import ServiceOptions, service_error
 
 T = TypeVar("T")
 
 ENDED: Final = frozenset({"completed", "failed", "expired", "cancelled"})
-ENDPOINT: Final = "/v1/images/generations"
+ENDPOINT: Final = GENERATIONS_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +78,27 @@ class BatchClient:
     async def close(self) -> None:
         await self._client.close()
 
-    async def submit(self, data: bytes, name: str = "zi-studio-batch.jsonl") -> BatchState:
-        """Upload ``data`` (JSONL) and start a batch of it."""
+    async def submit(
+        self, data: bytes, name: str = "zi-studio-batch.jsonl", *, endpoint: str = ENDPOINT
+    ) -> BatchState:
+        """Upload ``data`` (JSONL, every line a request to ``endpoint``) and start a batch of it."""
 
         async def submit() -> Any:
             uploaded = await self._client.files.create(file=(name, data), purpose="batch")
             return await self._client.batches.create(
-                input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window="24h"
+                input_file_id=uploaded.id,
+                endpoint=cast(Any, endpoint),  # one of the SDK's literal endpoints
+                completion_window="24h",
             )
 
         return _state(await self._call(submit()))
+
+    async def upload_image(self, data: bytes, name: str) -> str:
+        """Upload an input image (a reference the batch's edit lines name); its file id."""
+        uploaded = await self._call(
+            self._client.files.create(file=(name, data), purpose=IMAGE_PURPOSE)
+        )
+        return str(uploaded.id)
 
     async def state(self, batch_id: str) -> BatchState:
         return _state(await self._call(self._client.batches.retrieve(batch_id)))

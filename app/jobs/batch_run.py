@@ -2,11 +2,13 @@
 
 Shared by ``zi-studio batch --via batch`` (and ``--resume``, ``--cancel``) and the window. Each
 row is a library job, recorded (with its row) before anything is sent; its request becomes one
-JSONL line whose ``custom_id`` is the job's id. Rows over the limits of one file are split over
-several batches. Each batch id is kept in the library the moment the service gives it, so a
-stopped command or a closed window loses nothing: ``follow`` and ``collect`` take it up again,
-from any process. Collecting is safe to repeat: a job already complete is left alone, and a job
-half saved asks only for the images it lacks.
+JSONL line whose ``custom_id`` is the job's id. A row with references is an edit line: each
+distinct reference is uploaded once (``/v1/files``) and named by its file id. Generations and
+edits go in separate batches (a batch has one endpoint); rows over the limits of one file are
+split over several batches. Each batch id is kept in the library the moment the service gives
+it, so a stopped command or a closed window loses nothing: ``follow`` and ``collect`` take it up
+again, from any process. Collecting is safe to repeat: a job already complete is left alone,
+and a job half saved asks only for the images it lacks.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import hashlib
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app.core.batch_lines import (
     BatchResult,
     batch_usd,
+    line_url,
     parse_results,
     request_line,
     split_lines,
@@ -67,6 +72,21 @@ class FailedRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TakenRow:
+    """A job of the batch as collecting takes it up: the images it is to keep, or why it has
+    none (told before its images are kept, so a window can show where they will go)."""
+
+    job_id: str
+    row: int | None
+    values: Mapping[str, str]
+    indexes: tuple[int, ...]
+    """The job's image indexes this collection brings (or lacks, when it failed)."""
+    quality: str
+    model: str
+    failure: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Collected:
     """What one batch brought into the library."""
 
@@ -99,28 +119,35 @@ async def submit(
     (the batches sent before it go on) and raises the service's error."""
     run_id = run_id or uuid.uuid4().hex
     rows = library.row_runs()
+    requests = [batch_request(task.plan.request) for task in tasks]
+    file_ids = await upload_images(client, requests)
     job_ids: list[str] = []
-    lines: list[bytes] = []
-    for task in tasks:
-        request = batch_request(task.plan.request)
+    by_url: dict[str, list[tuple[str, bytes]]] = {}
+    for task, request in zip(tasks, requests, strict=True):
         job_id = library.create_job(
-            kind="generate", request=request, engine=engine, spec=task.spec_json,
+            kind=request.kind, request=request, engine=engine, spec=task.spec_json,
             estimated_usd=batch_usd(task.plan.cost.usd),
         )  # fmt: skip
         rows.record_row(job_id, run_id, task.row, task.values)
         job_ids.append(job_id)
-        lines.append(request_line(job_id, request, extra_for(task)))
-    files = split_lines(lines, max_requests=limits.max_requests, max_bytes=limits.max_bytes)
+        line = request_line(job_id, request, extra_for(task), file_ids=file_ids)
+        by_url.setdefault(line_url(request), []).append((job_id, line))
+    batches: list[tuple[str, list[str], list[bytes]]] = []
+    for url, lines in by_url.items():
+        ids = [job_id for job_id, _ in lines]
+        files = split_lines([line for _, line in lines], max_requests=limits.max_requests,
+                            max_bytes=limits.max_bytes)  # fmt: skip
+        for file in files:
+            batches.append((url, ids[: len(file)], file))
+            ids = ids[len(file) :]
     records: list[BatchRecord] = []
-    start = 0
-    for file in files:
-        ids = job_ids[start : start + len(file)]
-        start += len(file)
+    for number, (url, ids, file) in enumerate(batches):
         try:
-            state = await client.submit(b"".join(file))
+            state = await client.submit(b"".join(file), endpoint=url)
         except ServiceError as error:
-            for job_id in job_ids[start - len(file) :]:
-                library.fail_job(job_id, f"The batch was not accepted: {error.message}")
+            for _, unsent, _ in batches[number:]:
+                for job_id in unsent:
+                    library.fail_job(job_id, f"The batch was not accepted: {error.message}")
             raise
         rows.add_batch(
             state.id, run_id=run_id, engine=engine, base_url=base_url,
@@ -131,6 +158,23 @@ async def submit(
         records.append(record)
         on_submitted(record)
     return records
+
+
+async def upload_images(client: BatchClient, requests: Sequence[ImageRequest]) -> dict[str, str]:
+    """Each distinct input image of ``requests`` uploaded once: its file id, by path (two paths
+    with the same bytes share one upload). Read off the loop: references can be large."""
+    file_ids: dict[str, str] = {}
+    by_digest: dict[str, str] = {}
+    for request in requests:
+        for path in request.images:
+            if path in file_ids:
+                continue
+            data = await asyncio.to_thread(Path(path).read_bytes)
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in by_digest:
+                by_digest[digest] = await client.upload_image(data, Path(path).name)
+            file_ids[path] = by_digest[digest]
+    return file_ids
 
 
 async def follow(
@@ -196,8 +240,10 @@ async def collect(
     runner_for: RunnerMaker,
     *,
     on_image: Callable[[int | None, SavedImage], object] = lambda row, image: None,
+    on_row: Callable[[TakenRow], object] = lambda taken: None,
 ) -> Collected:
-    """Bring an ended batch's results into the library and close it there."""
+    """Bring an ended batch's results into the library and close it there; ``on_row`` is told
+    each job as it is taken up, before its images."""
     results: dict[str, BatchResult] = {}
     for file_id in (state.output_file_id, state.error_file_id):
         if file_id:
@@ -212,9 +258,14 @@ async def collect(
             continue  # in the trash for good, or collected before
         found = rows.row_of(job_id)
         row = None if found is None else found.row
+        values: Mapping[str, str] = {} if found is None else found.values
+        have = {image.index_in_job for image in library.images(job_id, include_trash=True)}
+        missing = [index for index in range(job.request.n) if index not in have]
         result = results.pop(job_id, None)  # each body (its images) freed once kept
         if result is None or result.body is None:
             message = _why_missing(state, result)
+            on_row(TakenRow(job_id, row, values, tuple(missing), job.request.quality,
+                           job.request.model, message))  # fmt: skip
             _take(library, job)
             if state.status == "cancelled" and result is None:
                 library.cancel_job(job_id)
@@ -222,8 +273,8 @@ async def collect(
                 library.fail_job(job_id, message)
             failed.append(FailedRow(job_id, row, message, result is not None))
             continue
-        have = {image.index_in_job for image in library.images(job_id, include_trash=True)}
-        missing = [index for index in range(job.request.n) if index not in have]
+        request = job.request
+        on_row(TakenRow(job_id, row, values, tuple(missing), request.quality, request.model))
         _take(library, job)
         runner = runner_for(AnsweredService(result.body, missing))
         callbacks = JobCallbacks(on_image=functools.partial(on_image, row))

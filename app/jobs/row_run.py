@@ -10,12 +10,15 @@ asking only for the images its job lacks.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.plan import Plan
+from app.engine.errors import ServiceError
+from app.engine.service import PartialImage
 from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage
 from app.store.library import Library
@@ -41,6 +44,8 @@ class RowResult:
     usd: float | None
     answered: bool = True
     """For a failed row: whether the service answered (4xx) rather than not at all."""
+    service_error: ServiceError | None = None
+    """The service's error that ended the row, when that was the reason."""
 
     @property
     def failed(self) -> bool:
@@ -79,6 +84,8 @@ class DirectRun:
         run_id: str | None = None,
         on_progress: Callable[[Progress], object] = lambda progress: None,
         on_image: Callable[[RowTask, SavedImage], object] = lambda task, image: None,
+        on_partial: Callable[[RowTask, PartialImage], object] = lambda task, partial: None,
+        on_result: Callable[[RowResult], object] = lambda result: None,
         on_note: Callable[[str], object] = lambda note: None,
     ) -> None:
         if concurrency < 1:
@@ -89,6 +96,8 @@ class DirectRun:
         self._concurrency = concurrency
         self._on_progress = on_progress
         self._on_image = on_image
+        self._on_partial = on_partial
+        self._on_result = on_result
         self._on_note = on_note
 
     async def run(self, tasks: Sequence[RowTask]) -> list[RowResult]:
@@ -119,18 +128,28 @@ class DirectRun:
                 else:
                     progress.done += 1
                 progress.usd += result.usd or 0.0
+                self._on_result(result)
                 self._on_progress(progress)
                 return result
 
         self._on_progress(progress)
         return list(await asyncio.gather(*(one(task) for task in tasks)))
 
-    def _callbacks(self, task: RowTask) -> JobCallbacks:
+    def _callbacks(self, task: RowTask, indexes: Sequence[int] | None = None) -> JobCallbacks:
+        """The job's callbacks; a partial image is told by its index in the job (``indexes``:
+        the job's indexes the request asks for, when it asks for only some)."""
+
         def recorded(job_id: str) -> None:
             self.library.row_runs().record_row(job_id, self.run_id, task.row, task.values)
 
+        def partial(image: PartialImage) -> None:
+            if indexes is not None and 0 <= image.image_index < len(indexes):
+                image = dataclasses.replace(image, image_index=indexes[image.image_index])
+            self._on_partial(task, image)
+
         return JobCallbacks(
             on_image=lambda image: self._on_image(task, image),
+            on_partial=partial,
             on_note=self._on_note,
             on_job=recorded,
         )
@@ -153,7 +172,7 @@ class DirectRun:
                 resumption = plan_resume(self.library, job_id)
             except ResumeRefused as refused:
                 return RowResult(task, job_id, (), str(refused), None)
-            callbacks = self._callbacks(task)
+            callbacks = self._callbacks(task, resumption.missing)
             outcome = await resume_job(self._runner_for(task), resumption, callbacks)
             return _result(task, outcome)
 
@@ -163,4 +182,6 @@ class DirectRun:
 def _result(task: RowTask, outcome: JobOutcome) -> RowResult:
     error = outcome.error.message if outcome.error is not None else outcome.not_saved
     answered = outcome.error.answered if outcome.error is not None else True
-    return RowResult(task, outcome.job_id, outcome.images, error, outcome.actual_usd, answered)
+    return RowResult(
+        task, outcome.job_id, outcome.images, error, outcome.actual_usd, answered, outcome.error
+    )

@@ -5,7 +5,8 @@ texts, estimate and problem are shown before anything is sent, with the total (h
 Batch API). A run sends the good rows only (the bad ones are left out, and the panel says so):
 directly, N at a time (``app.jobs.row_run``), or as one Batch (``app.jobs.batch_run``) whose id
 is in the library at once, so a batch left when the window closed is picked up at the next start.
-Work runs on the engine's loop; its progress comes back through queued signals.
+Work runs on the engine's loop; its progress comes back through queued signals. The images fill
+the gallery as a generation's do (``app.model.row_tiles``), each tile named by its row.
 """
 
 from __future__ import annotations
@@ -32,13 +33,17 @@ from app.core.plan import plan_generation
 from app.core.rows import RowJob, Table, TableError, check_columns, plan_rows, read_table
 from app.core.spec import Spec
 from app.core.spec_json import spec_to_dict
+from app.model.gallery import GalleryModel
 from app.model.properties import Observable
+from app.model.row_tiles import RowTiles, result_reason
 from app.model.tasks import TaskFunnel
 
 if TYPE_CHECKING:  # the SDK loads with these, after the window is shown (DESIGN §2)
     from app.engine.batch_client import BatchClient
+    from app.engine.service import PartialImage
+    from app.jobs.batch_run import TakenRow
     from app.jobs.row_run import Progress, RowResult, RowTask
-    from app.jobs.run import JobRunner
+    from app.jobs.run import JobRunner, SavedImage
     from app.store.library import Library
 
 Index = QModelIndex | QPersistentModelIndex
@@ -178,17 +183,22 @@ class BatchModel(QObject):
         funnel: TaskFunnel,
         messages: MessageBridge,
         current_spec: Callable[[], Spec],
+        gallery: GalleryModel,
         *,
         concurrency: int = 2,
+        partial_images: Callable[[], int] = lambda: 0,
     ) -> None:
         super().__init__()
         self._funnel = funnel
         self._messages = messages
         self._current_spec = current_spec
+        self._partial_images = partial_images
+        self.tiles = RowTiles(gallery)
         self.concurrency = concurrency
         self.limits = (50_000, 200 * 1024 * 1024)
         self.table = RowsTable()
         self._jobs: list[RowJob] = []
+        self._table: Table | None = None
         self._results: list[RowResult] = []
         self._task: asyncio.Task[None] | None = None
         self._engine: tuple[JobRunner, BatchClient, Library, str, bool] | None = None
@@ -214,7 +224,7 @@ class BatchModel(QObject):
         except (TableError, OSError) as error:
             self.problem = str(error) if isinstance(error, TableError) else f"{path}: {error}"
             self.table.reset_rows([])
-            self._jobs = []
+            self._jobs, self._table = [], None
             self.table_name, self.total_usd, self.bad_count = "", None, 0
             return
         self.problem = ""
@@ -222,16 +232,25 @@ class BatchModel(QObject):
         self.preview(table)
 
     def preview(self, table: Table) -> None:
-        self._jobs = plan_rows(self._current_spec(), table, plan_generation)
+        self._table = table
+        self._jobs = plan_rows(self._current_spec(), table, self._planner())
         self._results = []
         self.failed_count = 0
         self.table.reset_rows([_preview(job, self.via) for job in self._jobs])
         self._totals()
 
+    def _planner(self) -> Callable[[Spec], Any]:
+        """Direct rows stream their previews as a generation does; a batch's lines never do."""
+        partials = self._partial_images() if self.via == "direct" else 0
+        return lambda spec: plan_generation(spec, partial_images=partials, stream=partials > 0)
+
     def set_via(self, via: str) -> None:
         self.via = via
-        self.table.reset_rows([_preview(job, via) for job in self._jobs])
-        self._totals()
+        if self._table is not None and not self.running:
+            self.preview(self._table)
+        else:
+            self.table.reset_rows([_preview(job, via) for job in self._jobs])
+            self._totals()
 
     def _totals(self) -> None:
         usable = [preview.usd for preview in self.table.rows() if preview.ok]
@@ -255,8 +274,11 @@ class BatchModel(QObject):
         tasks = self._tasks([job for job in self._jobs if job.ok])
         if not tasks or self._engine is None or self.running:
             return False
-        work = self._direct(tasks) if self.via == "direct" else self._batch(tasks)
-        self._start(work)
+        if self.via == "direct":
+            self._show_rows(tasks)  # a tile per requested image, at once
+            self._start(self._direct(tasks))
+        else:
+            self._start(self._batch(tasks))
         return True
 
     def retry_failed(self) -> bool:
@@ -301,28 +323,55 @@ class BatchModel(QObject):
         runner, _, library, _, _ = self._engine
         relay = self._relay
 
+        tiles = self.tiles
+
         def on_progress(state: Progress) -> None:
             relay.progress.emit(
                 RunProgress(state.total, state.done, state.running, state.failed, state.usd)
             )
 
+        def on_image(task: RowTask, image: SavedImage) -> None:
+            tiles.tell_image(task.row, image, runner.cost_of(task.plan.request.model, image.usage))
+            relay.row_state.emit(task.row, "done", None)
+
+        def on_partial(task: RowTask, partial: PartialImage) -> None:
+            tiles.tell_partial(task.row, partial)
+
+        def on_result(result: RowResult) -> None:
+            tiles.tell_ended(result.task.row, result_reason(result))
+
         return DirectRun(
             library, lambda task: runner, concurrency=self.concurrency, on_progress=on_progress,
-            on_image=lambda task, image: relay.row_state.emit(task.row, "done", None),
+            on_image=on_image, on_partial=on_partial, on_result=on_result,
         )  # fmt: skip
 
-    async def _direct(self, tasks: list[RowTask]) -> None:
+    def _show_rows(self, tasks: list[RowTask]) -> None:
+        assert self._engine is not None
         for task in tasks:
             self.table.update(task.row, state="running", error=None)
+        rows = [(task.row, task.row, task.values, task.plan.request.n, task.plan.request.quality)
+                for task in tasks]  # fmt: skip
+        self.tiles.add_rows(rows, local=not self._engine[4])
+
+    async def _direct(self, tasks: list[RowTask]) -> None:
         run = self._direct_run()
-        self._results = await self._funnel.on_engine(run.run(tasks))
+        try:
+            self._results = await self._funnel.on_engine(run.run(tasks))
+        except asyncio.CancelledError:
+            self.tiles.cancel(task.row for task in tasks)
+            raise
         self._ended(self._results)
 
     async def _retry(self, failed: list[RowResult]) -> None:
         for result in failed:
             self.table.update(result.task.row, state="running", error=None)
+        self.tiles.reopen(result.task.row for result in failed)
         run = self._direct_run()
-        retried = await self._funnel.on_engine(run.retry(failed))
+        try:
+            retried = await self._funnel.on_engine(run.retry(failed))
+        except asyncio.CancelledError:
+            self.tiles.cancel(result.task.row for result in failed)
+            raise
         again = {id(result.task): result for result in retried}
         self._results = [again.get(id(result.task), result) for result in self._results]
         self._ended(retried)
@@ -372,13 +421,32 @@ class BatchModel(QObject):
             return JobRunner(service=service, library=library, engine_label=label, billed=billed,
                              price_factor=BATCH_PRICE_FACTOR)  # fmt: skip
 
+        tiles, pricing = self.tiles, self._engine[0]
+        models: dict[str, str] = {}  # each job's model, told before its images
+
+        def on_row(taken: TakenRow) -> None:
+            models[taken.job_id] = taken.model
+            tiles.tell_taken(taken, local=not billed)
+
+        def on_image(row: int | None, image: SavedImage) -> None:
+            job_id = image.record.job_id
+            usd = pricing.cost_of(models.get(job_id, ""), image.usage)
+            tiles.tell_image(job_id, image, None if usd is None else usd * BATCH_PRICE_FACTOR)
+            if row is not None:
+                relay.row_state.emit(row, "done", None)
+
         async def work() -> Any:
             state = await follow(client, record.id, backoff=Backoff(first=1.0), on_state=on_state)
-            return await collect(
-                library, client, record, state, runner_for,
-                on_image=lambda row, image: relay.row_state.emit(row, "done", None)
-                if row is not None else None,
-            )  # fmt: skip
+            tiles.tell_collecting()
+            collected = await collect(
+                library, client, record, state, runner_for, on_image=on_image, on_row=on_row
+            )
+            failures = {failed.job_id: failed.message for failed in collected.failed}
+            for job_id in models:  # told after its images: the tiles still waiting failed
+                failure = failures.get(job_id)
+                reason = None if failure is None else ("row.failed", {"detail": failure})
+                tiles.tell_ended(job_id, reason)
+            return collected
 
         collected = await self._funnel.on_engine(work())
         for failed in collected.failed:

@@ -78,7 +78,6 @@ class Restorer(QObject):
         self._document = document
         self._gallery = gallery
         self._library = library
-        self._next_group = -1_000_000  # gallery groups of dropped images: below any queue entry
 
     def drop(self, paths: Sequence[Path]) -> None:
         self._funnel.run_task(self.route(paths), failure_code="spec.open_failed")
@@ -108,10 +107,10 @@ class Restorer(QObject):
         if not images or not await self._open(images[0].path):
             return False
         local = job is not None and job.engine == "local"  # a local draft has no price
-        self._next_group -= 1
+        group = self._gallery.new_group()
         tiles = [
             Tile(
-                (self._next_group, i),
+                (group, i),
                 state="done",
                 path=image.path,
                 image_id=image.id,
@@ -122,7 +121,7 @@ class Restorer(QObject):
             )
             for i, image in enumerate(images)
         ]
-        self._gallery.show_kept(self._next_group, tiles)
+        self._gallery.show_kept(group, tiles)
         self.restored.emit(images[0].path)
         return True
 
@@ -136,9 +135,9 @@ class Restorer(QObject):
         return await self._document.open(path)
 
     def _show(self, item: Classified) -> None:
-        self._next_group -= 1
+        group = self._gallery.new_group()
         tile = Tile(
-            (self._next_group, 0), state="done", path=item.path, image_id=item.image_id,
+            (group, 0), state="done", path=item.path, image_id=item.image_id,
             width=item.width, height=item.height,
         )  # fmt: skip
-        self._gallery.show_kept(self._next_group, [tile])
+        self._gallery.show_kept(group, [tile])

@@ -2,6 +2,8 @@
 
 A tile appears as soon as its job is queued; partial images replace its picture as they stream;
 the finished tile knows its file, size, quality and cost; a failed or cancelled one says why.
+Queue entries group their tiles by the entry's id; other groups (a rows run's rows, images brought
+back from the library) take a negative id from ``new_group``.
 Pictures live in a bounded ``ImageCache``: a tile whose picture was dropped asks the decoder for it
 again from its file when it is drawn. Discarding a tile is an undoable command.
 """
@@ -50,6 +52,10 @@ class Tile:
     favourite: bool = False
     reason: tuple[str, dict[str, Any]] | None = None  # why a tile failed (a message code)
     picture_version: int = 0
+    row: int | None = None
+    """The table row (0-based) a rows run made this image from, or None."""
+    row_name: str = ""
+    """What names that row to the designer (its first value)."""
 
     @property
     def number(self) -> int:
@@ -73,6 +79,7 @@ class GalleryModel(QAbstractListModel):
         # does not go blank between two previews.
         self._shown: dict[TileKey, tuple[TileKey, int]] = {}
         self.undo_stack = QUndoStack(self)
+        self._last_group = 0
         decoder.decoded.connect(self._picture_arrived)
 
     # Qt's model interface
@@ -137,11 +144,31 @@ class GalleryModel(QAbstractListModel):
         return True
 
     # Changes from the job queue
-    def add_job(self, entry_id: int, count: int, *, quality: str, local: bool) -> None:
-        """The tiles of a newly queued job, at the top."""
-        self.beginInsertRows(QModelIndex(), 0, count - 1)
-        new = [Tile((entry_id, i), quality=quality, local=local) for i in range(count)]
-        self._tiles[0:0] = new
+    def new_group(self) -> int:
+        """A group id no queue entry has (negative), for tiles that are not a queue entry's."""
+        self._last_group -= 1
+        return self._last_group
+
+    def add_job(
+        self,
+        entry_id: int,
+        count: int,
+        *,
+        quality: str,
+        local: bool,
+        row: int | None = None,
+        row_name: str = "",
+        at: int = 0,
+    ) -> None:
+        """The tiles of a newly queued job, at the top (or from the gallery's row ``at``);
+        ``row``: the table row it is made from."""
+        at = max(0, min(at, len(self._tiles)))
+        self.beginInsertRows(QModelIndex(), at, at + count - 1)
+        new = [
+            Tile((entry_id, i), quality=quality, local=local, row=row, row_name=row_name)
+            for i in range(count)
+        ]
+        self._tiles[at:at] = new
         self.endInsertRows()
         self._reindex()
 
@@ -166,6 +193,12 @@ class GalleryModel(QAbstractListModel):
         for tile in list(self._tiles):
             if tile.key[0] == entry_id and tile.state in ("waiting", "streaming"):
                 self._update(tile.key, state=state, reason=reason)
+
+    def reopen(self, entry_id: int) -> None:
+        """Tiles of the group that failed or were cancelled wait again (their job is retried)."""
+        for tile in list(self._tiles):
+            if tile.key[0] == entry_id and tile.state in ("failed", "cancelled"):
+                self._update(tile.key, state="waiting", reason=None)
 
     def show_kept(self, entry_id: int, tiles: Sequence[Tile]) -> None:
         """Images already in the library (a job opened from it, a dropped studio image), at the

@@ -2,8 +2,9 @@
 
 The picture is a QImage decoded off the GUI thread (a partial image while it streams in); a tile
 with no picture yet shows its state. Finished tiles say size, quality and cost ("local draft" for
-the embedded engine); failed or cancelled tiles say why. A checked tile carries a badge: exact,
-or how many characters are off ("checking…" while the text check runs).
+the embedded engine); failed or cancelled tiles say why; a rows run's tiles name their row first.
+A checked tile carries a badge: exact, or how many characters are off ("checking…" while the text
+check runs).
 """
 
 from __future__ import annotations
@@ -88,8 +89,31 @@ def check_description(fidelity: Fidelity | None) -> str:
     return words
 
 
+def row_label(tile: Tile) -> str:
+    """The table row a rows run made the tile from ("row 3 · 龙井"), or empty."""
+    if tile.row is None:
+        return ""
+    label = QCoreApplication.translate("TileDelegate", "row {number}").format(number=tile.row + 1)
+    return f"{label} · {tile.row_name}" if tile.row_name else label
+
+
 def caption(tile: Tile) -> tuple[str, str]:
-    """The tile's two lines of text."""
+    """The tile's two lines of text: for a row's tile, the row, then what its state says most."""
+    first, second = state_caption(tile)
+    label = row_label(tile)
+    if not label:
+        return first, second
+    if tile.state == "done":
+        return label, f"{first}{separator()}{second}"
+    return label, second or first
+
+
+def tooltip_lines(tile: Tile) -> tuple[str, ...]:
+    return tuple(part for part in (row_label(tile), *state_caption(tile)) if part)
+
+
+def state_caption(tile: Tile) -> tuple[str, str]:
+    """The state's two lines of text."""
     if tile.state == "done":
         local = QCoreApplication.translate("TileDelegate", "local draft")
         cost = local if tile.local else usd(tile.actual_usd)
@@ -206,7 +230,7 @@ class TileDelegate(QStyledItemDelegate):
         if isinstance(tile, Tile) and event.type() == QEvent.Type.ToolTip:
             fidelity = index.data(FIDELITY_ROLE)
             check = badge_tooltip(fidelity if isinstance(fidelity, Fidelity) else None)
-            text = "\n".join(part for part in (*caption(tile), check) if part)
+            text = "\n".join(part for part in (*tooltip_lines(tile), check) if part)
             QToolTip.showText(event.globalPos(), text, view)
             return True
         return super().helpEvent(event, view, option, index)

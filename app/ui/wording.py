@@ -64,6 +64,7 @@ def problem_text(code: str, values: Mapping[str, Any]) -> str:
         "job.cancelled": translate("Messages", "Cancelled"),
         "job.incomplete": translate("Messages", "The service sent fewer images than asked for."),
         "job.crashed": translate("Messages", "The job stopped unexpectedly."),
+        "row.failed": translate("Messages", "This row's images were not made."),
         "task.failed": translate("Messages", "Something went wrong."),
         "spec.open_failed": translate("Messages", "The file could not be opened."),
         "spec.save_failed": translate("Messages", "The spec could not be saved."),

@@ -26,10 +26,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.core.models import known_models
-from app.engine.local.batches import BatchStore
+from app.engine.local.batches import BatchStore, FileReader
 from app.engine.local.errors import ApiError, invalid
 from app.engine.local.faults import Fault, FaultPlan
-from app.engine.local.inputs import Upload
+from app.engine.local.inputs import Upload, json_edit_images
 from app.engine.local.job import LAYOUT_HEADER, prepare
 from app.engine.local.limits import MAX_FORM_BODY, MAX_JSON_BODY, BodyLimit
 from app.engine.local.params import Kind, draft_request, form_value, json_fields
@@ -37,6 +37,7 @@ from app.engine.local.wire import error_response, fault_error, json_response, ss
 from app.typeset.fonts import default_family, ensure_gui_application
 
 _IMAGE_FIELDS: Final = ("image", "image[]")
+EDITS_ENDPOINT: Final = "/v1/images/edits"
 _MAX_FIELD_BYTES: Final = 4 * 1024 * 1024  # far above the prompt limit, so that check speaks
 
 
@@ -116,8 +117,11 @@ class _Engine:
             items.append({"url": f"{base_url}v1/zi/linked/{name}"})
         return {**body, "data": items}
 
-    async def batch_line(self, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-        """One line of a batch: a generation answered as a whole (a fault counts per line)."""
+    async def batch_line(
+        self, url: str, body: Mapping[str, Any], read_file: FileReader
+    ) -> tuple[int, dict[str, Any]]:
+        """One line of a batch answered as a whole (a fault counts per line): a generation, or
+        an edit in the JSON edit body, its images read from the files kept for the batch."""
         fault = self.faults.take()
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
@@ -128,10 +132,19 @@ class _Engine:
             if error is not None:
                 return error.status, error.body()
         try:
-            checked = draft_request("generate", body)
+            images: list[Upload] = []
+            mask: Upload | None = None
+            kind: Kind = "generate"
+            if url == EDITS_ENDPOINT:
+                kind = "edit"
+                body = dict(body)
+                images, mask = await asyncio.to_thread(
+                    json_edit_images, body.pop("images", None), body.pop("mask", None), read_file
+                )
+            checked = draft_request(kind, body)
             if checked.stream:
                 raise invalid("Invalid 'stream': a batch request cannot stream.", "stream")
-            job = await asyncio.to_thread(prepare, checked, [], None)
+            job = await asyncio.to_thread(prepare, checked, images, mask)
             return 200, await job.response()
         except ApiError as error:
             return error.status, error.body()

@@ -1,7 +1,9 @@
 """The local engine's Files and Batches: image batches that run in the background, kept on disk.
 
-``POST /v1/files`` keeps an uploaded JSONL file; ``POST /v1/batches`` starts running its lines
-(generations), a few at a time, in the background; ``GET /v1/batches/{id}`` says how far it got;
+``POST /v1/files`` keeps an uploaded file (a JSONL of requests, purpose ``batch``; or an input
+image an edit line names by its id, purpose ``vision`` or ``user_data``); ``POST /v1/batches``
+starts running its lines (generations, or edits with the JSON edit body), a few at a time, in the
+background; ``GET /v1/batches/{id}`` says how far it got;
 ``POST /v1/batches/{id}/cancel`` stops it; the results are files like any other
 (``GET /v1/files/{id}/content``). The shapes are OpenAI's.
 
@@ -31,10 +33,14 @@ from starlette.responses import Response
 
 from app.engine.local.errors import ApiError, invalid
 
-LineRunner = Callable[[Mapping[str, Any]], Awaitable[tuple[int, dict[str, Any]]]]
-"""Runs one request body: the HTTP status and the response body (an image answer or an error)."""
+FileReader = Callable[[str], bytes]
+"""A kept file's bytes by its id; raises ``ApiError`` (404) for an unknown id."""
+LineRunner = Callable[[str, Mapping[str, Any], FileReader], Awaitable[tuple[int, dict[str, Any]]]]
+"""Runs one request (its endpoint and body; the files its images name are read with the reader):
+the HTTP status and the response body (an image answer or an error)."""
 
-ENDPOINTS: Final = ("/v1/images/generations",)
+ENDPOINTS: Final = ("/v1/images/generations", "/v1/images/edits")
+PURPOSES: Final = ("batch", "vision", "user_data")
 COMPLETION_WINDOW: Final = "24h"
 _EXPIRES_SECONDS: Final = 24 * 3600
 _MAX_FILE_BYTES: Final = 200 * 1024 * 1024
@@ -80,14 +86,15 @@ class BatchStore:
             purpose = form.get("purpose")
             if not isinstance(upload, UploadFile):
                 raise invalid("Missing required parameter: 'file'.", "file", "missing")
-            if purpose != "batch":
+            if purpose not in PURPOSES:
                 raise invalid(
-                    "Invalid 'purpose': this engine keeps files for batches only ('batch').",
+                    "Invalid 'purpose': this engine keeps batch files ('batch') and the images "
+                    "their lines name ('vision', 'user_data').",
                     "purpose",
                 )
             data = await upload.read()
             name = upload.filename or "input.jsonl"
-        return _json(self.keep_file(data, name, "batch"))
+        return _json(self.keep_file(data, name, str(purpose)))
 
     def keep_file(self, data: bytes, filename: str, purpose: str) -> dict[str, Any]:
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -107,6 +114,11 @@ class BatchStore:
         except FileNotFoundError:
             raise ApiError(404, f"No such File object: {file_id}", code="not_found") from None
         return info
+
+    def read_file(self, file_id: str) -> bytes:
+        """A kept file's bytes (``ApiError`` 404 when there is no such file)."""
+        self._file_info(file_id)
+        return (self.files_dir / f"{file_id}.data").read_bytes()
 
     async def file(self, request: Request) -> Response:
         return _json(self._file_info(request.path_params["file_id"]))
@@ -243,7 +255,7 @@ class BatchStore:
             async def run(line: dict[str, Any]) -> None:
                 if cancel.exists():
                     return
-                status, body = await self._run_line(line["body"])
+                status, body = await self._run_line(state["endpoint"], line["body"], self.read_file)
                 result = _result_line(line["custom_id"], status, body)
                 async with writing:
                     await asyncio.to_thread(_append, results, result)

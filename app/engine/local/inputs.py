@@ -6,7 +6,8 @@ same size as the first image. Decoding runs in a worker thread (a QGuiApplicatio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -160,3 +161,44 @@ def decode_inputs(images: Sequence[Upload], mask: Upload | None) -> EditInputs:
                 "invalid_mask_size",
             )
     return EditInputs(decoded, mask_image)
+
+
+def json_edit_images(
+    images: object, mask: object, read_file: Callable[[str], bytes]
+) -> tuple[list[Upload], Upload | None]:
+    """The images (and mask) of a JSON edit body, as uploads: each ``{"file_id"}`` read with
+    ``read_file``, each ``{"image_url"}`` a base64 data URL (this engine fetches no links).
+    ``ApiError`` (400, or 404 for an unknown file) for what the API would refuse."""
+    if images is None:
+        raise invalid(
+            "Missing required parameter: 'images'.", "images", "missing_required_parameter"
+        )
+    if not isinstance(images, list) or not images:
+        raise invalid("Invalid 'images': expected a non-empty array of image references.", "images")
+    uploads = [
+        _referenced(item, f"images[{number}]", read_file) for number, item in enumerate(images)
+    ]
+    return uploads, None if mask is None else _referenced(mask, "mask", read_file)
+
+
+def _referenced(item: object, param: str, read_file: Callable[[str], bytes]) -> Upload:
+    if not isinstance(item, dict) or len(item.keys() & {"file_id", "image_url"}) != 1:
+        raise invalid(f"Invalid '{param}': give exactly one of 'file_id' or 'image_url'.", param)
+    file_id = item.get("file_id")
+    if file_id is not None:
+        if not isinstance(file_id, str):
+            raise invalid(f"Invalid '{param}.file_id': expected a string.", param)
+        return Upload(read_file(file_id), file_id)
+    url = item.get("image_url")
+    if not isinstance(url, str) or not url.startswith("data:") or ";base64," not in url:
+        raise invalid(
+            f"Invalid '{param}.image_url': the local engine fetches no links; give a base64 data "
+            "URL or the 'file_id' of an uploaded file.",
+            param,
+        )
+    header, _, encoded = url.partition(";base64,")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise invalid(f"Invalid '{param}.image_url': the data URL is not base64.", param) from None
+    return Upload(data, None, header.removeprefix("data:"))
