@@ -158,7 +158,7 @@ class Studio:
             self.funnel, self.builder, self.gallery,
             library=lambda: self.library, current_tile=self.window.gallery_page.current_tile,
         )  # fmt: skip
-        self.retypesetter.saved.connect(lambda *_: self.library_view.refresh())
+        self.retypesetter.saved.connect(self._retypeset)
         self.rows = BatchModel(
             self.funnel, self.messages, self.builder.spec, concurrency=self.settings.rows_at_once
         )
@@ -220,6 +220,13 @@ class Studio:
         self._library_refresh.setInterval(LIBRARY_REFRESH_MS)
         self._library_refresh.timeout.connect(self.library_view.refresh)
         self.queue.dataChanged.connect(lambda *_: self._library_refresh.start())
+
+    def _retypeset(self, key: object, record: Any) -> None:
+        """A new version of an exact-text image: into the library view, and read back like
+        every new image."""
+        self.library_view.refresh()
+        if self.text_checks.enabled:
+            self.text_checks.check(record.id, record.path)
 
     def _trash(self, image_id: int, into: bool) -> None:
         """A discarded gallery image goes to the library's trash; undo takes it out again."""
