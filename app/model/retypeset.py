@@ -80,8 +80,7 @@ class Retypesetter(QObject):
         if self._loaded:  # a spec opened or restored: its texts are what its images have
             self._loaded = False
             self._seen = texts
-            self._pending = None
-            self._timer.stop()
+            self.flush()  # a change typed just before is kept, on the image it was typed for
             return
         if texts == self._seen:
             return  # the description, the size...: nothing the text layer shows
