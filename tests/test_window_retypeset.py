@@ -4,6 +4,7 @@ text again over its kept background, as a new version, with no request and no co
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from app.core.metadata import read_metadata
 from app.core.request import ImageRequest
+from app.core.spec import TextBlock
 from app.engine.service import ImageEvent
 from app.main import Studio
 from app.store.exact_parts import kept_parts
@@ -229,3 +231,16 @@ def test_an_image_made_without_exact_text_is_left_as_it_is(
     run(qloop, until(lambda: not retypesetter.busy, retypesetter.busy_changed, timeout=WAIT))
     assert studio.gallery.tile(0).image_id == tile.image_id
     assert len(studio.library.images()) == 1 and requests == []
+
+
+def test_opening_another_spec_sets_nothing_again(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    exact_text_image(studio, qloop)
+    first = studio.gallery.tile(0).image_id
+    other = dataclasses.replace(studio.builder.spec(), texts=(TextBlock("headline", "另一份设计"),))
+    studio.builder.load(other)  # Open, or a job opened from the library: not a text change
+    assert not studio.retypesetter.busy
+    studio.builder.description = "Another description"  # no text changed either
+    assert not studio.retypesetter.busy
+    assert studio.gallery.tile(0).image_id == first
