@@ -35,6 +35,7 @@ from app.model.job_queue import JobQueueModel
 from app.model.layout_board import LayoutBoardModel
 from app.model.message_relay import MessageRelay
 from app.model.preview import PreviewModel
+from app.model.retypeset import Retypesetter
 from app.model.series_model import SeriesModel
 from app.model.service_profiles import ServiceProfileModel
 from app.model.settings_model import SettingsModel
@@ -153,6 +154,11 @@ class Studio:
         self.fidelity = FidelityControls(
             self.window.gallery_page, self.text_checks, self.fixer, self.window.tabs
         )
+        self.retypesetter = Retypesetter(
+            self.funnel, self.builder, self.gallery,
+            library=lambda: self.library, current_tile=self.window.gallery_page.current_tile,
+        )  # fmt: skip
+        self.retypesetter.saved.connect(self._retypeset)
         self.rows = BatchModel(
             self.funnel, self.messages, self.builder.spec, self.gallery,
             concurrency=self.settings.rows_at_once,
@@ -217,6 +223,13 @@ class Studio:
         self._library_refresh.setInterval(LIBRARY_REFRESH_MS)
         self._library_refresh.timeout.connect(self.library_view.refresh)
         self.queue.dataChanged.connect(lambda *_: self._library_refresh.start())
+
+    def _retypeset(self, key: object, record: Any) -> None:
+        """A new version of an exact-text image: into the library view, and read back like
+        every new image."""
+        self.library_view.refresh()
+        if self.text_checks.enabled:
+            self.text_checks.check(record.id, record.path)
 
     def _trash(self, image_id: int, into: bool) -> None:
         """A discarded gallery image goes to the library's trash; undo takes it out again."""
@@ -464,6 +477,7 @@ class Studio:
     async def stop(self) -> None:
         """Cancel what runs, close the spec cleanly (no autosave left), stop the engine."""
         self.generator.cancel_all()
+        await self.retypesetter.close()  # a text changed just before closing is kept
         self._library_refresh.stop()
         self.library_view.shutdown()  # no more reads: the library closes below
         await self.text_checks.close()

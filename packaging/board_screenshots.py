@@ -131,9 +131,20 @@ async def _exact_text_on_the_engine(studio: object, shot: Callable[[str], Awaita
     await until(lambda: board.underlay is not None, board.underlay_changed, timeout=60)
     board.select(0)
     await shot("exact-text-board-before")
+    first = gallery.tile(0).image_id
     builder.blocks.set_text(0, "夏日冰饮 第二杯半价")
     await asyncio.sleep(0.3)
     await shot("exact-text-board-after")
+    # After the pause the gallery shows the new version: the same background, the new headline.
+    retypesetter = studio.retypesetter
+    await until(lambda: gallery.tile(0).image_id != first and not retypesetter.busy,
+                gallery.dataChanged, retypesetter.busy_changed, timeout=60)  # fmt: skip
+    window.tabs.setCurrentWidget(window.gallery_page)
+    viewer = window.gallery_page.viewer
+    await until(lambda: viewer.key == gallery.tile(0).key and viewer.has_image,
+                gallery.image_ready, timeout=60)  # fmt: skip
+    await asyncio.sleep(0.5)  # the new picture decoded for the tile and the large view
+    await shot("exact-text-gallery-after")
 
 
 def _background(width: int, height: int) -> Image.Image:

@@ -209,3 +209,22 @@ def test_process_lock_is_exclusive_until_released(tmp_path: Path) -> None:
 
     assert not path.exists()
     assert not ProcessLock.is_held(path)
+
+
+def test_link_or_copy_links_and_copies_where_links_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.background.png"
+    source.write_bytes(b"background")
+    linked = tmp_path / "sub" / "b.background.png"
+    files.link_or_copy(source, linked)
+    assert linked.samefile(source)  # one file, nothing copied
+    files.link_or_copy(source, linked)  # already there: nothing to do
+
+    def refuse(*_: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refuse)
+    copied = tmp_path / "c.background.png"
+    files.link_or_copy(source, copied)
+    assert copied.read_bytes() == b"background" and not copied.samefile(source)

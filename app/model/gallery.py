@@ -188,6 +188,15 @@ class GalleryModel(QAbstractListModel):
     def finish(self, key: TileKey, **values: Any) -> None:
         self._update(key, state="done", bump=True, **values)
 
+    def show_version(
+        self, key: TileKey, *, image_id: int, path: Path, width: int, height: int
+    ) -> None:
+        """The tile shows another version of its image (its text set again): nothing spent."""
+        self._update(
+            key, bump=True, image_id=image_id, path=path, width=width, height=height,
+            actual_usd=0.0,
+        )  # fmt: skip
+
     def end_job(self, entry_id: int, state: str, reason: tuple[str, dict[str, Any]] | None) -> None:
         """Tiles of a job that ended without an image say why (failed or cancelled)."""
         for tile in list(self._tiles):

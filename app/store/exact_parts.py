@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from app.store.files import write_atomic
+from app.store.files import link_or_copy, write_atomic
 from app.store.records import ImageRecord
 
 _EXTENSIONS: Final = {"png": "png", "webp": "webp", "jpeg": "jpg"}
@@ -43,6 +43,17 @@ def keep_parts(
     """Writes the background and the layer beside ``record``'s file (atomically)."""
     parts = KeptParts(background_path(record, background_format), layer_path(record))
     write_atomic(parts.background, background)
+    write_atomic(parts.layer, layer)
+    return parts
+
+
+def keep_shared_parts(record: ImageRecord, *, background: Path, layer: bytes) -> KeptParts:
+    """Keeps beside ``record`` (a composite set again over another image's kept ``background``)
+    that same background file, linked rather than copied, and its own new text layer."""
+    extension = background.name.rsplit(".", 1)[-1]
+    output_format = next(fmt for fmt, ext in _EXTENSIONS.items() if ext == extension)
+    parts = KeptParts(background_path(record, output_format), layer_path(record))
+    link_or_copy(background, parts.background)  # one file: a 4K background is tens of MB
     write_atomic(parts.layer, layer)
     return parts
 

@@ -96,6 +96,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_directory(directory)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` becomes the same file as ``source`` (a hard link: nothing copied), or a copy of
+    it written atomically where the file system has no hard links."""
+    make_dirs(target.parent)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        if not target.samefile(source):
+            raise write_error(
+                FileExistsError(errno.EEXIST, "exists", str(target)), target
+            ) from None
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise write_error(error, target) from error
+        try:
+            data = source.read_bytes()
+        except OSError as read_error:
+            raise write_error(read_error, source) from read_error
+        write_atomic(target, data)
+        return
+    _fsync_directory(target.parent)
+
+
 def unique_path(directory: Path, stem: str, suffix: str) -> Path:
     """The first of ``stem.suffix``, ``stem-2.suffix``, ... that does not exist yet."""
     for candidate in _candidates(directory, stem, suffix):

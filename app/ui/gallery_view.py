@@ -7,6 +7,8 @@ images side by side (or the selected one and the one selected before it).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
@@ -78,6 +80,7 @@ class GalleryPage(QWidget):
         )
         self._previous: int | None = None
         self._current: TileKey | None = None
+        self._path: Path | None = None  # the file the large view shows
         self._detailed = False  # the large view holds the image at full resolution
 
         self.bar = QToolBar()
@@ -165,8 +168,9 @@ class GalleryPage(QWidget):
         if tile is None or tile.path is None:
             self._current = key
             self.viewer.show_image(key, None)
-        elif key != self._current or not self.viewer.has_image:
+        elif key != self._current or not self.viewer.has_image or tile.path != self._path:
             self._current = key
+            self._path = tile.path
             self._detailed = False
             row = self.current_row()
             if row is not None:
@@ -178,8 +182,8 @@ class GalleryPage(QWidget):
         row = self.current_row()
         if row is not None and top.row() <= row <= bottom.row():
             tile = self.gallery.tile(row)
-            if tile.path is not None and not self.viewer.has_image:
-                self._refresh_current()
+            if tile.path is not None and (not self.viewer.has_image or tile.path != self._path):
+                self._refresh_current()  # a first picture, or another version of the image
             self._update_actions()
 
     def _full_detail(self) -> None:
