@@ -9,8 +9,10 @@ A mask brought in from a file becomes the mask the image API takes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Final
 
 from app.core.sizes import Size, SizeError, size_for_ratio
 from app.core.spec import TextBlock
@@ -47,6 +49,23 @@ def replaced_blocks(
 
 def _quoted(text: str) -> str:
     return f"“{text}”" if "”" not in text else f"「{text}」"
+
+
+_REPLACED: Final = re.compile(
+    r"Replace the (?P<role>[a-z]+) text (?:“(?P<curly>[^”]*)”|「(?P<corner>.*?)」) with the "
+    r"(?P=role) text (?P<number>\d+) listed below",
+    re.DOTALL,
+)
+
+
+def replaced_texts(prompt: str) -> tuple[tuple[int, str], ...]:
+    """What the replace-text turns of a prompt (``replaced_blocks``) replace: for each, the index
+    of the required text that takes the place and the text it replaces."""
+    found = []
+    for match in _REPLACED.finditer(prompt):
+        old = match.group("curly") if match.group("curly") is not None else match.group("corner")
+        found.append((int(match.group("number")) - 1, old))
+    return tuple(found)
 
 
 def finalize_instruction(quality: str) -> str:
