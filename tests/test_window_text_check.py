@@ -8,9 +8,11 @@ where the test is about what the check finds; elsewhere a scripted checker answe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
@@ -20,7 +22,7 @@ from app.core.fidelity import BlockCheck, CharDifference, RequiredText, TextChec
 from app.core.request import ImageRequest
 from app.core.spec import Spec, TextBlock
 from app.engine.service import CompletedImage, ImageEvent
-from app.jobs.fix_text import HEIGHT_TOLERANCE
+from app.jobs.fix_text import HEIGHT_TOLERANCE, mask_box
 from app.main import Studio
 from app.model.gallery_fidelity import FIDELITY_ROLE
 from app.model.text_checks import Fidelity
@@ -403,6 +405,71 @@ def test_fix_text_by_typesetting_sets_the_exact_text_in_the_found_place(
     # In the found ink's median colour.
     median = ImageStat.Stat(result, ink).median
     assert colour_near(QColor(*median[:3]), INK, 40), median
+
+
+class Misspelling:
+    """The embedded engine through the SDK, except that its generated drafts set ``WRONG`` for
+    ``HEADLINE`` (one look-alike character off, as a model gets it); edits go through as sent."""
+
+    def __init__(self, engine: Any, extra: Mapping[str, Any] | None = None) -> None:
+        self._engine = engine
+        self._extra = dict(extra or {})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def with_extra_body(self, extra: Mapping[str, Any]) -> Misspelling:
+        return Misspelling(self._engine, extra)
+
+    def generate(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        extra = {key: str(value).replace(HEADLINE, WRONG) for key, value in self._extra.items()}
+        wrong = dataclasses.replace(request, prompt=request.prompt.replace(HEADLINE, WRONG))
+        events: AsyncGenerator[ImageEvent, None] = self._engine.with_extra_body(extra).generate(
+            wrong
+        )
+        return events
+
+    def edit(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        events: AsyncGenerator[ImageEvent, None] = self._engine.with_extra_body(self._extra).edit(
+            request
+        )
+        return events
+
+
+def test_fix_text_by_edit_on_a_local_draft_leaves_no_wrong_glyph_under_the_right_one(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """The embedded engine clears the masked region before it draws the exact text: the real OCR
+    reads the fixed draft exactly, and nothing outside the mask changed."""
+    studio.text_checks._make_checker = lambda: OcrWorker(make_reader=offline_reader)
+
+    async def start() -> None:
+        await studio.start(load_settings=False)
+        assert studio._runner is not None and studio.generator.engine is not None
+        assert studio.generator.engine.local
+        studio._runner._service = Misspelling(studio._runner._service)
+        use_spec(studio, 1)
+        await generate_and_check(studio, 1)
+
+    run(qloop, start())
+    original = studio.gallery.tile(0)
+    assert original.local and original.path is not None
+    wrong = fidelities(studio)[0]
+    assert wrong is not None and wrong.wrong_count == 1  # the draft reads 荼 for 茶
+    found_box = wrong.check.blocks[0].box  # type: ignore[union-attr]
+    assert found_box is not None
+
+    fixed = _fixed(studio, qloop, "edit")
+    assert fixed.exact, fixed.check  # the old glyphs are gone: the right text reads back exactly
+    record = studio.library.image(studio.gallery.tile(0).image_id)
+    assert record.parent_image_id == original.image_id
+    before = Image.open(original.path).convert("RGB")
+    after = Image.open(record.path).convert("RGB")
+    changed = ImageChops.difference(before, after).getbbox()
+    assert changed is not None  # the region was redrawn
+    x, y, w, h = mask_box(found_box, before.size)
+    assert x <= changed[0] and y <= changed[1]
+    assert changed[2] <= x + w and changed[3] <= y + h  # outside the mask: the original's pixels
 
 
 def _ink(image: Image.Image, background: Image.Image) -> Image.Image:
