@@ -123,3 +123,34 @@ def test_the_replaced_texts_are_read_back_from_the_turns_prompt() -> None:
     prompt = compile_edit_prompt(instruction, new_blocks).text
     assert replaced_texts(prompt) == ((1, "他说“好”"),)
     assert replaced_texts("Replace the text “春日” with “夏日”") == ()  # typed, not a turn
+
+
+def test_the_fill_passes_over_another_texts_strokes_that_the_mask_cuts(poster: bytes) -> None:
+    """The editable part's lower edge runs through a text: its strokes are not carried into the
+    fill (as streaks); the fill is the background's colour."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from app.engine.local.fill import fill_editable
+
+    base = QImage.fromData(
+        render([TextBlock("subhead", "休闲时光 新品上市", (0.1, 0.3, 0.8, 0.1))])
+    )
+    keep = QImage(SIZE, SIZE, QImage.Format.Format_Alpha8)
+    keep.fill(255)
+    painter = QPainter(keep)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    painter.fillRect(60, 60, 900, 300, QColor(0, 0, 0, 0))  # ends half way down the subhead
+    painter.end()
+    filled = fill_editable(base, keep).convertToFormat(QImage.Format.Format_RGB32)
+    background = QColor("#f4efe6")
+    worst = max(
+        max(
+            abs(colour.red() - background.red()),
+            abs(colour.green() - background.green()),
+            abs(colour.blue() - background.blue()),
+        )
+        for colour in (
+            filled.pixelColor(x, y) for x in range(60, 960, 3) for y in range(60, 300, 3)
+        )
+    )
+    assert worst <= 6, worst

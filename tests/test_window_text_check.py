@@ -8,11 +8,9 @@ where the test is about what the check finds; elsewhere a scripted checker answe
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import io
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
@@ -28,7 +26,7 @@ from app.model.gallery_fidelity import FIDELITY_ROLE
 from app.model.text_checks import Fidelity
 from app.ocr import OcrWorker
 from app.ui.tile_delegate import BADGE_COLOURS, badge
-from tests.gui_support import USAGE, attach, make_studio, run, shut, until
+from tests.gui_support import USAGE, Misspelling, attach, make_studio, run, shut, until
 from tests.ocr_fakes import offline_reader
 from tests.ocr_images import render
 
@@ -407,35 +405,6 @@ def test_fix_text_by_typesetting_sets_the_exact_text_in_the_found_place(
     assert colour_near(QColor(*median[:3]), INK, 40), median
 
 
-class Misspelling:
-    """The embedded engine through the SDK, except that its generated drafts set ``WRONG`` for
-    ``HEADLINE`` (one look-alike character off, as a model gets it); edits go through as sent."""
-
-    def __init__(self, engine: Any, extra: Mapping[str, Any] | None = None) -> None:
-        self._engine = engine
-        self._extra = dict(extra or {})
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
-
-    def with_extra_body(self, extra: Mapping[str, Any]) -> Misspelling:
-        return Misspelling(self._engine, extra)
-
-    def generate(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
-        extra = {key: str(value).replace(HEADLINE, WRONG) for key, value in self._extra.items()}
-        wrong = dataclasses.replace(request, prompt=request.prompt.replace(HEADLINE, WRONG))
-        events: AsyncGenerator[ImageEvent, None] = self._engine.with_extra_body(extra).generate(
-            wrong
-        )
-        return events
-
-    def edit(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
-        events: AsyncGenerator[ImageEvent, None] = self._engine.with_extra_body(self._extra).edit(
-            request
-        )
-        return events
-
-
 def test_fix_text_by_edit_on_a_local_draft_leaves_no_wrong_glyph_under_the_right_one(
     studio: Studio, qloop: asyncio.AbstractEventLoop
 ) -> None:
@@ -447,7 +416,7 @@ def test_fix_text_by_edit_on_a_local_draft_leaves_no_wrong_glyph_under_the_right
         await studio.start(load_settings=False)
         assert studio._runner is not None and studio.generator.engine is not None
         assert studio.generator.engine.local
-        studio._runner._service = Misspelling(studio._runner._service)
+        studio._runner._service = Misspelling(studio._runner._service, HEADLINE, WRONG)
         use_spec(studio, 1)
         await generate_and_check(studio, 1)
 

@@ -1,11 +1,13 @@
 """The editable part of an edited image painted over from its surroundings, as a model does
 before it draws there: whatever text stood in it is gone, and nothing outside it changes.
 
-Each editable pixel takes the colours of the nearest kept pixels to its left, right, above and
-below, weighted by how near each is: a flat background stays flat, a gradient carries on across
-the cleared part, and the fill meets its surroundings without a seam. The fill is smooth, so it is
-worked out on a small copy of a window around the editable part and enlarged; the kept pixels are
-then painted back over it at full size, exactly.
+Each editable pixel takes the colours of the nearest kept background pixels to its left, right,
+above and below, weighted by how near each is, and smoothed across neighbouring lines. A kept
+pixel far from the colours around it is ink (say of another text the mask cuts) and is passed
+over, with its edges. So a flat background stays flat, a gradient carries on across the cleared
+part, and the fill meets its surroundings without a seam. The fill is smooth, so it is worked out
+on a small copy of a window around the editable part and enlarged; the kept pixels are then
+painted back over it at full size, exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ _PAINTABLE: Final = (_PREMULTIPLIED, QImage.Format.Format_RGB32, QImage.Format.F
 _RING: Final = 0.25
 _MIN_RING: Final = 16
 _WORK_EDGE: Final = 512  # the fill is worked out this small (it is smooth), then enlarged
-_SEEN: Final = 8  # a small pixel this opaque has enough of the base in it to count as known
+_SEEN: Final = 128  # a small pixel half of the base or more counts as known
+# A known pixel this far (on any channel) from the median of its tile is ink (another text's
+# strokes cut by the mask), not background, and is not carried into the fill.
+_TILE: Final = 64
+_OFF_BACKGROUND: Final = 24
+_SMOOTH: Final = 4  # the samples of neighbouring lines are averaged this far either side
 
 
 def editable_bounds(keep: QImage) -> QRect | None:
@@ -61,6 +68,21 @@ def _nearest(known: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return before, after
 
 
+def _box(values: np.ndarray, axis: int) -> np.ndarray:
+    """``values`` averaged over ``_SMOOTH`` pixels either side along ``axis`` (0 or 1)."""
+    length = values.shape[axis]
+    sums = np.cumsum(values, axis=axis, dtype=np.float32)
+    zero = np.zeros_like(np.take(sums, [0], axis=axis))
+    sums = np.concatenate([zero, sums], axis=axis)
+    low = np.clip(np.arange(length) - _SMOOTH, 0, length)
+    high = np.clip(np.arange(length) + _SMOOTH + 1, 0, length)
+    count = (high - low).astype(np.float32)
+    shape = [1] * values.ndim
+    shape[axis] = length
+    window = np.take(sums, high, axis=axis) - np.take(sums, low, axis=axis)
+    return window / count.reshape(shape)
+
+
 def _interpolated(colours: np.ndarray, known: np.ndarray) -> np.ndarray | None:
     """``colours`` (h x w x 3) with every unknown pixel set to the known pixels nearest to it
     left, right, above and below, each weighted by how near it is; None when none is known."""
@@ -77,8 +99,10 @@ def _interpolated(colours: np.ndarray, known: np.ndarray) -> np.ndarray | None:
             at = np.clip(found, 0, length - 1)
             picked = colours[rows, at] if axis == 1 else colours[at, columns]
             near = np.where(present, 1.0 / np.maximum(1, np.abs(here - found)), 0.0)
-            total += picked * near[..., None]
-            weight += near
+            # Smoothed across the lines, so that no single pixel draws a streak.
+            across = 1 - axis
+            total += _box(picked * near[..., None], across)
+            weight += _box(near, across)
     mean = colours[known].mean(axis=0)  # for pixels no known pixel lines up with
     filled = np.where(weight[..., None] > 0, total / np.maximum(weight, 1e-6)[..., None], mean)
     return np.where(known[..., None], colours, filled)
@@ -94,6 +118,28 @@ def _image(colours: np.ndarray) -> QImage:
     return image.copy()  # off the array's memory
 
 
+def _background(colours: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """The known pixels that look like background: near the median colour of the known pixels
+    of their tile (strokes are the minority around a text)."""
+    height, width = seen.shape
+    rows, columns = -(-height // _TILE), -(-width // _TILE)
+    padded = np.full((rows * _TILE, columns * _TILE, 3), np.inf, np.float32)
+    padded[:height, :width] = np.where(seen[..., None], colours, np.inf)
+    tiles = padded.reshape(rows, _TILE, columns, _TILE, 3).transpose(0, 2, 1, 3, 4)
+    tiles = tiles.reshape(rows, columns, _TILE * _TILE, 3)
+    counts = np.isfinite(tiles[..., 0]).sum(axis=2)
+    middle = (np.maximum(counts, 1) - 1) // 2
+    ordered = np.sort(tiles, axis=2)  # unknown pixels (inf) sort last
+    median = np.take_along_axis(ordered, middle[:, :, None, None], axis=2)[:, :, 0, :]
+    around = np.repeat(np.repeat(median, _TILE, axis=0), _TILE, axis=1)[:height, :width]
+    ink = seen & (np.abs(colours - around).max(axis=2) > _OFF_BACKGROUND)
+    # The pixels around ink are its antialiased edges and the gaps between strokes: passed over too.
+    inked = ink.astype(np.float32)
+    near_ink = _box(_box(inked, 0), 1) > 0
+    usable = seen & ~near_ink
+    return usable if usable.any() else seen
+
+
 def _filled_small(known: QImage) -> QImage | None:
     """``known`` (premultiplied; alpha = how much of a pixel is known), small, its unknown
     pixels filled; None when no pixel is known."""
@@ -101,7 +147,9 @@ def _filled_small(known: QImage) -> QImage | None:
     alpha = pixels[..., 3]
     seen = alpha >= _SEEN
     colours = pixels[..., :3] * (255.0 / np.maximum(alpha, 1.0))[..., None]
-    filled = _interpolated(colours, seen)
+    if not seen.any():
+        return None
+    filled = _interpolated(colours, _background(colours, seen))
     return None if filled is None else _image(filled)
 
 
