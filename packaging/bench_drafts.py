@@ -56,7 +56,7 @@ def draft(width: int, height: int) -> None:
 def edit_inputs(width: int, height: int) -> tuple[Upload, Upload]:
     """A draft of the prompt to edit, and a mask whose editable part is the headline's band."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 
     request = DraftRequest(kind="generate", prompt=PROMPT, size=Size(width, height))
     body = asyncio.run(prepare(request, [], None).response())
@@ -71,7 +71,7 @@ def edit_inputs(width: int, height: int) -> tuple[Upload, Upload]:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    mask.save(buffer, b"PNG")
+    assert QImageWriter(buffer, b"png").write(mask)
     return Upload(image, "draft.png", "image/png"), Upload(bytes(data.data()), "mask.png")
 
 

@@ -2,6 +2,7 @@
 
 Replace-text: the block's new text is a required text of the edit (once, as every required text
 is), and the instruction says which text it takes the place of; the old text is never required.
+``replaced_texts`` reads that back from a prompt (the embedded engine clears the old text's place).
 Finalize: the draft again at a higher quality or a larger tier, as an edit at the new size.
 A mask brought in from a file becomes the mask the image API takes.
 """

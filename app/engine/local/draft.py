@@ -167,7 +167,8 @@ class Drafter:
         keep = None
         if plan.mask is not None:
             self._mask = _cover(plan.mask.convertToFormat(_ARGB), plan.width, plan.height)
-            keep = self._mask.convertToFormat(_ALPHA8)
+            same_size = plan.mask.size() == self._mask.size()
+            keep = plan.mask if same_size else self._mask.convertToFormat(_ALPHA8)
         elif plan.replaced:
             keep = self._replaced_places()
         if self._base is not None and keep is not None:
