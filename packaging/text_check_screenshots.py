@@ -7,6 +7,10 @@ The studio starts as usual (the embedded engine); its service is then replaced b
 draws posters with the studio's typesetter, some with look-alike characters (荼 for 茶, 体 for 休),
 so the real OCR worker has something to find. Asked to clear a masked region, that service
 draws the poster without the block there (what a model asked to clear it should do).
+
+With ``--local-draft`` the embedded engine itself draws the poster (its draft misspells the
+headline, 荼 for 茶), and Fix text asks it for the exact text in the found text's region: the shots
+show the wrong draft and the fixed one, and the two images are saved beside them.
 """
 
 from __future__ import annotations
@@ -137,10 +141,64 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     print("fixed image:", "exact" if fixed is not None and fixed.exact else fixed)
 
 
+async def local_draft_scenes(studio: object, out: Path, suffix: str) -> None:
+    import shutil
+
+    from app.main import Studio
+    from tests.gui_support import Misspelling, until
+
+    assert isinstance(studio, Studio)
+    window = studio.window
+    await studio.start(load_settings=False)
+    runner = studio.generator._runner
+    assert runner is not None
+    runner._service = Misspelling(runner._service, HEADLINE, "春日荼会")
+    builder = studio.builder
+    builder.description = "A spring tea party poster: a teapot and cups, soft morning light."
+    for role, text in zip(ROLES, VARIATIONS[0], strict=True):
+        builder.blocks.add(role, text)
+    builder.use_size("768x1024")
+    builder.n = 1
+    window.generate()
+    gallery, checks = studio.gallery, studio.text_checks
+    page, controls = window.gallery_page, studio.fidelity
+
+    def checked(count: int) -> bool:
+        found = [checks.of_tile(tile) for tile in gallery.tiles()]
+        return len(found) == count and all(f is not None and f.state == "done" for f in found)
+
+    async def shot(name: str) -> None:
+        await asyncio.sleep(0.4)  # let the last layout and paint settle before grabbing
+        path = out / f"{name}{suffix}.png"
+        window.grab().save(str(path))
+        print(path)
+
+    await until(lambda: checked(1), gallery.dataChanged, checks.changed, timeout=300)
+    page.select_row(0)
+    await until(lambda: bool(page.viewer.outlines()), gallery.image_ready, timeout=60)
+    await shot("text-check-local-wrong")
+    controls.menu.aboutToShow.emit()
+    (ask,) = [a for a in controls.menu.actions() if a.text().startswith(("Ask", "请模型"))]
+    ask.trigger()
+    await until(lambda: checked(2), gallery.dataChanged, checks.changed, timeout=300)
+    page.select_row(0)
+    await until(lambda: page.viewer.has_image, gallery.image_ready, timeout=60)
+    await shot("text-check-local-fixed")
+    for row, name in ((1, "wrong"), (0, "fixed")):
+        tile = gallery.tile(row)
+        assert tile.path is not None
+        shutil.copyfile(tile.path, out / f"local-draft-{name}{suffix}.png")
+    fixed = checks.of_tile(gallery.tile(0))
+    print("fixed image:", "exact" if fixed is not None and fixed.exact else fixed)
+
+
 def main() -> int:
     parser = screenshot_arguments()
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--local-draft", action="store_true", help="Fix text on a local draft")
     args = parser.parse_args()
+    if args.local_draft:
+        return run_scenes(args, lambda studio: local_draft_scenes(studio, args.out, args.suffix))
     return run_scenes(args, lambda studio: scenes(studio, args.out, args.suffix))
 
 

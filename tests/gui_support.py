@@ -4,8 +4,9 @@ a scripted image service whose pace a test controls."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
-from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,6 +117,38 @@ async def attach(studio: Studio, service: object, *, local: bool = False) -> Eng
     )
     studio.generator.set_engine(runner, EngineInfo("local" if local else "openai"))
     return engine
+
+
+class Misspelling:
+    """The embedded engine's service (through the SDK), except that its generated drafts set
+    ``wrong`` for ``right`` (a look-alike character off, as a model gets it); edits go through
+    as sent. Stands in for the window's service: ``studio._runner._service = Misspelling(...)``."""
+
+    def __init__(
+        self, engine: Any, right: str, wrong: str, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        self._engine = engine
+        self._right, self._wrong = right, wrong
+        self._extra = dict(extra or {})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def with_extra_body(self, extra: Mapping[str, Any]) -> Misspelling:
+        return Misspelling(self._engine, self._right, self._wrong, extra)
+
+    def generate(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        right, wrong = self._right, self._wrong
+        extra = {key: str(value).replace(right, wrong) for key, value in self._extra.items()}
+        misspelt = dataclasses.replace(request, prompt=request.prompt.replace(right, wrong))
+        events: AsyncGenerator[ImageEvent, None]
+        events = self._engine.with_extra_body(extra).generate(misspelt)
+        return events
+
+    def edit(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        events: AsyncGenerator[ImageEvent, None]
+        events = self._engine.with_extra_body(self._extra).edit(request)
+        return events
 
 
 async def shut(studio: Studio) -> None:

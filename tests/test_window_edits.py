@@ -526,3 +526,46 @@ def test_a_service_answering_404_to_edits_is_learned_and_editing_switched_off(
         assert ServiceProfiles(tmp_path / "profiles.json").get(LOCAL_BASE_URL).lacks("edits")
     finally:
         close_studio(qloop, studio)
+
+
+def test_replace_text_on_a_local_draft_clears_the_old_text_before_setting_the_new(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The embedded engine, without a mask: the old text's place is cleared, so the new version
+    reads back (real OCR) as the new text alone, not the two drawn over each other."""
+    from app.core.fidelity import RequiredText
+    from app.ocr import OcrWorker
+    from tests.ocr_fakes import offline_reader
+
+    studio = make_studio(tmp_path / "home")
+    studio.window.show()
+    studio.builder.description = "A spring tea party poster"
+    studio.builder.blocks.add("headline", "春日茶会")
+    studio.builder.n = 1
+    studio.builder.quality = "low"
+    panel = studio.window.edit_panel
+    reader = OcrWorker(make_reader=offline_reader)
+
+    async def scenario() -> None:
+        await studio.start(load_settings=False)
+        assert studio.generator.engine is not None and studio.generator.engine.local
+        await first_image(studio)
+        panel.replace_button.setChecked(True)
+        panel.replace_text.setText("夏日冰饮")
+        panel.replace_send.click()
+        await until(
+            lambda: len(tree(studio).versions) == 2 and not studio.edits.busy,
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+
+    try:
+        run(qloop, scenario())
+        child = tree(studio).version(tree(studio).current_id)
+        assert child is not None and child.image.path is not None
+        image = child.image.path.read_bytes()
+        required = [RequiredText("夏日冰饮", "headline")]
+        check = run(qloop, reader.check_async(image, required))
+        assert check.exact, check
+    finally:
+        reader.close()
+        close_studio(qloop, studio)

@@ -22,14 +22,14 @@ from app.core.fidelity import BlockCheck, CharDifference, RequiredText, TextChec
 from app.core.request import ImageRequest
 from app.core.spec import Spec, TextBlock
 from app.engine.service import CompletedImage, ImageEvent
-from app.jobs.fix_text import HEIGHT_TOLERANCE
+from app.jobs.fix_text import HEIGHT_TOLERANCE, mask_box
 from app.main import Studio
 from app.model.gallery_fidelity import FIDELITY_ROLE
 from app.model.text_checks import Fidelity
 from app.ocr import OcrWorker
 from app.ui.i18n import install_translators
 from app.ui.tile_delegate import BADGE_COLOURS, badge
-from tests.gui_support import USAGE, attach, make_studio, run, shut, until
+from tests.gui_support import USAGE, Misspelling, attach, make_studio, run, shut, until
 from tests.ocr_fakes import offline_reader
 from tests.ocr_images import render
 
@@ -445,6 +445,42 @@ def test_fix_text_by_typesetting_sets_the_exact_text_in_the_found_place(
     # In the found ink's median colour.
     median = ImageStat.Stat(result, ink).median
     assert colour_near(QColor(*median[:3]), INK, 40), median
+
+
+def test_fix_text_by_edit_on_a_local_draft_leaves_no_wrong_glyph_under_the_right_one(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """The embedded engine clears the masked region before it draws the exact text: the real OCR
+    reads the fixed draft exactly, and nothing outside the mask changed."""
+    studio.text_checks._make_checker = lambda: OcrWorker(make_reader=offline_reader)
+
+    async def start() -> None:
+        await studio.start(load_settings=False)
+        assert studio._runner is not None and studio.generator.engine is not None
+        assert studio.generator.engine.local
+        studio._runner._service = Misspelling(studio._runner._service, HEADLINE, WRONG)
+        use_spec(studio, 1)
+        await generate_and_check(studio, 1)
+
+    run(qloop, start())
+    original = studio.gallery.tile(0)
+    assert original.local and original.path is not None
+    wrong = fidelities(studio)[0]
+    assert wrong is not None and wrong.wrong_count == 1  # the draft reads 荼 for 茶
+    found_box = wrong.check.blocks[0].box  # type: ignore[union-attr]
+    assert found_box is not None
+
+    fixed = _fixed(studio, qloop, "edit")
+    assert fixed.exact, fixed.check  # the old glyphs are gone: the right text reads back exactly
+    record = studio.library.image(studio.gallery.tile(0).image_id)
+    assert record.parent_image_id == original.image_id
+    before = Image.open(original.path).convert("RGB")
+    after = Image.open(record.path).convert("RGB")
+    changed = ImageChops.difference(before, after).getbbox()
+    assert changed is not None  # the region was redrawn
+    x, y, w, h = mask_box(found_box, before.size)
+    assert x <= changed[0] and y <= changed[1]
+    assert changed[2] <= x + w and changed[3] <= y + h  # outside the mask: the original's pixels
 
 
 def _ink(image: Image.Image, background: Image.Image) -> Image.Image:

@@ -2,6 +2,7 @@
 
 Replace-text: the block's new text is a required text of the edit (once, as every required text
 is), and the instruction says which text it takes the place of; the old text is never required.
+``replaced_texts`` reads that back from a prompt (the embedded engine clears the old text's place).
 Finalize: the draft again at a higher quality or a larger tier, as an edit at the new size.
 A mask brought in from a file becomes the mask the image API takes.
 """
@@ -9,8 +10,10 @@ A mask brought in from a file becomes the mask the image API takes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Final
 
 from app.core.sizes import Size, SizeError, size_for_ratio
 from app.core.spec import TextBlock
@@ -47,6 +50,23 @@ def replaced_blocks(
 
 def _quoted(text: str) -> str:
     return f"“{text}”" if "”" not in text else f"「{text}」"
+
+
+_REPLACED: Final = re.compile(
+    r"Replace the (?P<role>[a-z]+) text (?:“(?P<curly>[^”]*)”|「(?P<corner>.*?)」) with the "
+    r"(?P=role) text (?P<number>\d+) listed below",
+    re.DOTALL,
+)
+
+
+def replaced_texts(prompt: str) -> tuple[tuple[int, str], ...]:
+    """What the replace-text turns of a prompt (``replaced_blocks``) replace: for each, the index
+    of the required text that takes the place and the text it replaces."""
+    found = []
+    for match in _REPLACED.finditer(prompt):
+        old = match.group("curly") if match.group("curly") is not None else match.group("corner")
+        found.append((int(match.group("number")) - 1, old))
+    return tuple(found)
 
 
 def finalize_instruction(quality: str) -> str:

@@ -3,11 +3,15 @@
 A ``Drafter`` lays the texts out once at the output size; ``render`` then draws image ``index`` at
 any scale: a partial image is the same picture rasterised small and enlarged (blurred), so partials
 sharpen towards the final one. Text colours are chosen per block for contrast with what lies under
-the block. Everything here runs in worker threads; a QGuiApplication must exist.
+the block. An edit first clears what it changes, as a model would: the mask's editable part, or
+(without a mask) the places of the texts it replaces, painted over from their surroundings
+(``fill``); the new text is drawn there, and the base outside stays exactly as it was.
+Everything here runs in worker threads; a QGuiApplication must exist.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -16,6 +20,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize,
 from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 
 from app.core.spec import TextBlock
+from app.engine.local.fill import cleared, fill_editable
 from app.engine.local.scene import PixelBox, paint_scene, scene_for
 from app.typeset.layout import BlockLayout, layout_blocks
 from app.typeset.render import Palette, draw_layouts, palette_for_background
@@ -30,6 +35,9 @@ PARTIAL_SCALES: Final[dict[int, tuple[float, ...]]] = {
 _SAMPLE_EDGE: Final = 256  # long edge of the small render that text colours are chosen from
 _SAMPLE_CELLS: Final = 8
 _ARGB: Final = QImage.Format.Format_ARGB32_Premultiplied
+_ALPHA8: Final = QImage.Format.Format_Alpha8
+# A replaced text's place is cleared this far around its lines, in ems (antialiasing, accents).
+_CLEAR_MARGIN_EM: Final = 0.15
 DEFAULT_QUALITY: Final = 90  # webp and jpeg without output_compression
 _PARTIAL_QUALITY: Final = 75
 # Qt maps a PNG "quality" to a zlib level: 50 is level 4 (a third faster than the default, 15%
@@ -54,6 +62,9 @@ class DraftPlan:
     base: QImage | None = None
     mask: QImage | None = None
     text_free: bool = False  # exact-text mode: clean space where the blocks go, no text drawn
+    # Edits without a mask: (index of a block, the text it replaces); the replaced text's place
+    # is cleared before the block is drawn.
+    replaced: tuple[tuple[int, str], ...] = ()
 
 
 _LOOK_CELLS: Final = 6
@@ -109,6 +120,18 @@ def _text_area(layout: BlockLayout) -> PixelBox:
     return (left, top, right - left, bottom - top)
 
 
+def _clear_margin(layout: BlockLayout) -> float:
+    """How far around a block's lines its ink may reach, in ems: a margin, its outline, its
+    shadow."""
+    margin = _CLEAR_MARGIN_EM
+    if layout.stroke is not None:
+        margin += layout.stroke.width
+    if layout.shadow is not None:
+        shadow = layout.shadow
+        margin += max(abs(shadow.x), abs(shadow.y)) + shadow.blur
+    return margin
+
+
 def _mean_rgb(image: QImage, area: QRectF) -> tuple[int, int, int]:
     """The average colour of an area, composited over white."""
     rect = area.toAlignedRect().intersected(image.rect())
@@ -141,8 +164,52 @@ class Drafter:
         self._avoid = [_text_area(layout) for layout in self.layouts]
         self._base = None if plan.base is None else _cover(plan.base, plan.width, plan.height)
         self._mask = None
+        keep = None
         if plan.mask is not None:
             self._mask = _cover(plan.mask.convertToFormat(_ARGB), plan.width, plan.height)
+            same_size = plan.mask.size() == self._mask.size()
+            keep = plan.mask if same_size else self._mask.convertToFormat(_ALPHA8)
+        elif plan.replaced:
+            keep = self._replaced_places()
+        if self._base is not None and keep is not None:
+            self._base = self._cleared_base(self._base, keep)
+
+    def _cleared_base(self, base: QImage, keep: QImage) -> QImage:
+        """The base with its part that ``keep`` (Alpha8) leaves editable cleared."""
+        if self.plan.transparent:
+            return cleared(base, keep)
+        if base.hasAlphaChannel():  # an opaque draft shows the base over white
+            flat = QImage(base.size(), QImage.Format.Format_RGB32)
+            flat.fill(QColor("#ffffff"))
+            painter = QPainter(flat)
+            painter.drawImage(0, 0, base)
+            painter.end()
+            base = flat
+        return fill_editable(base, keep)
+
+    def _replaced_places(self) -> QImage:
+        """An Alpha8 mask, 0 where a replaced text stood (laid out as the block was) or where its
+        new text goes, 255 elsewhere."""
+        keep = QImage(self.plan.width, self.plan.height, _ALPHA8)
+        keep.fill(255)
+        blocks = list(self.plan.blocks)
+        painter = QPainter(keep)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        for index, old in self.plan.replaced:
+            if not 0 <= index < len(blocks) or not old.strip():
+                continue
+            was = [
+                *blocks[:index],
+                dataclasses.replace(blocks[index], text=old),
+                *blocks[index + 1 :],
+            ]
+            old_layout = layout_blocks(was, self.plan.width, self.plan.height)[index]
+            for layout in (old_layout, self.layouts[index]):
+                x, y, w, h = _text_area(layout)
+                pad = round(_clear_margin(layout) * layout.font_px)
+                painter.fillRect(x - pad, y - pad, w + 2 * pad, h + 2 * pad, QColor(0, 0, 0, 0))
+        painter.end()
+        return keep
 
     def _paint_under_text(self, painter: QPainter, index: int) -> None:
         if self._base is not None:

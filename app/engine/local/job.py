@@ -16,6 +16,7 @@ from typing import Any
 
 from app.core.compiler import parse_prompt
 from app.core.cost import PARTIAL_IMAGE_TOKENS
+from app.core.edit_turns import replaced_texts
 from app.core.series import KEEP_THE_LOOK
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
@@ -183,8 +184,11 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
     blocks, description = _texts(request)
     base = None if inputs is None else inputs.images[0]
     as_reference = request.spec is not None and bool(request.spec.references)
+    replaced: tuple[tuple[int, str], ...] = ()
     if base is not None and (as_reference or KEEP_THE_LOOK in request.prompt):
         base = look_of(base)  # a reference (a series' earlier shot), not an image to edit
+    elif base is not None:
+        replaced = replaced_texts(request.prompt)  # the Edit panel's "Replace text"
     plan = DraftPlan(
         width=size.width,
         height=size.height,
@@ -194,6 +198,7 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
         base=base,
         mask=None if inputs is None else inputs.mask,
         text_free=request.spec is not None and request.spec.exact_text,
+        replaced=replaced,
     )
     usage = input_usage(request.prompt, inputs.sizes if inputs is not None else ())
     return Job(request, Drafter(plan), settings, usage)
