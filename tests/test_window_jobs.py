@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication, QImage
 
 from app.core.messages import Message
+from app.core.request import ImageRequest
+from app.engine.service import ImageEvent
 from app.main import Studio
 from app.model.gallery import Tile
 from app.store.settings import Settings
@@ -111,6 +113,40 @@ def test_cancel_keeps_what_arrived_and_marks_the_rest(
     assert tiles[0].path is not None and tiles[0].path.is_file()
     assert [job.status for job in studio.library.jobs()] == ["cancelled"]
     assert all(t.reason is not None and t.reason[0] == "job.cancelled" for t in tiles[1:])
+
+
+class SlowToStopService(ScriptedService):
+    """Takes a moment to stop when cancelled, as a service closing its connection does."""
+
+    async def _events(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        try:
+            async for event in super()._events(request):
+                yield event
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.5)
+            raise
+
+
+def test_a_cancelled_job_says_so_once_the_library_has_it(
+    studio: Studio, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """The queue says "cancelled" only when the job is recorded so: a window closed at that
+    moment finds it cancelled at the next start, not interrupted."""
+    service = SlowToStopService()
+    studio.builder.n = 2
+
+    async def scenario() -> list[str]:
+        await attach(studio, service)
+        studio.window.generate()
+        await until(lambda: states(studio).count("streaming") >= 1, studio.gallery.dataChanged)
+        studio.window.cancel_action.trigger()
+        await until(
+            lambda: studio.queue.entries()[0].state == "cancelled", studio.queue.dataChanged
+        )
+        return [job.status for job in studio.library.jobs()]
+
+    assert run(qloop, scenario()) == ["cancelled"]
+    assert states(studio) == ["cancelled", "cancelled"]
 
 
 def test_a_second_job_waits_in_the_queue(studio: Studio, qloop: asyncio.AbstractEventLoop) -> None:

@@ -24,6 +24,7 @@ from app.engine.runner import EngineRunner
 
 T = TypeVar("T")
 BACKGROUND_NICENESS = 10
+ENGINE_CANCEL_WAIT = 10.0  # seconds a cancel waits for the engine's side to end
 log = logging.getLogger(__name__)
 
 
@@ -78,11 +79,52 @@ class TaskFunnel:
         return task
 
     async def on_engine(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        """Await ``coroutine`` run on the engine's loop; cancelling this cancels it there."""
-        if self.engine is None:
+        """Await ``coroutine`` run on the engine's loop; cancelling this cancels it there.
+
+        A cancel returns once the engine's side has ended (at most ``ENGINE_CANCEL_WAIT``): what
+        it does on a cancel (a job records itself as cancelled, keeps what arrived) is done by
+        the time the caller says "cancelled"."""
+        engine = self.engine
+        if engine is None:
             coroutine.close()
             raise RuntimeError("the engine is not running yet")
-        return await asyncio.wrap_future(self.engine.submit(coroutine))
+        here = asyncio.get_running_loop()
+        ended: asyncio.Future[T] = here.create_future()
+        started: list[asyncio.Task[T]] = []
+
+        def settle(task: asyncio.Task[T]) -> None:
+            if ended.done():
+                return
+            if task.cancelled():
+                ended.cancel()
+            elif (error := task.exception()) is not None:
+                ended.set_exception(error)
+            else:
+                ended.set_result(task.result())
+
+        def start() -> None:
+            # A done callback runs even for a task cancelled before its first step, when a
+            # wrapper's ``finally`` would not.
+            task = engine.loop.create_task(coroutine)
+            task.add_done_callback(lambda done: here.call_soon_threadsafe(settle, done))
+            started.append(task)
+
+        # Read the outcome even when nobody waits for it any more (no "never retrieved" log).
+        ended.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            engine.loop.call_soon_threadsafe(start)
+        except RuntimeError:  # the engine has stopped
+            coroutine.close()
+            raise
+        try:
+            return await asyncio.shield(ended)
+        except asyncio.CancelledError:
+            if not ended.done():
+                with contextlib.suppress(RuntimeError):  # the engine's loop already closed
+                    engine.loop.call_soon_threadsafe(lambda: started[0].cancel())
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
+                    await asyncio.wait_for(asyncio.shield(ended), ENGINE_CANCEL_WAIT)
+            raise
 
     async def in_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function(*args)`` on a worker thread (disk writes, decoding)."""
