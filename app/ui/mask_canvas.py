@@ -88,7 +88,7 @@ class MaskCanvas(QWidget):
         self._mask: MaskModel | None = None
         self._image_size = QSize()
         self._overlay: MaskOverlay | None = None
-        self._sharp: MaskOverlay | None = None  # full resolution, made when first zoomed in
+        self._sharp: MaskOverlay | None = None  # at full resolution, for a reduced overlay
         self._small = QImage()  # the image at the overlay's reduction
         self._full = QImage()
         # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
@@ -129,6 +129,11 @@ class MaskCanvas(QWidget):
         self._image_size = image.size()
         self._overlay = MaskOverlay(image.width(), image.height())
         self._sharp = None
+        if self._overlay.reduction > 1:
+            # Made now, its memory touched: the first touch of 33 MB took 4 to 200 ms on a
+            # busy machine, a stall if it came with the first zoom in.
+            self._sharp = MaskOverlay(image.width(), image.height(), reduction=1)
+            self._sharp.pixels.fill(0)
         width, height = self._overlay.columns, self._overlay.rows
         # Drawn as they are on every repaint: in the format the raster engine blends fastest.
         fast = (
@@ -186,10 +191,7 @@ class MaskCanvas(QWidget):
         overlay, mask = self._overlay, self._mask
         if overlay is None or mask is None:
             return None
-        if overlay.reduction > 1 and self._zoom * overlay.reduction > 1:
-            if self._sharp is None:
-                size = self._image_size
-                self._sharp = MaskOverlay(size.width(), size.height(), reduction=1)
+        if self._sharp is not None and self._zoom * overlay.reduction > 1:
             overlay = self._sharp
         corner = self.to_image(QPointF(exposed.topLeft()))
         far = self.to_image(QPointF(exposed.bottomRight()) + QPointF(1, 1))

@@ -25,6 +25,9 @@ COLOUR: Final = QColor(255, 40, 90)
 OPACITY: Final = 0.5
 BAND_ROWS: Final = 128
 """Overlay rows redrawn at a time: bounds the work arrays to a few megabytes."""
+STALE_RECTS: Final = 64
+"""Past this many rectangles out of date, their bounding rectangle is redrawn instead (each
+redraw has a fixed cost; a stroke's dabs make hundreds of rectangles)."""
 
 Bytes = npt.NDArray[np.uint8]
 
@@ -75,12 +78,16 @@ class MaskOverlay:
     def invalidate(self, rect: QRect) -> None:
         """``rect`` (mask pixels) changed: redrawn when next shown (``refresh``)."""
         self.stale += rect
+        if self.stale.rectCount() > STALE_RECTS:  # a long stroke: one rectangle costs less
+            self.stale = QRegion(self.stale.boundingRect())
 
     def refresh(self, mask: Bytes, area: QRect | None = None) -> None:
         """Redraw what changed of ``area`` (mask pixels; all of the mask by default)."""
         todo = self.stale if area is None else self.stale.intersected(area)
         if todo.isEmpty():
             return
+        if todo.rectCount() > STALE_RECTS // 4:
+            todo = QRegion(todo.boundingRect())
         for rect in todo:  # type: ignore[attr-defined]  # QRegion iterates its rectangles
             self.redraw(mask, rect)
         self.stale -= todo
