@@ -2252,6 +2252,26 @@
         <source>the model had changed {pct}% outside the mask (pasted back)</source>
         <translation>模型改动了蒙版外 {pct}% 的像素（已放回原图）</translation>
     </message>
+    <message>
+        <source>cancelled, {count} version(s) kept</source>
+        <translation>已取消，保留 {count} 个版本</translation>
+    </message>
+    <message>
+        <source>cancelled before a version arrived</source>
+        <translation>已取消，尚未收到任何版本</translation>
+    </message>
+    <message>
+        <source>interrupted when the studio closed, {count} version(s) kept</source>
+        <translation>工作室关闭时中断，保留 {count} 个版本</translation>
+    </message>
+    <message>
+        <source>interrupted when the studio closed; nothing was made</source>
+        <translation>工作室关闭时中断，未生成任何内容</translation>
+    </message>
+    <message>
+        <source>{actual} spent so far</source>
+        <translation>目前已花费 {actual}</translation>
+    </message>
 </context>
 <context>
     <name>TypographyBar</name>
