@@ -59,6 +59,16 @@ def test_a_new_version_shares_the_background_costs_nothing_and_is_found_by_its_t
         assert new.background.samefile(old.background)
         assert new.layer.read_bytes() != old.layer.read_bytes()
         assert [i.id for i in library.search(LibraryQuery(text="今日开幕"))] == [made.id]
+        # Its turn says what changed, and the library finds it by those words too.
+        tree = library.versions.tree_of(original.id)
+        assert tree is not None
+        ((kind, instruction, source, images),) = [
+            (t.kind, t.instruction, t.source_image_id, t.image_ids) for t in tree.turns
+        ]
+        assert (kind, source, images) == ("retypeset", original.id, (made.id,))
+        assert instruction == "Headline: 人工智能摄影展 → 今日开幕"
+        found = library.search(LibraryQuery(text="headline: 人工智能摄影展 →"))
+        assert [i.id for i in found] == [made.id]
         # The same texts again: nothing to make.
         assert save_retypeset(library, made.id, NEW) is None
         tree = library.versions.tree_of(original.id)

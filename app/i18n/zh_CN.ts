@@ -369,6 +369,46 @@
         <source>This image service does not take masks, so the mask tools are switched off; edits change the whole image.</source>
         <translation>此图像服务不支持蒙版，因此蒙版工具已关闭；编辑会修改整张图片。</translation>
     </message>
+    <message>
+        <source>{role}: {old} → {new}</source>
+        <translation>{role}：{old} → {new}</translation>
+    </message>
+    <message>
+        <source>Added a {role}: {text}</source>
+        <translation>新增{role}：{text}</translation>
+    </message>
+    <message>
+        <source>Removed the {role}: {text}</source>
+        <translation>删除{role}：{text}</translation>
+    </message>
+    <message>
+        <source>Moved the {role}</source>
+        <translation>移动了{role}</translation>
+    </message>
+    <message>
+        <source>Resized the {role}&apos;s box</source>
+        <translation>调整了{role}的文本框大小</translation>
+    </message>
+    <message>
+        <source>Typography of the {role}</source>
+        <translation>{role}的字体样式</translation>
+    </message>
+    <message>
+        <source>The {old} is now a {role}</source>
+        <translation>{old}改为{role}</translation>
+    </message>
+    <message>
+        <source>Order of the texts</source>
+        <translation>文字顺序</translation>
+    </message>
+    <message>
+        <source>{count} more</source>
+        <translation>另有 {count} 处</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -2269,12 +2309,20 @@
         <translation>定稿：{how}</translation>
     </message>
     <message>
+        <source>Text set again — {what}</source>
+        <translation>文字重新排版 — {what}</translation>
+    </message>
+    <message>
         <source>on {version}</source>
         <translation>基于 {version}</translation>
     </message>
     <message>
         <source>{source} · sending…</source>
         <translation>{source} · 发送中…</translation>
+    </message>
+    <message>
+        <source>no cost</source>
+        <translation>免费</translation>
     </message>
     <message>
         <source>local draft, no cost</source>

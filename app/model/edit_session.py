@@ -120,6 +120,8 @@ class EditSession(QObject):
         self._encoding = 0  # painted masks being written before their turn is sent
         self._painted: dict[int, MaskModel] = {}  # painted masks by version, newest last
         self._painted_file: Path | None = None
+        # How a turn is said in the tree (the panel gives its translated words).
+        self.turn_heading: Callable[[TurnRow], str] = lambda row: row.instruction
         generator.job_ended.connect(self._job_ended)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
         self.tree_changed.connect(self._show)
@@ -471,13 +473,15 @@ class EditSession(QObject):
 
     def _show(self, tree: VersionTree | None) -> None:
         labels = version_labels(tree)
+        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
         made_by = {}
-        for turn in () if tree is None else tree.turns:
-            made_by.update(dict.fromkeys(turn.image_ids, turn.instruction))
+        for row in rows:
+            made_by.update(dict.fromkeys(row.image_ids, self.turn_heading(row)))
         self.versions.show_tree(
             tree,
             {image_id: f"{label}  {made_by.get(image_id, '')}".rstrip()
              for image_id, label in labels.items()},
+            tips=made_by,
         )  # fmt: skip
         pending = [
             TurnRow(
@@ -488,6 +492,5 @@ class EditSession(QObject):
             for turn in self._pending.values()
             if tree is not None and tree.version(turn.source_id) is not None
         ]  # fmt: skip
-        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
         paths = {} if tree is None else {v.image.id: v.image.path for v in tree.versions}
         self.conversation.set_rows(rows + pending, paths)

@@ -21,7 +21,7 @@ from app.store.records import ImageRecord, image_from_row, json_object
 from app.store.search import VISIBLE_IMAGE
 
 _NO_TEXT: Final = "No text, letters or numbers anywhere in the image."  # an edit without texts
-TurnKind = Literal["instruction", "replace_text", "finalize"]
+TurnKind = Literal["instruction", "replace_text", "finalize", "retypeset"]
 TURN_KINDS: Final = get_args(TurnKind)
 
 _ROOT_OF: Final = """
@@ -93,14 +93,23 @@ class VersionBook:
     def record_turn(
         self, job_id: str, *, kind: TurnKind, instruction: str, source_image_id: int | None
     ) -> None:
+        """Keep the turn of job ``job_id``; its instruction is then found by library search
+        (a typed one already is, through the prompt; a text set again is not otherwise)."""
         if kind not in TURN_KINDS:
             raise ValueError(f"unknown turn kind {kind!r}")
+        found_by = instruction.strip().casefold()
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT OR REPLACE INTO edit_turns (job_id, kind, instruction, source_image_id, "
                 "created_at) VALUES (?, ?, ?, ?, ?)",
                 (job_id, kind, instruction, source_image_id, self._now()),
             )
+            if found_by:
+                connection.execute(
+                    "UPDATE jobs SET search_text = search_text || char(10) || ? "
+                    "WHERE id = ? AND instr(search_text, ?) = 0",
+                    (found_by, job_id, found_by),
+                )
 
     def set_current(self, image_id: int) -> None:
         """Make ``image_id`` the current version of its tree (revert, or continue from it)."""
@@ -204,3 +213,28 @@ def add_edit_turns(connection: sqlite3.Connection) -> None:
             "VALUES (?, 'instruction', ?, ?, ?)",
             (job_id, instruction, source, created_at),
         )
+
+
+def allow_retypeset_turns(connection: sqlite3.Connection) -> None:
+    """Library step 5: a turn may be a text set again (``retypeset``).
+
+    SQLite cannot change a CHECK constraint, so ``edit_turns`` is rebuilt with the new kind
+    allowed: the new table, every row copied, the old one dropped and the new one renamed, its
+    index made again (``app.store.migrations``: foreign keys are checked before the commit)."""
+    connection.execute(
+        """CREATE TABLE edit_turns_new (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('instruction', 'replace_text', 'finalize', 'retypeset')),
+            instruction TEXT NOT NULL,
+            source_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    connection.execute(
+        "INSERT INTO edit_turns_new (job_id, kind, instruction, source_image_id, created_at) "
+        "SELECT job_id, kind, instruction, source_image_id, created_at FROM edit_turns"
+    )
+    connection.execute("DROP TABLE edit_turns")
+    connection.execute("ALTER TABLE edit_turns_new RENAME TO edit_turns")
+    connection.execute("CREATE INDEX edit_turns_by_source ON edit_turns (source_image_id)")

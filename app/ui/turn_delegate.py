@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.model.conversation import TURN_ROLE, ConversationModel, TurnRow
-from app.ui.edit_wording import edit_problem_text
+from app.ui.edit_wording import changes_text, edit_problem_text
 from app.ui.wording import usd
 
 THUMB = 64
@@ -23,6 +23,9 @@ def heading(row: TurnRow) -> str:
         return translate("TurnDelegate", "Replace text: {change}").format(change=row.instruction)
     if row.kind == "finalize":
         return translate("TurnDelegate", "Finalize: {how}").format(how=row.instruction)
+    if row.kind == "retypeset":
+        what = changes_text(row.changes) if row.changes else row.instruction
+        return translate("TurnDelegate", "Text set again — {what}").format(what=what)
     return row.instruction
 
 
@@ -34,7 +37,9 @@ def footer(row: TurnRow) -> tuple[str, bool]:
         return translate("TurnDelegate", "{source} · sending…").format(source=source) + cost, False
     if row.failure is not None:
         return edit_problem_text(*row.failure), True
-    if row.actual_usd == 0:
+    if row.kind == "retypeset":
+        cost = translate("TurnDelegate", "no cost")
+    elif row.actual_usd == 0:
         cost = translate("TurnDelegate", "local draft, no cost")
     else:
         cost = translate("TurnDelegate", "≈ {estimate} est., {actual} actual").format(
