@@ -274,8 +274,8 @@ def test_a_text_set_again_says_what_changed_in_the_conversation_and_tree_and_aft
         assert footer(row) == ("on v1 · no cost", False)
         item = edits.versions.item_of(record.id)
         assert item is not None
-        assert item.text().startswith("● v2") and "春日限定 → 夏日冰饮" in item.text()
-        assert "春日限定 → 夏日冰饮" in item.toolTip()
+        assert item.text() == "● v2  Headline: 春日限定 → 夏日冰饮"
+        assert item.toolTip() == "Text set again — Headline: 春日限定 → 夏日冰饮"
     finally:
         studio.window._confirmed_close = True
         run(qloop, shut(studio))

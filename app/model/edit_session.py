@@ -120,7 +120,8 @@ class EditSession(QObject):
         self._encoding = 0  # painted masks being written before their turn is sent
         self._painted: dict[int, MaskModel] = {}  # painted masks by version, newest last
         self._painted_file: Path | None = None
-        # How a turn is said in the tree (the panel gives its translated words).
+        # How a turn is said in the tree, its label and tooltip (the panel's translated words).
+        self.turn_label: Callable[[TurnRow], str] = lambda row: row.instruction
         self.turn_heading: Callable[[TurnRow], str] = lambda row: row.instruction
         generator.job_ended.connect(self._job_ended)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
@@ -474,14 +475,15 @@ class EditSession(QObject):
     def _show(self, tree: VersionTree | None) -> None:
         labels = version_labels(tree)
         rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
-        made_by = {}
+        made_by, tips = {}, {}
         for row in rows:
-            made_by.update(dict.fromkeys(row.image_ids, self.turn_heading(row)))
+            made_by.update(dict.fromkeys(row.image_ids, self.turn_label(row)))
+            tips.update(dict.fromkeys(row.image_ids, self.turn_heading(row)))
         self.versions.show_tree(
             tree,
             {image_id: f"{label}  {made_by.get(image_id, '')}".rstrip()
              for image_id, label in labels.items()},
-            tips=made_by,
+            tips=tips,
         )  # fmt: skip
         pending = [
             TurnRow(

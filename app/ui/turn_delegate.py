@@ -29,6 +29,14 @@ def heading(row: TurnRow) -> str:
     return row.instruction
 
 
+def tree_label(row: TurnRow) -> str:
+    """How the version a turn made is labelled in the tree (its heading is the tooltip): a text
+    set again by what changed, which is what tells it apart in a narrow dock."""
+    if row.kind == "retypeset":
+        return changes_text(row.changes) if row.changes else row.instruction
+    return heading(row)
+
+
 def footer(row: TurnRow) -> tuple[str, bool]:
     """The last line and whether it reports a failure."""
     source = translate("TurnDelegate", "on {version}").format(version=row.source_label)
