@@ -1,14 +1,19 @@
 """Screenshots of the Edit dock on the embedded engine: a conversation whose versions branch, the
 compare of two versions (side by side, swipe), and the mask painter in the dock; with
-``--scene cancelled``, a conversation with a turn cancelled after its first version.
+``--scene cancelled``, a conversation with a turn cancelled after its first version. With
+``--retypeset``: an exact-text image whose headline, then subhead box, changed, and the versions
+this set again, as turns in the conversation and labels in the tree.
 
     xvfb-run -a -s '-screen 0 1280x800x24' python packaging/edit_screenshots.py OUT_DIR
+    xvfb-run -a -s '-screen 0 1280x800x24' python packaging/edit_screenshots.py OUT_DIR \
+        --retypeset --language zh_CN
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -87,6 +92,49 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     await shot("edit-mask-painting")
 
 
+async def retypeset_scenes(studio: object, out: Path, suffix: str) -> None:
+    from app.core.spec import TextBlock
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window, edits, gallery = studio.window, studio.edits, studio.gallery
+    await studio.start(load_settings=False)
+    builder = studio.builder
+    builder.description = "A tea shop poster: a glass of iced tea on a wooden counter."
+    builder.blocks.set_blocks([
+        TextBlock("headline", "春日限定", box=(0.1, 0.08, 0.8, 0.16)),
+        TextBlock("subhead", "新茶上市 · 第二杯半价", box=(0.15, 0.28, 0.7, 0.07)),
+    ])  # fmt: skip
+    builder.use_ratio("1:1")
+    builder.n = 1
+    builder.quality = "low"
+    builder.exact_text = True
+    window.generate()
+    await until(lambda: [t.state for t in gallery.tiles()] == ["done"], gallery.dataChanged,
+                timeout=180)  # fmt: skip
+    window.gallery_page.select_row(0)
+    retypesetter = studio.retypesetter
+
+    async def set_again(change: Callable[[], object], versions: int) -> None:
+        before = gallery.tile(0).image_id
+        change()
+        await until(lambda: gallery.tile(0).image_id != before and not retypesetter.busy,
+                    gallery.dataChanged, retypesetter.busy_changed, timeout=60)  # fmt: skip
+        await until(lambda: edits.tree is not None and len(edits.tree.versions) == versions
+                    and edits.tree.current_id == gallery.tile(0).image_id,
+                    edits.tree_changed, timeout=60)  # fmt: skip
+
+    await set_again(lambda: builder.blocks.set_text(0, "夏日冰饮"), 2)
+    await set_again(lambda: studio.layout_board.set_box(1, (0.15, 0.8, 0.7, 0.07)), 3)
+    viewer = window.gallery_page.viewer
+    await until(lambda: viewer.key == gallery.tile(0).key and viewer.has_image,
+                gallery.image_ready, timeout=60)  # fmt: skip
+    await asyncio.sleep(0.5)  # thumbnails decoded for the turns and the tree
+    window.grab().save(str(out / f"edit-retypeset{suffix}.png"))
+    print(out / f"edit-retypeset{suffix}.png")
+
+
 async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
     """A done turn, then a turn of two versions cancelled (Esc) once the first has arrived."""
     from app.main import Studio
@@ -136,7 +184,11 @@ def main() -> int:
     parser = screenshot_arguments()
     parser.add_argument("--suffix", default="-1280")
     parser.add_argument("--scene", default="all", choices=("all", "cancelled"))
+    parser.add_argument("--retypeset", action="store_true", help="only the text set again")
     args = parser.parse_args()
+    if args.retypeset:
+        suffix = f"-{args.language}"
+        return run_scenes(args, lambda studio: retypeset_scenes(studio, args.out, suffix))
     scene = cancelled_scene if args.scene == "cancelled" else scenes
     return run_scenes(args, lambda studio: scene(studio, args.out, args.suffix))
 

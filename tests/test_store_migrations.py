@@ -149,3 +149,56 @@ def test_a_library_from_a_newer_zi_studio_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="newer Zi Studio"):
         Library.open(paths)
+
+
+@pytest.mark.parametrize("steps_applied", range(len(LIBRARY_STEPS)))
+def test_edit_turns_are_kept_and_a_text_set_again_becomes_a_turn_kind(
+    tmp_path: Path, steps_applied: int
+) -> None:
+    """Step 5 rebuilds ``edit_turns`` to allow ``retypeset``: the turns of a library at 1.3 or
+    1.4 come through with their foreign keys; at every earlier format the new kind is taken."""
+    paths = StudioPaths.under(tmp_path / "home")
+    paths.library_db.parent.mkdir(parents=True, exist_ok=True)
+    _fill_at_first_version(paths.library_db)
+    Database.open(paths.library_db, _schema(LIBRARY_STEPS[:steps_applied])).close()
+    had_turns = steps_applied >= 3
+    if had_turns:
+        connection = sqlite3.connect(paths.library_db)
+        with connection:
+            connection.execute(
+                "INSERT INTO edit_turns (job_id, kind, instruction, source_image_id, created_at) "
+                "VALUES ('job1', 'instruction', '加一只猫', 1, '2026-01-01T00:00:01+00:00')"
+            )
+            with pytest.raises(sqlite3.IntegrityError):  # not a kind before step 5
+                connection.execute("UPDATE edit_turns SET kind = 'retypeset'")
+        connection.close()
+
+    with Library.open(paths, clock=lambda: datetime(2026, 1, 2, tzinfo=UTC)) as library:
+        tree = library.versions.tree_of(1)
+        assert tree is not None
+        if had_turns:
+            assert [(t.kind, t.instruction, t.source_image_id) for t in tree.turns] == [
+                ("instruction", "加一只猫", 1)
+            ]
+        library.versions.record_turn(
+            "job1", kind="retypeset", instruction="Headline: 春日限定 → 夏日冰饮", source_image_id=1
+        )
+        tree = library.versions.tree_of(1)
+        assert tree is not None
+        assert [(t.kind, t.instruction) for t in tree.turns] == [
+            ("retypeset", "Headline: 春日限定 → 夏日冰饮")
+        ]
+        assert library.integrity_check() == ["ok"]
+    connection = sqlite3.connect(paths.library_db)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        indexes = connection.execute("PRAGMA index_list(edit_turns)").fetchall()
+        assert "edit_turns_by_source" in [row[1] for row in indexes]
+        with connection:
+            connection.execute("DELETE FROM images WHERE id = 1")  # the edited version goes
+        assert connection.execute("SELECT source_image_id FROM edit_turns").fetchall() == [(None,)]
+        with connection:
+            connection.execute("DELETE FROM jobs WHERE id = 'job1'")  # the job takes its turn
+        assert connection.execute("SELECT COUNT(*) FROM edit_turns").fetchone() == (0,)
+    finally:
+        connection.close()

@@ -19,8 +19,10 @@ from app.core.request import ImageRequest
 from app.core.spec import TextBlock
 from app.engine.service import ImageEvent
 from app.main import Studio
+from app.model.conversation import TurnRow
 from app.store.exact_parts import kept_parts
 from app.store.records import ImageRecord
+from app.ui.turn_delegate import footer, heading
 from tests.gui_support import make_studio, run, shut, until
 
 pytestmark = pytest.mark.gui
@@ -244,3 +246,54 @@ def test_opening_another_spec_sets_nothing_again(
     studio.builder.description = "Another description"  # no text changed either
     assert not studio.retypesetter.busy
     assert studio.gallery.tile(0).image_id == first
+
+
+def retypeset_rows(studio: Studio) -> list[TurnRow]:
+    return [row for row in studio.edits.conversation.rows() if row.kind == "retypeset"]
+
+
+def test_a_text_set_again_says_what_changed_in_the_conversation_and_tree_and_after_a_restart(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    studio = make_studio(home)
+    studio.window.show()
+    try:
+        exact_text_image(studio, qloop)
+        first = studio.gallery.tile(0).image_id
+        assert first is not None
+        studio.builder.blocks.set_text(0, "夏日冰饮")
+        record = wait_for_version(studio, qloop, first)
+        edits = studio.edits
+        shown = lambda: edits.tree is not None and edits.tree.current_id == record.id  # noqa: E731
+        run(qloop, until(shown, edits.tree_changed, timeout=WAIT))
+        (row,) = retypeset_rows(studio)
+        assert row.image_labels == ("v2",) and row.source_label == "v1"
+        said = heading(row)
+        assert "春日限定 → 夏日冰饮" in said and said.startswith("Text set again")
+        assert footer(row) == ("on v1 · no cost", False)
+        item = edits.versions.item_of(record.id)
+        assert item is not None
+        assert item.text() == "● v2  Headline: 春日限定 → 夏日冰饮"
+        assert item.toolTip() == "Text set again — Headline: 春日限定 → 夏日冰饮"
+    finally:
+        studio.window._confirmed_close = True
+        run(qloop, shut(studio))
+
+    # A restart: the turn comes back with the tree.
+    again = make_studio(home)
+    again.window.show()
+    try:
+
+        async def reopen() -> None:
+            await again.start(load_settings=False)  # reopens the tree it showed
+            await until(lambda: again.edits.tree is not None, again.edits.tree_changed)
+
+        run(qloop, reopen())
+        (row,) = retypeset_rows(again)
+        assert "春日限定 → 夏日冰饮" in heading(row)
+        item = again.edits.versions.item_of(record.id)
+        assert item is not None and "春日限定 → 夏日冰饮" in item.text()
+    finally:
+        again.window._confirmed_close = True
+        run(qloop, shut(again))

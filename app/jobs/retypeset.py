@@ -2,7 +2,8 @@
 
 When the designer changes a text, a box or a block's look, the composite the gallery shows is
 set again over the kept text-free background (``app.jobs.exact_text.recompose``) and kept as a
-child version of the image it replaces: a job of its own that costs nothing, its spec (the
+child version of the image it replaces: a job of its own that costs nothing, with a turn of kind
+``retypeset`` saying what changed (``app.core.text_changes``), its spec (the
 parent's, with the new texts) embedded in the file, the same background file linked beside it
 (not copied) and its own new text layer. Runs in a worker thread.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from app.core.metadata import embed_metadata, make_payload
 from app.core.spec import Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
+from app.core.text_changes import describe, text_changes
 from app.jobs.exact_text import recompose
 from app.store.exact_parts import KeptParts, keep_shared_parts, kept_parts
 from app.store.files import StoreError
@@ -69,7 +71,8 @@ def save_retypeset(
     if found is None:
         return None
     parent, parts, job = found
-    if _texts_of(job.spec) == tuple(blocks):
+    before = _texts_of(job.spec)
+    if before == tuple(blocks):
         return None
     composition = recompose(parent, blocks)
     spec = retypeset_spec(job.spec, blocks)
@@ -96,5 +99,10 @@ def save_retypeset(
         library.fail_job(job_id, str(error), actual_usd=0.0)
         raise
     library.finish_job(job_id, None, 0.0)
+    # Its turn in the conversation: what changed, in words (found by library search too).
+    library.versions.record_turn(
+        job_id, kind="retypeset", instruction=describe(text_changes(before or (), blocks)),
+        source_image_id=parent.id,
+    )  # fmt: skip
     library.versions.set_current(record.id)  # the edit panel's next turn edits what is shown
     return record

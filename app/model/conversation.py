@@ -1,7 +1,9 @@
 """The edit conversation of one version tree: one row per turn, oldest first, the pending last.
 
 Each row is a ``TurnRow``: what was asked, of which version, how it ended (with the failure as a
-message code, worded by the panel), what it cost and the versions it made.
+message code, worded by the panel), what it cost and the versions it made. A text set again
+(kind ``retypeset``) carries what changed, found from the two versions' specs, so the panel words
+it in the designer's language; its stored instruction is the same in English.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
+from app.core.spec import SpecError, TextBlock
+from app.core.spec_json import spec_from_dict
+from app.core.text_changes import TextChange, text_changes
 from app.model.versions import VersionImages
-from app.store.versions import VersionTree
+from app.store.versions import Turn, Version, VersionTree
 
 TURN_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -24,7 +29,7 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True, slots=True)
 class TurnRow:
     instruction: str
-    kind: str  # instruction, replace_text, finalize
+    kind: str  # instruction, replace_text, finalize, retypeset
     state: str  # pending, done, failed, cancelled, interrupted
     source_label: str = ""  # "v2": the version it edited
     failure: tuple[str, dict[str, Any]] | None = None
@@ -35,6 +40,26 @@ class TurnRow:
     image_labels: tuple[str, ...] = ()
     changed_outside_pct: float | None = None  # a masked turn pasted back
     job_id: str = ""  # the library's job (empty while a turn is sent)
+    changes: tuple[TextChange, ...] = ()  # a text set again: what changed
+
+
+def _texts(version: Version | None) -> tuple[TextBlock, ...] | None:
+    if version is None or not version.spec:
+        return None
+    try:
+        return spec_from_dict(version.spec).spec.texts
+    except SpecError:
+        return None
+
+
+def retypeset_changes(tree: VersionTree, turn: Turn) -> tuple[TextChange, ...]:
+    """What a text set again changed: the texts of the version it was set over against those of
+    the version it made (nothing when either is gone: the stored words say it then)."""
+    if turn.kind != "retypeset" or turn.source_image_id is None or not turn.image_ids:
+        return ()
+    before = _texts(tree.version(turn.source_image_id))
+    after = _texts(tree.version(turn.image_ids[0]))
+    return () if before is None or after is None else text_changes(before, after)
 
 
 def version_labels(tree: VersionTree | None) -> dict[int, str]:
@@ -79,6 +104,7 @@ def turn_rows(
                 image_labels=tuple(labels.get(i, "") for i in turn.image_ids),
                 changed_outside_pct=changed_outside.get(turn.job_id),
                 job_id=turn.job_id,
+                changes=() if tree is None else retypeset_changes(tree, turn),
             )
         )
     return rows

@@ -122,6 +122,9 @@ class EditSession(QObject):
         self._encoding = 0  # painted masks being written before their turn is sent
         self._painted: dict[int, MaskModel] = {}  # painted masks by version, newest last
         self._painted_file: Path | None = None
+        # How a turn is said in the tree, its label and tooltip (the panel's translated words).
+        self.turn_label: Callable[[TurnRow], str] = lambda row: row.instruction
+        self.turn_heading: Callable[[TurnRow], str] = lambda row: row.instruction
         generator.job_ended.connect(self._job_ended)
         generator.retried.connect(self._retried)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
@@ -497,13 +500,16 @@ class EditSession(QObject):
 
     def _show(self, tree: VersionTree | None) -> None:
         labels = version_labels(tree)
-        made_by = {}
-        for turn in () if tree is None else tree.turns:
-            made_by.update(dict.fromkeys(turn.image_ids, turn.instruction))
+        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
+        made_by, tips = {}, {}
+        for row in rows:
+            made_by.update(dict.fromkeys(row.image_ids, self.turn_label(row)))
+            tips.update(dict.fromkeys(row.image_ids, self.turn_heading(row)))
         self.versions.show_tree(
             tree,
             {image_id: f"{label}  {made_by.get(image_id, '')}".rstrip()
              for image_id, label in labels.items()},
+            tips=tips,
         )  # fmt: skip
         rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
         # A retried turn is its own row again, sending; a new one is added at the end.

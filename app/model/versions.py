@@ -79,8 +79,14 @@ class VersionTreeModel(QStandardItemModel):
         self.tree: VersionTree | None = None
         images.thumbnail_ready.connect(self._thumbnail)
 
-    def show_tree(self, tree: VersionTree | None, labels: dict[int, str]) -> None:
-        """Rebuild from ``tree``; ``labels`` gives each version's line (number and turn)."""
+    def show_tree(
+        self,
+        tree: VersionTree | None,
+        labels: dict[int, str],
+        tips: dict[int, str] | None = None,
+    ) -> None:
+        """Rebuild from ``tree``; ``labels`` gives each version's line (number and turn),
+        ``tips`` its tooltip (the turn that made it, whole)."""
         self.tree = tree
         self.clear()
         self._items = {}
@@ -93,6 +99,9 @@ class VersionTreeModel(QStandardItemModel):
             label = labels.get(image.id, str(image.id))
             item = QStandardItem(f"● {label}" if current else label)  # the current version
             item.setEditable(False)
+            tip = (tips or {}).get(image.id)
+            if tip:
+                item.setToolTip(tip)
             item.setData(image.id, IMAGE_ID_ROLE)
             item.setData(current, CURRENT_ROLE)
             if current:

@@ -18,7 +18,7 @@ from typing import Final
 
 from app.store.db import MigrationStep, Schema
 from app.store.search import searchable_text_of_row
-from app.store.versions import add_edit_turns
+from app.store.versions import add_edit_turns, allow_retypeset_turns
 
 LIBRARY_FIRST_VERSION: Final[tuple[str, ...]] = (
     """CREATE TABLE jobs (
@@ -128,6 +128,7 @@ LIBRARY_STEPS: Final[tuple[MigrationStep, ...]] = (
     MigrationStep(2, "jobs have a search text; images and jobs a trash", _search_text_and_trash),
     MigrationStep(3, "edit turns and each version tree's current version", add_edit_turns),
     MigrationStep(4, "jobs keep their table row; Batch API batches", _rows_and_batches),
+    MigrationStep(5, "a turn may be a text set again", allow_retypeset_turns),
 )
 
 LIBRARY_SCHEMA: Final = Schema("library", LIBRARY_FIRST_VERSION, LIBRARY_STEPS)

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from app.core.compiler import parse_prompt
+from app.core.spec import SpecError, TextBlock
+from app.core.spec_json import spec_from_dict
+from app.core.text_changes import describe, text_changes
 from app.store.db import Database
 from app.store.records import ImageRecord, image_from_row, json_object
 from app.store.search import VISIBLE_IMAGE
 
 _NO_TEXT: Final = "No text, letters or numbers anywhere in the image."  # an edit without texts
-TurnKind = Literal["instruction", "replace_text", "finalize"]
+TurnKind = Literal["instruction", "replace_text", "finalize", "retypeset"]
 TURN_KINDS: Final = get_args(TurnKind)
 
 _ROOT_OF: Final = """
@@ -93,9 +96,12 @@ class VersionBook:
     def record_turn(
         self, job_id: str, *, kind: TurnKind, instruction: str, source_image_id: int | None
     ) -> None:
+        """Keep the turn of job ``job_id``; its instruction is then found by library search
+        (a typed one already is, through the prompt; a text set again is not otherwise)."""
         if kind not in TURN_KINDS:
             raise ValueError(f"unknown turn kind {kind!r}")
         # Recorded again (a retried turn): it keeps its place in the conversation.
+        found_by = instruction.strip().casefold()
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT INTO edit_turns (job_id, kind, instruction, source_image_id, created_at) "
@@ -103,6 +109,12 @@ class VersionBook:
                 "instruction = excluded.instruction, source_image_id = excluded.source_image_id",
                 (job_id, kind, instruction, source_image_id, self._now()),
             )
+            if found_by:
+                connection.execute(
+                    "UPDATE jobs SET search_text = search_text || char(10) || ? "
+                    "WHERE id = ? AND instr(search_text, ?) = 0",
+                    (found_by, job_id, found_by),
+                )
 
     def set_current(self, image_id: int) -> None:
         """Make ``image_id`` the current version of its tree (revert, or continue from it)."""
@@ -205,4 +217,71 @@ def add_edit_turns(connection: sqlite3.Connection) -> None:
             "INSERT INTO edit_turns (job_id, kind, instruction, source_image_id, created_at) "
             "VALUES (?, 'instruction', ?, ?, ?)",
             (job_id, instruction, source, created_at),
+        )
+
+
+def allow_retypeset_turns(connection: sqlite3.Connection) -> None:
+    """Library step 5: a turn may be a text set again (``retypeset``).
+
+    SQLite cannot change a CHECK constraint, so ``edit_turns`` is rebuilt with the new kind
+    allowed: the new table, every row copied, the old one dropped and the new one renamed, its
+    index made again (``app.store.migrations``: foreign keys are checked before the commit).
+    Versions set again before this step (which had no turn) get theirs."""
+    connection.execute(
+        """CREATE TABLE edit_turns_new (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('instruction', 'replace_text', 'finalize', 'retypeset')),
+            instruction TEXT NOT NULL,
+            source_image_id INTEGER REFERENCES images (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    connection.execute(
+        "INSERT INTO edit_turns_new (job_id, kind, instruction, source_image_id, created_at) "
+        "SELECT job_id, kind, instruction, source_image_id, created_at FROM edit_turns"
+    )
+    connection.execute("DROP TABLE edit_turns")
+    connection.execute("ALTER TABLE edit_turns_new RENAME TO edit_turns")
+    connection.execute("CREATE INDEX edit_turns_by_source ON edit_turns (source_image_id)")
+    _turns_for_texts_set_again(connection)
+
+
+def _texts_of(spec_json: str | None) -> tuple[TextBlock, ...] | None:
+    try:
+        return spec_from_dict(json_object(spec_json) or {}).spec.texts
+    except SpecError:
+        return None
+
+
+def _turns_for_texts_set_again(connection: sqlite3.Connection) -> None:
+    """A text set again is a free job of one image, in exact-text mode, asking what the job of
+    the image it was set over asked (``app.jobs.retypeset``), with no turn of its own."""
+    rows = connection.execute(
+        "SELECT jobs.id, jobs.spec_json, jobs.created_at, images.parent_image_id, "
+        "parent_jobs.spec_json FROM jobs "
+        "JOIN images ON images.job_id = jobs.id "
+        "JOIN images AS parents ON parents.id = images.parent_image_id "
+        "JOIN jobs AS parent_jobs ON parent_jobs.id = parents.job_id "
+        "WHERE jobs.id NOT IN (SELECT job_id FROM edit_turns) "
+        "AND jobs.kind = parent_jobs.kind "
+        "AND json_extract(jobs.request_json, '$.prompt') = "
+        "json_extract(parent_jobs.request_json, '$.prompt') "
+        "AND json_extract(jobs.spec_json, '$.exact_text') "
+        "AND jobs.estimated_usd = 0 AND jobs.actual_usd = 0 "
+        "AND (SELECT COUNT(*) FROM images AS others WHERE others.job_id = jobs.id) = 1"
+    ).fetchall()
+    for job_id, spec_json, created_at, source, parent_spec_json in rows:
+        before, after = _texts_of(parent_spec_json), _texts_of(spec_json)
+        if before is None or after is None or before == after:
+            continue
+        instruction = describe(text_changes(before, after))
+        connection.execute(
+            "INSERT INTO edit_turns (job_id, kind, instruction, source_image_id, created_at) "
+            "VALUES (?, 'retypeset', ?, ?, ?)",
+            (job_id, instruction, source, created_at),
+        )
+        connection.execute(
+            "UPDATE jobs SET search_text = search_text || char(10) || ? WHERE id = ?",
+            (instruction.casefold(), job_id),
         )

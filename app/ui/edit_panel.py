@@ -35,7 +35,7 @@ from app.model.conversation import TURN_ROLE, TurnRow
 from app.model.edit_session import MAX_VARIATIONS, EditAbilities, EditSession, spec_of
 from app.ui.edit_wording import edit_problem_text, no_edits_text, no_masks_text
 from app.ui.finalize_dialog import FinalizeDialog
-from app.ui.turn_delegate import TurnDelegate
+from app.ui.turn_delegate import TurnDelegate, heading, tree_label
 from app.ui.version_tree import VersionTreeView
 from app.ui.wording import usd
 
@@ -65,6 +65,7 @@ class EditPanel(QWidget):
     def __init__(self, session: EditSession) -> None:
         super().__init__()
         self.session = session
+        session.turn_label, session.turn_heading = tree_label, heading  # words for the tree
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Edit notice")

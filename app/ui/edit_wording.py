@@ -1,13 +1,15 @@
-"""Words for the edit panel: why a turn was not sent or failed, what the service cannot do."""
+"""Words for the edit panel: why a turn was not sent or failed, what the service cannot do, what
+changed in a text set again."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from app.ui.wording import problem_text
+from app.core.text_changes import TextChange, describe
+from app.ui.wording import problem_text, role_text
 
 translate = QCoreApplication.translate
 
@@ -50,4 +52,48 @@ def no_masks_text() -> str:
         "EditPanel",
         "This image service does not take masks, so the mask tools are switched off; edits "
         "change the whole image.",
+    )
+
+
+def _role(change: TextChange, capital: bool = False) -> str:
+    """The block's role as a change names it ("headline", "body 2"), in the window's language."""
+    word = role_text(change.role)
+    word = word if capital else word[:1].lower() + word[1:]
+    return word if not change.number else f"{word} {change.number}"
+
+
+def change_text(change: TextChange) -> str:
+    """One change of a text set again, in the window's language."""
+    role = _role(change)
+    if change.kind == "text":
+        return translate("EditPanel", "{role}: {old} → {new}").format(
+            role=_role(change, capital=True), old=change.old, new=change.new
+        )
+    if change.kind == "added":
+        return translate("EditPanel", "Added a {role}: {text}").format(role=role, text=change.new)
+    if change.kind == "removed":
+        return translate("EditPanel", "Removed the {role}: {text}").format(
+            role=role, text=change.old
+        )
+    if change.kind == "moved":
+        return translate("EditPanel", "Moved the {role}").format(role=role)
+    if change.kind == "resized":
+        return translate("EditPanel", "Resized the {role}'s box").format(role=role)
+    if change.kind == "look":
+        return translate("EditPanel", "Typography of the {role}").format(role=role)
+    if change.kind == "role":
+        old = role_text(change.old)
+        return translate("EditPanel", "The {old} is now a {role}").format(
+            old=old[:1].lower() + old[1:], role=role
+        )
+    return translate("EditPanel", "Order of the texts")
+
+
+def changes_text(changes: Sequence[TextChange]) -> str:
+    """What a text set again changed, in the window's language."""
+    return describe(
+        changes,
+        change_text,
+        lambda count: translate("EditPanel", "{count} more").format(count=count),
+        translate("EditPanel", "; "),
     )

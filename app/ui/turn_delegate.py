@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.model.conversation import TURN_ROLE, ConversationModel, TurnRow
-from app.ui.edit_wording import edit_problem_text
+from app.ui.edit_wording import changes_text, edit_problem_text
 from app.ui.wording import usd
 
 THUMB = 64
@@ -23,7 +23,18 @@ def heading(row: TurnRow) -> str:
         return translate("TurnDelegate", "Replace text: {change}").format(change=row.instruction)
     if row.kind == "finalize":
         return translate("TurnDelegate", "Finalize: {how}").format(how=row.instruction)
+    if row.kind == "retypeset":
+        what = changes_text(row.changes) if row.changes else row.instruction
+        return translate("TurnDelegate", "Text set again — {what}").format(what=what)
     return row.instruction
+
+
+def tree_label(row: TurnRow) -> str:
+    """How the version a turn made is labelled in the tree (its heading is the tooltip): a text
+    set again by what changed, which is what tells it apart in a narrow dock."""
+    if row.kind == "retypeset":
+        return changes_text(row.changes) if row.changes else row.instruction
+    return heading(row)
 
 
 def footer(row: TurnRow) -> tuple[str, bool]:
@@ -36,7 +47,9 @@ def footer(row: TurnRow) -> tuple[str, bool]:
         return edit_problem_text(*row.failure), True
     if row.state in ("cancelled", "interrupted"):
         return ended_early(row, source), False
-    if row.actual_usd == 0:
+    if row.kind == "retypeset":
+        cost = translate("TurnDelegate", "no cost")
+    elif row.actual_usd == 0:
         cost = translate("TurnDelegate", "local draft, no cost")
     else:
         cost = translate("TurnDelegate", "≈ {estimate} est., {actual} actual").format(
