@@ -1,5 +1,6 @@
 """Screenshots of the Edit dock on the embedded engine: a conversation whose versions branch, the
-compare of two versions (side by side, swipe), and the mask painter in the dock.
+compare of two versions (side by side, swipe), and the mask painter in the dock; with
+``--scene cancelled``, a conversation with a turn cancelled after its first version.
 
     xvfb-run -a -s '-screen 0 1280x800x24' python packaging/edit_screenshots.py OUT_DIR
 """
@@ -86,11 +87,58 @@ async def scenes(studio: object, out: Path, suffix: str) -> None:
     await shot("edit-mask-painting")
 
 
+async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
+    """A done turn, then a turn of two versions cancelled (Esc) once the first has arrived."""
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window, edits = studio.window, studio.edits
+    await studio.start(load_settings=False)
+    builder = studio.builder
+    builder.description = "A tea shop poster: a celadon teapot on a wooden table, morning light."
+    builder.blocks.add("headline", "春日限定")
+    builder.blocks.add("subhead", "明前龙井 · 新茶上市")
+    builder.use_ratio("3:4")
+    builder.n = 1
+    builder.quality = "low"
+    window.generate()
+
+    async def settled(versions: int) -> None:
+        await until(
+            lambda: edits.tree is not None and len(edits.tree.versions) == versions
+            and not edits.busy,
+            edits.tree_changed, edits.busy_changed, timeout=180,
+        )  # fmt: skip
+
+    await settled(1)
+    panel = window.edit_panel
+    panel.instruction.setPlainText("warmer light, leave everything else")
+    panel.send()
+    await settled(2)
+    panel.variations.setValue(2)
+    panel.instruction.setPlainText("add steam rising from the teapot")
+    panel.send()
+    await until(
+        lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
+        studio.queue.dataChanged, timeout=180,
+    )  # fmt: skip
+    window.cancel_action.trigger()  # Esc
+    await settled(3)
+    panel.variations.setValue(1)
+    await until(lambda: window.gallery_page.viewer.has_image, studio.gallery.image_ready)
+    await asyncio.sleep(0.5)
+    window.grab().save(str(out / f"edit-cancelled-turn{suffix}.png"))
+    print(out / f"edit-cancelled-turn{suffix}.png")
+
+
 def main() -> int:
     parser = screenshot_arguments()
     parser.add_argument("--suffix", default="-1280")
+    parser.add_argument("--scene", default="all", choices=("all", "cancelled"))
     args = parser.parse_args()
-    return run_scenes(args, lambda studio: scenes(studio, args.out, args.suffix))
+    scene = cancelled_scene if args.scene == "cancelled" else scenes
+    return run_scenes(args, lambda studio: scene(studio, args.out, args.suffix))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Run under a display, for example:
 
 Scenes: a lasso and brush strokes painted over the image with the brush's outline under the
 pointer; the same after importing a mask of another size (the message says it was scaled).
+With ``--zoom-4k``: a lasso and a soft stroke on a 3840x2160 picture, seen at 200 % where their
+edges meet (the overlay at the mask's resolution, or its reduced copy's 2x2 blocks).
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def picture(path: Path | None) -> QImage:
     return image
 
 
+def picture_4k() -> QImage:
+    image = QImage(3840, 2160, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    gradient = QLinearGradient(0, 0, 3840, 2160)
+    gradient.setColorAt(0, QColor("#f4d9b0"))
+    gradient.setColorAt(1, QColor("#3a6d8c"))
+    painter.fillRect(image.rect(), gradient)
+    painter.end()
+    return image
+
+
 def settle(app: QApplication, milliseconds: int = 400) -> None:
     QTest.qWait(milliseconds)
     app.processEvents()
@@ -53,6 +66,7 @@ def main() -> int:
     parser.add_argument("--language", default="en", choices=("en", "zh_CN"))
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--zoom-4k", action="store_true", help="only the 4K image at 200 %%")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["ZI_STUDIO_HOME"] = tempfile.mkdtemp(prefix="zi-shots-")
@@ -67,7 +81,7 @@ def main() -> int:
     from app.ui.mask_painter import MaskPainter
 
     theme, translators = set_up_look(app, Settings(language=args.language, theme=args.theme))
-    image = picture(args.image)
+    image = picture_4k() if args.zoom_4k else picture(args.image)
     painter = MaskPainter()
     painter.set_mask(MaskModel(image.size()), image)
     painter.resize(900, 700)
@@ -88,6 +102,21 @@ def main() -> int:
         QTest.mouseRelease(
             canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1]
         )
+
+    if args.zoom_4k:
+        painter.set_tool(Tool.LASSO)
+        drag([view(x, y) for x, y in ((1500, 700), (2300, 820), (2100, 1500), (1450, 1300))])
+        painter.set_tool(Tool.BRUSH)
+        painter.size_box.setValue(160)
+        painter.hardness_box.setValue(60)
+        drag([view(x, y) for x, y in ((2200, 1000), (2500, 1150), (2650, 1400))])
+        canvas.leaveEvent(None)
+        canvas.zoom_by(2.0 / canvas.zoom, canvas.to_view(QPointF(2260, 1080)))
+        settle(app)
+        shot = args.out / f"mask-4k-200{args.suffix}.png"
+        painter.grab().save(str(shot))
+        print(shot)
+        return 0
 
     painter.set_tool(Tool.LASSO)
     drag([view(x, y) for x, y in ((430, 560), (760, 580), (760, 900), (600, 920), (420, 860))])

@@ -63,3 +63,24 @@ def test_a_whole_redraw_of_a_4k_mask_matches(qapp: object) -> None:
     assert (overlay.pixels == expected(mask, 2)).all()
     pixel = overlay.image.pixelColor(100, 50)
     assert pixel.alpha() == round(round((mask[100:102, 200:202].astype(int).sum() + 2) // 4) * 0.5)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 200), st.sampled_from([1, 2, 3]))
+def test_changes_marked_then_refreshed_where_shown_match_the_mask(
+    seed: int, changes: int, reduction: int
+) -> None:
+    width, height = 301, 203
+    overlay = MaskOverlay(width, height, reduction=reduction)
+    rng = np.random.default_rng(seed)
+    mask = np.zeros((height, width), np.uint8)
+    overlay.refresh(mask)
+    for _ in range(changes):  # many small changes: past the cap they merge into one rectangle
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        w, h = int(rng.integers(1, 40)), int(rng.integers(1, 40))
+        mask[y : y + h, x : x + w] = rng.integers(0, 256, dtype=np.uint8)
+        overlay.invalidate(QRect(x, y, w, h))
+    overlay.refresh(mask, QRect(0, 0, width // 2, height))  # the part shown first
+    overlay.refresh(mask)
+    assert overlay.stale.isEmpty()
+    assert (overlay.pixels[:, : overlay.columns] == expected(mask, reduction)).all()

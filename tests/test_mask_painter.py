@@ -310,3 +310,45 @@ def test_zoom_and_pan_keep_painting_where_the_pointer_is(
     assert alpha[round(path[0][1]), round((path[0][0] + path[1][0]) / 2)] == 0
     painter.actions_by_name["fit"].trigger()
     assert canvas.zoom == pytest.approx(fitted)
+
+
+@pytest.mark.parametrize("zoom", [1.0, 2.0])
+def test_at_100_percent_and_more_a_4k_overlay_shows_the_mask_pixel_for_pixel(
+    qtbot: QtBot, zoom: float
+) -> None:
+    from app.ui.mask_overlay import tint_words
+
+    canvas = MaskCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 400)
+    image = QImage(3840, 2160, QImage.Format.Format_RGB32)
+    image.fill(QColor("black"))  # the tint over black is the overlay's own premultiplied pixel
+    mask = MaskModel(QSize(3840, 2160))
+    canvas.set_mask(mask, image)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    # Single pixels on and off around the centre: finer than a 2x2 block of a reduced overlay.
+    pattern = np.zeros((2160, 3840), np.uint8)
+    rng = np.random.default_rng(3)
+    pattern[780:1380, 1520:2320] = rng.integers(0, 2, (600, 800), dtype=np.uint8) * 255
+    api = np.zeros((2160, 3840, 4), np.uint8)
+    api[..., 3] = 255 - pattern  # the API's mask: transparent where painted
+    buffer = io.BytesIO()
+    Image.fromarray(api, "RGBA").save(buffer, "PNG", compress_level=1)
+    mask.load(buffer.getvalue())
+    assert (mask.pixels == pattern).all()
+    canvas.zoom_by(zoom / canvas.zoom)  # about the centre, which the pattern covers
+    assert canvas.zoom == pytest.approx(zoom)
+
+    shown = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    width, height = shown.width(), shown.height()
+    screen = np.frombuffer(shown.constBits(), np.uint32, count=height * shown.bytesPerLine() // 4)
+    red = (screen.reshape(height, -1)[:, :width] >> 16) & 0xFF
+    ys, xs = np.mgrid[0:height, 0:width]
+    corner = canvas.to_image(QPointF(0, 0))
+    columns = np.floor(corner.x() + (xs + 0.5) / zoom).astype(int)
+    rows = np.floor(corner.y() + (ys + 0.5) / zoom).astype(int)
+    assert columns.min() >= 1520 and columns.max() < 2320 and rows.min() >= 780
+    assert rows.max() < 1380  # the whole view is over the pattern
+    expected = (tint_words()[pattern[rows, columns]] >> 16) & 0xFF
+    assert (red == expected).all()

@@ -59,6 +59,19 @@ def test_a_tree_is_found_from_any_of_its_versions_with_its_turns(tmp_path: Path)
         assert library.versions.tree_of(999) is None
 
 
+def test_a_turn_recorded_again_keeps_its_place_in_the_conversation(tmp_path: Path) -> None:
+    with Library.open(StudioPaths.under(tmp_path)) as library:
+        root = _image(library, parent=None)
+        first = _image(library, parent=root, prompt="sunset background")
+        _image(library, parent=root, prompt="make it winter")
+        job = library.image(first).job_id  # type: ignore[union-attr]
+        library.versions.record_turn(  # a retried turn, recorded when it ends again
+            job, kind="instruction", instruction="sunset background", source_image_id=root
+        )
+        turns = library.versions.tree_of(root).turns  # type: ignore[union-attr]
+        assert [t.instruction for t in turns] == ["sunset background", "make it winter"]
+
+
 def test_the_tree_and_its_current_version_survive_reopening(tmp_path: Path) -> None:
     paths = StudioPaths.under(tmp_path)
     with Library.open(paths) as library:

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.core.compiler import parse_prompt
 from app.core.request import ImageRequest
 from app.core.service_profile import ServiceProfile
-from app.engine.errors import ModerationBlockedError
+from app.engine.errors import ModerationBlockedError, UnreachableError
 from app.engine.service import CompletedImage, ImageEvent, ImageFailed
 from app.main import Studio
 from app.model.conversation import TurnRow
@@ -526,6 +526,151 @@ def test_a_service_answering_404_to_edits_is_learned_and_editing_switched_off(
         assert ServiceProfiles(tmp_path / "profiles.json").get(LOCAL_BASE_URL).lacks("edits")
     finally:
         close_studio(qloop, studio)
+
+
+class HoldingService(EditService):
+    """An edit sends its first version, then holds the others until it is cancelled."""
+
+    async def _events(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        if request.kind != "edit":
+            async for event in super()._events(request):
+                yield event
+            return
+        self.requests.append(request)
+        yield CompletedImage(0, solid(SIDE, SIDE, "#ff00ff"), SIDE, SIDE, "png", USAGE)
+        await asyncio.Event().wait()  # never set: only a cancel ends it
+
+
+def reopened(loop: asyncio.AbstractEventLoop, home: Path, service: EditService) -> Studio:
+    """The studio started again on ``home``, its edit panel showing the tree it showed."""
+    again = make_studio(home)
+    again.window.show()
+
+    async def reopen() -> None:
+        await attach(again, service)
+        again.reopen_edits()  # as start() does, once the library is open
+        await until(lambda: again.edits.tree is not None, again.edits.tree_changed)
+
+    run(loop, reopen())
+    return again
+
+
+def test_a_turn_cancelled_midway_keeps_its_instruction_and_versions_after_a_restart(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from app.ui.turn_delegate import footer
+
+    service = HoldingService()
+    studio = open_studio(qloop, tmp_path, service)
+    panel = studio.window.edit_panel
+
+    async def scenario() -> None:
+        await first_image(studio)
+        panel.variations.setValue(2)
+        panel.instruction.setPlainText("add a red kite in the sky")
+        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+        await until(
+            lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
+            studio.queue.dataChanged,
+        )
+        studio.window.cancel_action.trigger()  # Esc, with one of the two versions in
+        await until(
+            lambda: not studio.edits.busy and not studio.queue.entries()[0].active,
+            studio.edits.busy_changed, studio.queue.dataChanged,
+        )  # fmt: skip
+
+    try:
+        run(qloop, scenario())
+        assert [row.state for row in rows(studio)] == ["cancelled"]
+        cancelled = rows(studio)[-1]
+        assert cancelled.instruction == "add a red kite in the sky"
+        assert len(cancelled.image_ids) == 1 and cancelled.failure is None
+        assert "cancelled, 1 version(s) kept" in footer(cancelled)[0]
+        kept = cancelled.image_ids[0]
+        assert tree(studio).current_id == kept  # what arrived is the version to go on from
+    finally:
+        close_studio(qloop, studio)
+
+    again = reopened(qloop, tmp_path, service)
+    try:
+        back = tree(again)
+        assert [v.image.id for v in back.versions][-1] == kept
+        assert back.version(kept).image.parent_image_id == back.root_id  # type: ignore[union-attr]
+        (row,) = rows(again)
+        assert (row.instruction, row.state, row.image_ids) == (
+            "add a red kite in the sky", "cancelled", (kept,),
+        )  # fmt: skip
+        assert row.actual_usd is not None and row.actual_usd > 0  # the version that came is paid
+        assert "spent so far" in footer(row)[0]
+    finally:
+        close_studio(qloop, again)
+
+
+class UnreachableOnceService(EditService):
+    """The next edit cannot reach the service; the one after works."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unreachable_next = False
+
+    async def _events(self, request: ImageRequest) -> AsyncGenerator[ImageEvent, None]:
+        if request.kind == "edit" and self.unreachable_next:
+            self.unreachable_next = False
+            self.requests.append(request)
+            yield ImageFailed(UnreachableError("Cannot reach the image service."))
+            return
+        async for event in super()._events(request):
+            yield event
+
+
+def test_a_failed_turn_retried_from_the_banner_gets_its_versions_after_a_restart(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    service = UnreachableOnceService()
+    studio = open_studio(qloop, tmp_path, service)
+    panel = studio.window.edit_panel
+    banner = studio.window.banner
+
+    async def scenario() -> None:
+        await first_image(studio)
+        service.unreachable_next = True
+        panel.instruction.setPlainText("make the sky pink")
+        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+        await until(
+            lambda: not studio.edits.busy and bool(rows(studio))
+            and rows(studio)[-1].state == "failed",
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+        assert not banner.isHidden() and banner.action.text() == "Retry"
+        banner.action.click()
+        await until(
+            lambda: not studio.edits.busy and len(service.requests) == 3
+            and not studio.queue.entries()[0].active,
+            studio.edits.busy_changed, studio.queue.dataChanged,
+        )  # fmt: skip
+        studio.edits.reload()  # what the library now says
+        await until(
+            lambda: len(tree(studio).versions) == 2 and not studio.edits.busy,
+            studio.edits.tree_changed, studio.edits.busy_changed,
+        )  # fmt: skip
+
+    try:
+        run(qloop, scenario())
+        assert len(service.requests) == 3  # the image, the failed turn, its retry
+        (row,) = rows(studio)  # the same turn, now with its version: no second one
+        made = tree(studio).current_id
+        assert (row.instruction, row.image_ids, row.failure) == ("make the sky pink", (made,), None)
+    finally:
+        close_studio(qloop, studio)
+
+    again = reopened(qloop, tmp_path, service)
+    try:
+        (row,) = rows(again)
+        assert (row.instruction, row.state, row.image_ids) == ("make the sky pink", "done", (made,))
+        assert tree(again).version(made).image.parent_image_id == tree(again).root_id  # type: ignore[union-attr]
+        assert row.actual_usd is not None and row.actual_usd > 0
+    finally:
+        close_studio(qloop, again)
 
 
 def test_replace_text_on_a_local_draft_clears_the_old_text_before_setting_the_new(

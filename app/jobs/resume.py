@@ -7,6 +7,7 @@ with the images it was asked for; what it spent before stays recorded and the ne
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 from collections.abc import Sequence
@@ -93,6 +94,33 @@ async def resume_job(
         spent_before=(job.usage, job.actual_usd),
         parent_image_id=resumption.parent_image_id,
         callbacks=callbacks,
+    )
+
+
+async def resume_recorded(
+    runner: JobRunner,
+    library: Library,
+    job_id: str,
+    callbacks: JobCallbacks,
+    *,
+    paste_back: bool = True,
+    parent_image_id: int | None = None,
+) -> JobOutcome:
+    """Plan (off the loop: it reads the job's inputs) and send the missing images of ``job_id``;
+    the window's Retry of an edit turn, whose versions stay the turn's (under
+    ``parent_image_id``, the version it edited, when known). Raises ResumeRefused."""
+    resumption = await asyncio.to_thread(plan_resume, library, job_id)
+    callbacks.on_job(job_id)
+    job = resumption.job
+    return await runner.resume(
+        job.id,
+        resumption.request,
+        indexes=resumption.missing,
+        spec_json=job.spec or {},
+        spent_before=(job.usage, job.actual_usd),
+        parent_image_id=parent_image_id or resumption.parent_image_id,
+        callbacks=callbacks,
+        paste_back=paste_back,
     )
 
 

@@ -246,6 +246,7 @@ class JobRunner:
         spent_before: Spent,
         parent_image_id: int | None = None,
         callbacks: JobCallbacks | None = None,
+        paste_back: bool = True,
     ) -> JobOutcome:
         """Take up an ended job again: ``request`` asks for the images it lacks, which get the
         job's ``indexes`` in order (see ``app.jobs.resume``)."""
@@ -254,7 +255,7 @@ class JobRunner:
         self._library.reopen_job(job_id)
         job = _Job(
             job_id, spec_json, parent_image_id, callbacks or JobCallbacks(),
-            indexes=tuple(indexes), spent_before=spent_before,
+            indexes=tuple(indexes), spent_before=spent_before, paste_back=paste_back,
         )  # fmt: skip
         return await self._execute(job, request)
 
@@ -312,6 +313,10 @@ class JobRunner:
         with contextlib.suppress(StoreError):
             self._library.fail_job(job.id, message, usage=total_usage, actual_usd=total_cost)
         return JobOutcome(job.id, tuple(job.saved), None, usage, cost, tuple(job.notes), message)
+
+    @property
+    def library(self) -> Library:
+        return self._library
 
     def cost_of(self, model: str, usage: Mapping[str, Any] | None) -> float | None:
         if not self._billed:

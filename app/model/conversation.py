@@ -34,6 +34,7 @@ class TurnRow:
     image_ids: tuple[int, ...] = ()
     image_labels: tuple[str, ...] = ()
     changed_outside_pct: float | None = None  # a masked turn pasted back
+    job_id: str = ""  # the library's job (empty while a turn is sent)
 
 
 def version_labels(tree: VersionTree | None) -> dict[int, str]:
@@ -54,7 +55,10 @@ def turn_rows(
     labels = version_labels(tree)
     rows = []
     for turn in () if tree is None else tree.turns:
-        state = {"done": "done", "running": "pending", "queued": "pending"}.get(turn.status)
+        state = {
+            "done": "done", "running": "pending", "queued": "pending",
+            "cancelled": "cancelled", "interrupted": "interrupted",
+        }.get(turn.status)  # fmt: skip
         failure = None
         if state is None:
             state = "failed"
@@ -74,6 +78,7 @@ def turn_rows(
                 image_ids=turn.image_ids,
                 image_labels=tuple(labels.get(i, "") for i in turn.image_ids),
                 changed_outside_pct=changed_outside.get(turn.job_id),
+                job_id=turn.job_id,
             )
         )
     return rows

@@ -64,6 +64,7 @@ class _Pending:
     instruction: str  # as the designer typed it (or the panel's words for a replace/finalize)
     source_id: int
     estimated_usd: float | None
+    job_id: str | None = None  # the library's, once known (a retry resumes it)
 
 
 def spec_of(version: Version) -> Spec:
@@ -114,6 +115,7 @@ class EditSession(QObject):
         self._partial_images = partial_images  # the settings' previews per image
         self._profile_source: Callable[[], ServiceProfile | None] = lambda: None
         self._pending: dict[int, _Pending] = {}
+        self._ended: dict[int, _Pending] = {}  # turns that ended, by queue entry (to retry)
         self._failures: dict[str, tuple[str, dict[str, Any]]] = {}
         self._changed_outside: dict[str, float] = {}
         self._loading = 0
@@ -122,6 +124,7 @@ class EditSession(QObject):
         self._painted: dict[int, MaskModel] = {}  # painted masks by version, newest last
         self._painted_file: Path | None = None
         generator.job_ended.connect(self._job_ended)
+        generator.retried.connect(self._retried)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
         self.tree_changed.connect(self._show)
 
@@ -417,8 +420,9 @@ class EditSession(QObject):
         finally:
             self._painted_file = None
         entry = self._generator.generate(
-            plan, spec_to_dict(spec), parent_image_id=version.image.id, paste_back=self.paste_back
-        )
+            plan, spec_to_dict(spec), parent_image_id=version.image.id,
+            paste_back=self.paste_back, retry_in_place=True,
+        )  # fmt: skip
         if entry is None:  # the spending cap said no (and said why)
             return False
         self._pending[entry.id] = _Pending(kind, shown, version.image.id, plan.cost.usd)
@@ -426,36 +430,58 @@ class EditSession(QObject):
         self._show(self.tree)
         return True
 
+    def _retried(self, entry_id: int, new_entry_id: int) -> None:
+        """A turn retried (the error banner, the job queue): the same turn, asked again; its
+        new versions are the turn's (the library job is resumed)."""
+        ended = self._ended.get(entry_id)
+        if ended is None:
+            return
+        self._pending[new_entry_id] = ended
+        self.busy = True
+        self._show(self.tree)
+
     def _job_ended(self, entry_id: int, outcome: JobOutcome | None) -> None:
         pending = self._pending.pop(entry_id, None)
         if pending is None:
             return
         self.refresh_abilities()
-        if outcome is None or not outcome.images:
+        entry = self._generator.queue.entry(entry_id)
+        # Cancelled (or stopped by the disk) there is no outcome, but the library may know the
+        # job and keep the versions that arrived: the turn is recorded all the same.
+        job_id = outcome.job_id if outcome is not None else None if entry is None else entry.job_id
+        made = len(outcome.images) if outcome is not None else entry.received if entry else 0
+        if not made:
             self.turn_failed.emit(pending.instruction if pending.kind == "instruction" else "")
-        if outcome is None:  # cancelled before the library knew the job, or the disk failed
+        self._ended[entry_id] = dataclasses.replace(pending, job_id=job_id)
+        if job_id is None:  # cancelled before the library knew the job
             self.busy = bool(self._pending or self._recording or self._encoding)
             self._show(self.tree)
             return
-        if outcome.error is not None:
+        if outcome is not None and outcome.error is not None:
             code, _ = failure_of(outcome.error)
-            self._failures[outcome.job_id] = (code, {"detail": outcome.error.message})
-        changed = [i.changed_outside_pct for i in outcome.images if i.changed_outside_pct]
+            self._failures[job_id] = (code, {"detail": outcome.error.message})
+        changed = [] if outcome is None else [
+            i.changed_outside_pct for i in outcome.images if i.changed_outside_pct
+        ]  # fmt: skip
         if changed:
-            self._changed_outside[outcome.job_id] = max(changed)
+            self._changed_outside[job_id] = max(changed)
         library = self.library
         if library is None:
             self.busy = bool(self._pending or self._recording or self._encoding)
             return
-        newest = outcome.images[0].record.id if outcome.images else None
 
         def record() -> VersionTree | None:
             library.versions.record_turn(
-                outcome.job_id, kind=pending.kind, instruction=pending.instruction,
+                job_id, kind=pending.kind, instruction=pending.instruction,
                 source_image_id=pending.source_id,
             )  # fmt: skip
-            if newest is not None:
-                library.versions.set_current(newest)
+            tree = library.versions.tree_of(pending.source_id)
+            turn = None if tree is None else next(
+                (t for t in tree.turns if t.job_id == job_id), None
+            )  # fmt: skip
+            if turn is None or not turn.image_ids:
+                return tree
+            library.versions.set_current(turn.image_ids[0])  # the turn's first version
             return library.versions.tree_of(pending.source_id)
 
         self._loading += 1  # a tree being loaded now would not show this turn yet
@@ -492,6 +518,15 @@ class EditSession(QObject):
             {image_id: f"{label}  {made_by.get(image_id, '')}".rstrip()
              for image_id, label in labels.items()},
         )  # fmt: skip
+        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
+        # A retried turn is its own row again, sending; a new one is added at the end.
+        again = {turn.job_id for turn in self._pending.values() if turn.job_id is not None}
+        rows = [
+            dataclasses.replace(row, state="pending", failure=None, local=self.local)
+            if row.job_id in again else row
+            for row in rows
+        ]  # fmt: skip
+        shown = {row.job_id for row in rows}
         pending = [
             TurnRow(
                 instruction=turn.instruction, kind=turn.kind, state="pending",
@@ -500,7 +535,7 @@ class EditSession(QObject):
             )
             for turn in self._pending.values()
             if tree is not None and tree.version(turn.source_id) is not None
+            and turn.job_id not in shown
         ]  # fmt: skip
-        rows = turn_rows(tree, failures=self._failures, changed_outside=self._changed_outside)
         paths = {} if tree is None else {v.image.id: v.image.path for v in tree.versions}
         self.conversation.set_rows(rows + pending, paths)

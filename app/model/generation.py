@@ -10,6 +10,7 @@ tile shows it (``JobRunner`` keeps it first).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from app.engine.errors import (
 from app.model.gallery import GalleryModel
 from app.model.job_queue import JobEntry, JobQueueModel
 from app.model.properties import Observable
-from app.model.tasks import TaskFunnel
+from app.model.tasks import EngineStop, TaskFunnel
 from app.store.files import StoreError
 
 if TYPE_CHECKING:  # the SDK loads with these: only once the window is shown (DESIGN §2)
@@ -80,6 +81,7 @@ def failure_of(error: ServiceError) -> tuple[str, str | None]:
 class Generator(QObject):
     engine_changed = Signal(object)
     job_ended = Signal(int, object)  # queue entry id, its JobOutcome (None: cancelled, not saved)
+    retried = Signal(int, int)  # the entry retried, the new entry
     engine: Observable[EngineInfo | None] = Observable(None)
 
     def __init__(
@@ -108,6 +110,10 @@ class Generator(QObject):
         self._plans: dict[int, tuple[Plan, Mapping[str, Any]]] = {}
         self._job_options: dict[int, dict[str, Any]] = {}  # an edit's parent, exact text...
         self._running: dict[int, asyncio.Task[None]] = {}
+        self._stops: dict[int, EngineStop] = {}
+        self._job_ids: dict[int, str] = {}  # the library's job of each entry (engine thread)
+        self._in_place: set[int] = set()  # entries whose retry resumes their library job
+        self._resumes: dict[int, str] = {}  # entries that resume a library job: its id
         self._relay = _Relay()
         self._relay.partial.connect(self._partial)
         self._relay.image.connect(self._image)
@@ -119,10 +125,19 @@ class Generator(QObject):
         self._pump()
 
     def generate(
-        self, plan: Plan, spec_json: Mapping[str, Any], **job_options: Any
+        self,
+        plan: Plan,
+        spec_json: Mapping[str, Any],
+        *,
+        retry_in_place: bool = False,
+        resume_job: str | None = None,
+        **job_options: Any,
     ) -> JobEntry | None:
         """Queue a job for ``plan``; None (and a message saying why) when the cap refuses it.
-        ``job_options`` go to ``JobRunner.run`` (``parent_image_id``, ``exact_text``...)."""
+        ``job_options`` go to ``JobRunner.run`` (``parent_image_id``, ``exact_text``...).
+        ``retry_in_place``: a retry asks for the job's missing images under the same library
+        job (an edit turn's versions stay that turn's), not for a new job. ``resume_job``: the
+        library job whose missing images ``plan`` asks for."""
         local = self.engine.local if self.engine is not None else True
         usd = plan.cost.usd
         cap = self.spending_cap_usd
@@ -140,6 +155,11 @@ class Generator(QObject):
         )  # fmt: skip
         self._plans[entry.id] = (plan, spec_json)
         self._job_options[entry.id] = job_options
+        if retry_in_place:
+            self._in_place.add(entry.id)
+        if resume_job is not None:
+            self._resumes[entry.id] = resume_job
+            self.queue.update(entry.id, job_id=resume_job)
         self.gallery.add_job(entry.id, request.n, quality=request.quality, local=local)
         self._pump()
         return entry
@@ -147,7 +167,36 @@ class Generator(QObject):
     def retry(self, entry_id: int) -> JobEntry | None:
         planned = self._plans.get(entry_id)
         options = self._job_options.get(entry_id, {})
-        return None if planned is None else self.generate(*planned, **options)
+        old = self.queue.entry(entry_id)
+        if planned is None or old is None:
+            return None
+        if entry_id in self._in_place and old.job_id is not None and old.received < old.n:
+            entry = self._resume(entry_id, old, *planned)
+        else:
+            entry = self.generate(*planned, retry_in_place=entry_id in self._in_place, **options)
+        if entry is not None:
+            self.retried.emit(entry_id, entry.id)
+        return entry
+
+    def _resume(
+        self, entry_id: int, old: JobEntry, plan: Plan, spec_json: Mapping[str, Any]
+    ) -> JobEntry | None:
+        """Queue the missing images of ``old``'s library job (``app.jobs.resume``)."""
+        missing = old.n - old.received
+        cost = plan.cost
+        # The estimate of the missing images: input is billed once per request, output per image.
+        tokens = cost.input_tokens + cost.output_tokens_per_image * cost.n
+        share = (cost.input_tokens + cost.output_tokens_per_image * missing) / max(1, tokens)
+        usd = None if cost.usd is None else cost.usd * share
+        resumed = dataclasses.replace(
+            plan,
+            request=dataclasses.replace(plan.request, n=missing),
+            cost=dataclasses.replace(cost, n=missing, usd=usd),
+        )
+        options = self._job_options[entry_id]
+        return self.generate(
+            resumed, spec_json, retry_in_place=True, resume_job=old.job_id, **options
+        )
 
     def cancel(self, entry_id: int) -> None:
         entry = self.queue.entry(entry_id)
@@ -155,7 +204,11 @@ class Generator(QObject):
             return
         task = self._running.get(entry_id)
         if task is not None:
-            task.cancel()  # the job's end marks it and its tiles
+            # Stopped where it runs, the job keeps what arrived and ends there before here
+            # (its end marks it and its tiles); not sent yet, the waiting task is cancelled.
+            stop = self._stops.get(entry_id)
+            if stop is None or not stop.stop():
+                task.cancel()
         else:
             self._end(entry_id, "cancelled", ("job.cancelled", {}))
 
@@ -195,31 +248,48 @@ class Generator(QObject):
             )
 
     async def _run(self, runner: JobRunner, entry_id: int) -> None:
-        from app.jobs.run import JobCallbacks  # loaded with the engine, after the window shows
+        # loaded with the engine, after the window shows
+        from app.jobs.resume import ResumeRefused, resume_recorded
+        from app.jobs.run import JobCallbacks
 
         plan, spec_json = self._plans[entry_id]
         relay = self._relay
         loop = asyncio.get_running_loop()
         recorded = asyncio.Event()  # the library has the job (and counts its estimate)
+
+        def on_job(job_id: str) -> None:  # on the engine's thread
+            self._job_ids[entry_id] = job_id
+            loop.call_soon_threadsafe(recorded.set)
+
         callbacks = JobCallbacks(
             on_image=lambda image: relay.image.emit(entry_id, image),
             on_partial=lambda partial: relay.partial.emit(entry_id, partial),
             on_note=lambda note: relay.note.emit(entry_id, note),
-            on_job=lambda _: loop.call_soon_threadsafe(recorded.set),
+            on_job=on_job,
         )
+        options = self._job_options.get(entry_id, {})
+        resumed = self._resumes.get(entry_id)
+        self._stops[entry_id] = EngineStop()
         outcome = None
         try:
-            job = runner.run(
-                plan,
-                spec_json=spec_json,
-                callbacks=callbacks,
-                **self._job_options.get(entry_id, {}),
-            )
+            if resumed is not None:
+                job = resume_recorded(
+                    runner, runner.library, resumed, callbacks,
+                    paste_back=options.get("paste_back", True),
+                    parent_image_id=options.get("parent_image_id"),
+                )  # fmt: skip
+            else:
+                job = runner.run(plan, spec_json=spec_json, callbacks=callbacks, **options)
             outcome = await self._send_within_budget(entry_id, plan, job, recorded)
             if outcome is None:
                 return
         except asyncio.CancelledError:
+            # What arrived is kept under the library's job (when it was recorded).
+            self.queue.update(entry_id, job_id=self._job_ids.get(entry_id, resumed))
             self._end(entry_id, "cancelled", ("job.cancelled", {}))
+        except ResumeRefused as refused:
+            self._messages.error("rerun.refused", reason=str(refused))
+            self._end(entry_id, "failed", ("rerun.refused", {"reason": str(refused)}))
         except StoreError as error:
             self._messages.error("store.failed", reason=str(error))
             self._end(entry_id, "failed", ("store.failed", {"reason": str(error)}))
@@ -227,6 +297,7 @@ class Generator(QObject):
             self._finished(entry_id, outcome)
         finally:
             self._running.pop(entry_id, None)
+            self._stops.pop(entry_id, None)
             self.job_ended.emit(entry_id, outcome)
             self._pump()
 
@@ -245,8 +316,9 @@ class Generator(QObject):
         slip under it."""
         budget, spent_reader = self.monthly_budget_usd, self.spent_this_month
         entry = self.queue.entry(entry_id)
+        stop = self._stops.get(entry_id)
         if budget is None or spent_reader is None or entry is None or entry.local:
-            return await self._funnel.on_engine(job)
+            return await self._funnel.engine_future(job, stop)
         usd = plan.cost.usd
         async with self._budget_lock:
             spent = await self._funnel.in_thread(spent_reader)
@@ -257,10 +329,11 @@ class Generator(QObject):
                 self._messages.error(code, action="settings", model=plan.request.model, **values)
                 self._end(entry_id, "failed", (code, values))
                 return None
-            sending = asyncio.ensure_future(self._funnel.on_engine(job))
+            sending = self._funnel.engine_future(job, stop)
             waiting = asyncio.ensure_future(recorded.wait())
             try:
-                await asyncio.wait({sending, waiting}, return_when=asyncio.FIRST_COMPLETED)
+                ends: set[asyncio.Future[Any]] = {sending, waiting}
+                await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
             except asyncio.CancelledError:
                 sending.cancel()  # Esc while waiting for the record: the job stops too
                 raise
@@ -293,8 +366,10 @@ class Generator(QObject):
         actual = None
         if self._runner is not None and entry is not None:
             actual = self._runner.cost_of(entry.model, saved.usage)
+        # A resumed job's images take its missing indexes; the tiles count them from 0.
+        tile = entry.received if entry is not None and entry_id in self._resumes else saved.index
         self.gallery.finish(
-            (entry_id, saved.index), path=record.path, image_id=record.id, width=record.width,
+            (entry_id, tile), path=record.path, image_id=record.id, width=record.width,
             height=record.height, actual_usd=actual,
         )  # fmt: skip
         if entry is not None:

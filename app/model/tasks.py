@@ -36,6 +36,41 @@ def background_priority() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
+class EngineStop:
+    """Stops a coroutine run on the engine's loop so that it finishes its clean-up first.
+
+    Cancelling the task that awaits ``on_engine`` returns at once, while the engine may still be
+    keeping an image and marking the job cancelled; ``stop`` cancels the coroutine where it runs
+    instead, so the awaiting side sees ``CancelledError`` only once the coroutine has ended."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None  # set when submitted
+        self._task: asyncio.Task[Any] | None = None  # the engine's, once it started
+        self._stopped = False
+
+    def stop(self) -> bool:
+        """Stop the coroutine (from the GUI thread); False when it was not submitted yet."""
+        if self._loop is None:
+            return False
+        try:
+            self._loop.call_soon_threadsafe(self._stop_here)
+        except RuntimeError:  # the engine has stopped
+            return False
+        return True
+
+    def _stop_here(self) -> None:
+        self._stopped = True
+        if self._task is not None:
+            self._task.cancel()
+
+    async def guard(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        self._task = asyncio.current_task()
+        if self._stopped:  # stopped before it started
+            coroutine.close()
+            raise asyncio.CancelledError
+        return await coroutine
+
+
 class TaskFunnel:
     def __init__(
         self, messages: MessageBridge, engine: EngineRunner | None = None, *, workers: int = 2
@@ -125,6 +160,18 @@ class TaskFunnel:
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
                     await asyncio.wait_for(asyncio.shield(ended), ENGINE_CANCEL_WAIT)
             raise
+
+    def engine_future(
+        self, coroutine: Coroutine[Any, Any, T], stop: EngineStop | None = None
+    ) -> asyncio.Future[T]:
+        """``coroutine`` submitted to the engine's loop now; ``stop`` can stop it there."""
+        if self.engine is None:
+            coroutine.close()
+            raise RuntimeError("the engine is not running yet")
+        if stop is not None:
+            stop._loop = self.engine.loop
+            coroutine = stop.guard(coroutine)
+        return asyncio.wrap_future(self.engine.submit(coroutine))
 
     async def in_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function(*args)`` on a worker thread (disk writes, decoding)."""

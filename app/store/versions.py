@@ -95,10 +95,12 @@ class VersionBook:
     ) -> None:
         if kind not in TURN_KINDS:
             raise ValueError(f"unknown turn kind {kind!r}")
+        # Recorded again (a retried turn): it keeps its place in the conversation.
         with self._db.transaction() as connection:
             connection.execute(
-                "INSERT OR REPLACE INTO edit_turns (job_id, kind, instruction, source_image_id, "
-                "created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO edit_turns (job_id, kind, instruction, source_image_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET kind = excluded.kind, "
+                "instruction = excluded.instruction, source_image_id = excluded.source_image_id",
                 (job_id, kind, instruction, source_image_id, self._now()),
             )
 

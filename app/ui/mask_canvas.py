@@ -2,10 +2,12 @@
 
 The mask lives at the image's full size in ``MaskModel``; what is shown is a display copy of it,
 at most 2048 pixels on its long side (``MaskOverlay``: a whole-number reduction of the image, so
-a block of the mask's pixels averages into one overlay pixel). A change to the mask redraws only
-its rectangle of that overlay, and only that part of the screen is repainted, so painting on a
-3840x2160 image costs what painting on a small one does. The image itself is shown from a copy
-of the same reduction, and at full size only when zoomed in past it.
+a block of the mask's pixels averages into one overlay pixel). Zoomed in past that reduction, a
+second overlay at the mask's full resolution is shown instead, so a painted edge is as sharp as
+the mask sent. A change to the mask marks its rectangle of both overlays out of date, only that
+part of the screen is repainted, and the overlay shown is redrawn there as it is painted, so
+painting on a 3840x2160 image costs what painting on a small one does. The image itself is
+shown from a copy of the same reduction, and at full size only when zoomed in past it.
 
 Mouse: left button paints with the tool (Alt: the opposite, paint <-> erase); middle button or
 Space + drag pans; the wheel (or + and -) zooms about the pointer.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -86,6 +88,7 @@ class MaskCanvas(QWidget):
         self._mask: MaskModel | None = None
         self._image_size = QSize()
         self._overlay: MaskOverlay | None = None
+        self._sharp: MaskOverlay | None = None  # at full resolution, for a reduced overlay
         self._small = QImage()  # the image at the overlay's reduction
         self._full = QImage()
         # The image scaled to the screen, drawn 1:1 when shown smaller than ``_small``; made
@@ -120,11 +123,17 @@ class MaskCanvas(QWidget):
         if self._mask is None or image is None:
             self._image_size = QSize()
             self._small, self._full, self._fitted = QImage(), QImage(), QImage()
-            self._overlay = None
+            self._overlay = self._sharp = None
             self.update()
             return
         self._image_size = image.size()
         self._overlay = MaskOverlay(image.width(), image.height())
+        self._sharp = None
+        if self._overlay.reduction > 1:
+            # Made now, its memory touched: the first touch of 33 MB took 4 to 200 ms on a
+            # busy machine, a stall if it came with the first zoom in.
+            self._sharp = MaskOverlay(image.width(), image.height(), reduction=1)
+            self._sharp.pixels.fill(0)
         width, height = self._overlay.columns, self._overlay.rows
         # Drawn as they are on every repaint: in the format the raster engine blends fastest.
         fast = (
@@ -144,7 +153,6 @@ class MaskCanvas(QWidget):
                 Qt.TransformationMode.SmoothTransformation,
             )
         self._mask.changed.connect(self._mask_changed)
-        self._draw_overlay(QRect(0, 0, image.width(), image.height()))
         self.fit_to_view()
 
     @property
@@ -165,15 +173,31 @@ class MaskCanvas(QWidget):
         return 1 if self._overlay is None else self._overlay.reduction
 
     def overlay_image(self) -> QImage:
-        return QImage() if self._overlay is None else self._overlay.image.copy()
+        """The reduced overlay, up to date."""
+        if self._overlay is None or self._mask is None:
+            return QImage()
+        self._overlay.refresh(self._mask.pixels)
+        return self._overlay.image.copy()
 
     def _mask_changed(self, rect: QRect) -> None:
-        self._draw_overlay(rect)
+        for overlay in (self._overlay, self._sharp):
+            if overlay is not None:
+                overlay.invalidate(rect)
         self.update(self._to_view(QRectF(rect)).toAlignedRect().adjusted(-2, -2, 2, 2))
 
-    def _draw_overlay(self, rect: QRect) -> None:
-        if self._overlay is not None and self._mask is not None:
-            self._overlay.redraw(self._mask.pixels, rect)
+    def _shown_overlay(self, exposed: QRect) -> MaskOverlay | None:
+        """The overlay to draw at this zoom, brought up to date where ``exposed`` (widget
+        pixels) shows it: the reduced one, or the full-resolution one once zoomed in past it."""
+        overlay, mask = self._overlay, self._mask
+        if overlay is None or mask is None:
+            return None
+        if self._sharp is not None and self._zoom * overlay.reduction > 1:
+            overlay = self._sharp
+        corner = self.to_image(QPointF(exposed.topLeft()))
+        far = self.to_image(QPointF(exposed.bottomRight()) + QPointF(1, 1))
+        area = QRectF(corner, far).toAlignedRect().adjusted(-1, -1, 1, 1)
+        overlay.refresh(mask.pixels, area.intersected(QRect(QPoint(), self._image_size)))
+        return overlay
 
     # -- zoom and pan -----------------------------------------------------------------------
 
@@ -250,11 +274,12 @@ class MaskCanvas(QWidget):
             smooth = self._zoom < 2 and not self._refit.isActive()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             painter.drawImage(target, base, QRectF(base.rect()))
-        if self._overlay_visible and self._overlay is not None:
-            # Smoothed when shown smaller; magnified, its blocks are drawn as they are (cheaper).
-            minified = self._zoom * self.reduction < 1
+        shown = self._shown_overlay(event.rect()) if self._overlay_visible else None
+        if shown is not None:
+            # Smoothed when shown smaller; magnified, its pixels are drawn as they are (sharp).
+            minified = self._zoom * shown.reduction < 1
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, minified)
-            overlay = self._overlay.image
+            overlay = shown.image
             painter.drawImage(target, overlay, QRectF(overlay.rect()))
         self._paint_tool(painter)
         painter.end()

@@ -1,7 +1,9 @@
 """The display copy of a mask: a translucent tint, reduced by a whole number to fit the screen.
 
 A mask of 3840x2160 is shown through an overlay of 1920x1080: each overlay pixel is the mean of
-a 2x2 block of the mask, tinted. Only the rectangle that changed is redrawn, in bands of rows
+a 2x2 block of the mask, tinted (zoomed in past that, the canvas shows one at full resolution).
+A change only marks its rectangle out of date; the canvas brings up to date the part it is about
+to show (``refresh``), so an overlay not shown costs nothing. That part is redrawn in bands of rows
 through work arrays kept from one redraw to the next (fresh arrays of a large image's size cost
 more in page faults than the arithmetic does). Two overlay pixels are written as one 64-bit word
 looked up from two coverage bytes at once.
@@ -15,7 +17,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QRegion
 
 OVERLAY_SIDE: Final = 2048
 """The overlay is the mask reduced by a whole number until its long side fits this."""
@@ -23,6 +25,9 @@ COLOUR: Final = QColor(255, 40, 90)
 OPACITY: Final = 0.5
 BAND_ROWS: Final = 128
 """Overlay rows redrawn at a time: bounds the work arrays to a few megabytes."""
+STALE_RECTS: Final = 64
+"""Past this many rectangles out of date, their bounding rectangle is redrawn instead (each
+redraw has a fixed cost; a stroke's dabs make hundreds of rectangles)."""
 
 Bytes = npt.NDArray[np.uint8]
 
@@ -49,9 +54,12 @@ def _pair_words(words: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 class MaskOverlay:
     """The tinted overlay of a mask of ``width`` x ``height``; ``image`` is what is drawn."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, *, reduction: int | None = None) -> None:
+        """``reduction``: a whole number of mask pixels across per overlay pixel (by default
+        the least that fits ``OVERLAY_SIDE``)."""
         self.width, self.height = width, height
-        self.reduction = max(1, math.ceil(max(width, height) / OVERLAY_SIDE))
+        fitting = max(1, math.ceil(max(width, height) / OVERLAY_SIDE))
+        self.reduction = fitting if reduction is None else max(1, reduction)
         self.columns = math.ceil(width / self.reduction)
         self.rows = math.ceil(height / self.reduction)
         padded = self.columns + self.columns % 2  # whole pairs of pixels, for the 64-bit writes
@@ -65,6 +73,24 @@ class MaskOverlay:
         )
         self._pairs = _pair_words(tint_words())
         self._scratch: dict[str, npt.NDArray[Any]] = {}
+        self.stale = QRegion(0, 0, width, height)  # mask pixels changed since they were drawn
+
+    def invalidate(self, rect: QRect) -> None:
+        """``rect`` (mask pixels) changed: redrawn when next shown (``refresh``)."""
+        self.stale += rect
+        if self.stale.rectCount() > STALE_RECTS:  # a long stroke: one rectangle costs less
+            self.stale = QRegion(self.stale.boundingRect())
+
+    def refresh(self, mask: Bytes, area: QRect | None = None) -> None:
+        """Redraw what changed of ``area`` (mask pixels; all of the mask by default)."""
+        todo = self.stale if area is None else self.stale.intersected(area)
+        if todo.isEmpty():
+            return
+        if todo.rectCount() > STALE_RECTS // 4:
+            todo = QRegion(todo.boundingRect())
+        for rect in todo:  # type: ignore[attr-defined]  # QRegion iterates its rectangles
+            self.redraw(mask, rect)
+        self.stale -= todo
 
     def _work(self, name: str, shape: tuple[int, int], dtype: type[np.generic]) -> npt.NDArray[Any]:
         size = shape[0] * shape[1]

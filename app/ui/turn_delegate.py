@@ -34,6 +34,8 @@ def footer(row: TurnRow) -> tuple[str, bool]:
         return translate("TurnDelegate", "{source} · sending…").format(source=source) + cost, False
     if row.failure is not None:
         return edit_problem_text(*row.failure), True
+    if row.state in ("cancelled", "interrupted"):
+        return ended_early(row, source), False
     if row.actual_usd == 0:
         cost = translate("TurnDelegate", "local draft, no cost")
     else:
@@ -46,6 +48,29 @@ def footer(row: TurnRow) -> tuple[str, bool]:
             "TurnDelegate", "the model had changed {pct}% outside the mask (pasted back)"
         ).format(pct=f"{row.changed_outside_pct:.1f}")
     return text, False
+
+
+def ended_early(row: TurnRow, source: str) -> str:
+    """A turn cancelled or interrupted: what it kept and what it cost so far."""
+    kept = len(row.image_ids)
+    if row.state == "cancelled" and kept:
+        how = translate("TurnDelegate", "cancelled, {count} version(s) kept").format(count=kept)
+    elif row.state == "cancelled":
+        how = translate("TurnDelegate", "cancelled before a version arrived")
+    elif kept:
+        how = translate(
+            "TurnDelegate", "interrupted when the studio closed, {count} version(s) kept"
+        ).format(count=kept)
+    else:
+        how = translate("TurnDelegate", "interrupted when the studio closed; nothing was made")
+    text = f"{source} · {how}"
+    if row.actual_usd == 0:
+        return f"{text} · " + translate("TurnDelegate", "local draft, no cost")
+    if row.actual_usd is not None:
+        return f"{text} · " + translate("TurnDelegate", "{actual} spent so far").format(
+            actual=usd(row.actual_usd)
+        )
+    return text
 
 
 class TurnDelegate(QStyledItemDelegate):
