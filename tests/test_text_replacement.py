@@ -7,12 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.edit_turns import replaced_texts
 from app.core.spec import TextBlock
 from app.core.text_replacement import (
     Replacement,
     read_replacement,
     replaced_block,
     replacement_in,
+    typed_edit,
 )
 
 KNOWN = ("AI Engineering", "春日限定", "¥39", "春日茶会 新品上市")
@@ -152,3 +154,18 @@ def test_a_quoted_new_text_after_a_role_comes_back_exactly(new: str, opening: st
     for template in ("将标题改为{new}", "make the headline say {new}", "headline: {new}"):
         instruction = template.format(new=f"{opening}{new}{closing}")
         assert read_replacement(instruction) == Replacement(new=new, role="headline")
+
+
+def test_a_typed_replacement_is_sent_as_a_replace_text_turn_is() -> None:
+    """The new text is required instead of the old, and the engine can read back which text it
+    replaces; any other instruction goes as typed with the texts as they were."""
+    from app.core.compiler import compile_edit_prompt
+
+    instruction, kept = typed_edit("将标题改为“夏日冰饮”", BLOCKS)
+    assert [block.text for block in kept] == ["夏日冰饮", "AI Engineering 训练营"]
+    assert instruction.startswith("将标题改为“夏日冰饮”. Replace the headline text “春日限定”")
+    assert replaced_texts(compile_edit_prompt(instruction, kept).text) == ((0, "春日限定"),)
+    assert typed_edit("make the background sunset", BLOCKS) == (
+        "make the background sunset",
+        BLOCKS,
+    )

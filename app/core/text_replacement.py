@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from app.core.edit_turns import replaced_blocks
 from app.core.free_prompt import quoted_spans
 from app.core.spec import TextBlock
 
@@ -250,3 +251,17 @@ def replaced_block(instruction: str, blocks: Sequence[TextBlock]) -> tuple[int, 
     if target is None or blocks[target[0]].text == target[2]:
         return None
     return target[0], target[2]
+
+
+def typed_edit(typed: str, blocks: Sequence[TextBlock]) -> tuple[str, tuple[TextBlock, ...]]:
+    """The instruction to send for a typed edit and the texts it keeps exact. One that replaces
+    a text of the image ("把“A”改成“B”", "headline: B") requires the new text instead of the old
+    and says which text it takes the place of, as a Replace text turn does (``replaced_blocks``);
+    any other instruction goes as typed, with the texts as they were."""
+    found = replaced_block(typed, blocks)
+    if found is None:
+        return typed, tuple(blocks)
+    sentence, new_blocks = replaced_blocks(blocks, *found)
+    typed = typed.strip()
+    lead = typed if typed[-1] in ".!?。！？" else f"{typed}."
+    return f"{lead} {sentence}", new_blocks

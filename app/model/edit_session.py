@@ -32,7 +32,7 @@ from app.core.service_profile import ServiceProfile
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
-from app.core.text_replacement import replaced_block
+from app.core.text_replacement import typed_edit
 from app.model.conversation import ConversationModel, TurnRow, turn_rows, version_labels
 from app.model.generation import Generator, failure_of
 from app.model.properties import Observable
@@ -328,17 +328,12 @@ class EditSession(QObject):
         return self._send("instruction", typed, lambda: self._plan_typed(typed, n))
 
     def _plan_typed(self, typed: str, n: int) -> tuple[Plan, Spec]:
-        """A typed turn's request. One that replaces a text of the image ("把“A”改成“B”",
-        "headline: B") requires the new text instead of the old, and says which text it takes
-        the place of, as Replace text does."""
+        """A typed turn's request; one that replaces a text of the image requires the new text
+        instead of the old (``typed_edit``)."""
         version = self.current()
         blocks = () if version is None else spec_of(version).texts
-        found = replaced_block(typed, blocks)
-        if found is None:
-            return self.plan_turn(typed, n=n)
-        sentence, new_blocks = replaced_blocks(blocks, *found)
-        lead = typed if typed[-1] in ".!?。！？" else f"{typed}."
-        return self.plan_turn(f"{lead} {sentence}", n=n, blocks=new_blocks)
+        instruction, kept = typed_edit(typed, blocks)
+        return self.plan_turn(instruction, n=n, blocks=kept)
 
     def replace_text(self, index: int, new_text: str, *, n: int = 1) -> bool:
         """Put ``new_text`` in place of text block ``index``, everything else kept."""
