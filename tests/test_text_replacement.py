@@ -72,6 +72,15 @@ def role_and_new(role: str, new: str) -> Replacement:
         ("把背景改成夕阳", None),
         ("将标题改为红色", None),
         ("the headline should be bigger", None),
+        ("把标题改成竖排", None),
+        ("将标题改为楷体", None),
+        ("标题改成两行", None),
+        ("把副标题改成英文", None),
+        ("Change the headline to Chinese", None),
+        ("set the headline to bold", None),
+        ("turn “春日限定” into a neon sign", None),
+        ("把“春日限定”改成霓虹灯效果", None),
+        ("change the headline font to serif", None),
         ("change the title to something more exciting", None),
         ("把夏日冰饮改成秋日", None),  # unquoted, and not among the image's texts
         ("改成“夏日冰饮”", None),  # says neither what it replaces nor which block
@@ -169,3 +178,19 @@ def test_a_typed_replacement_is_sent_as_a_replace_text_turn_is() -> None:
         "make the background sunset",
         BLOCKS,
     )
+
+
+_HAN = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=8)
+_WORDS = ("改", "换", "变", "写", "替", "几个字", "这些字", "字样", "这句", "用")
+
+
+@given(old=_HAN, new=_HAN, opening=st.sampled_from(sorted(_CLOSING)))
+def test_an_unquoted_chinese_text_of_the_image_comes_back_exactly(
+    old: str, new: str, opening: str
+) -> None:
+    """Unquoted, the old text is found as the image has it; the new one comes back as quoted."""
+    if any(word in old for word in _WORDS) or old == new:
+        return  # words of the instruction itself
+    known = [f"{old}", "明前龙井"]
+    instruction = f"把{old}改成{opening}{new}{_CLOSING[opening]}"
+    assert read_replacement(instruction, known) == Replacement(new=new, old=old)

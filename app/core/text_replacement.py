@@ -115,12 +115,14 @@ _CUT: Final = re.compile(r"[，。；！？\n,;!?]|\.(?=\s|$)|\s+(?:and|then|but
 # Unquoted words that say how the text looks, not what it says: 改成红色, 改为粗体.
 _STYLE: Final = re.compile(
     r"(?:色|颜色|字体|字号|粗体|斜体|加粗|居中|对齐|一点|一些|大些|小些|更大|更小|竖排|横排|"
-    r"大一号|小一号|透明)$"
+    r"大一号|小一号|透明|体|效果|风格|样式|描边|阴影|渐变|发光|质感|艺术字|英文|中文|繁体|简体|大写|小写|[一二两三四五六七八九十\d]行)$"
 )
 _STYLE_WORDS: Final = frozenset(
     {
         "bigger", "smaller", "larger", "bold", "bolder", "italic", "red", "blue", "green",
         "white", "black", "yellow", "gold", "centered", "centred", "left", "right", "vertical",
+        "chinese", "english", "japanese", "uppercase", "lowercase", "caps", "all caps", "serif",
+        "sans-serif", "sans serif", "bold italic", "italics", "two lines", "one line",
     }
 )  # fmt: skip
 
@@ -156,8 +158,8 @@ def _unquoted_new(slot: str) -> str | None:
 
 
 def _looks_like_copy(text: str) -> bool:
-    """An unquoted new text after a role alone: copy (Chinese, figures, capitals), not English
-    words about the look ("change the title to something bolder")."""
+    """An unquoted new text: copy (Chinese, figures, capitals), not English words about the
+    look ("change the title to something bolder", "turn “SALE” into a neon sign")."""
     if any(not char.isascii() for char in text) or any(char.isdigit() for char in text):
         return True
     words = [word for word in re.split(r"\s+", text) if word]
@@ -195,7 +197,7 @@ def _read(match: re.Match[str], texts: Sequence[str], known: Sequence[str]) -> R
     role = None if word is None else _ROLE_OF[word.lower()]
     if new is None:
         new = _unquoted_new(new_slot)
-        if new is None or (old is None and not _looks_like_copy(new)):
+        if new is None or not _looks_like_copy(new):
             return None
     if not new.strip() or new == old:
         return None
