@@ -1,6 +1,7 @@
 """Screenshots of the Edit dock on the embedded engine: a conversation whose versions branch, the
 compare of two versions (side by side, swipe), and the mask painter in the dock; with
-``--scene cancelled``, a conversation with a turn cancelled after its first version. With
+``--scene cancelled``, a conversation with a turn cancelled after its first version; with
+``--scene typed-replace``, a replacement typed in the designer's own words on a local draft. With
 ``--retypeset``: an exact-text image whose headline, then subhead box, changed, and the versions
 this set again, as turns in the conversation and labels in the tree.
 
@@ -180,16 +181,68 @@ async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
     print(out / f"edit-cancelled-turn{suffix}.png")
 
 
+async def typed_replace_scene(studio: object, out: Path, suffix: str) -> None:
+    """把“春日限定”改成“夏日冰饮”, typed: the new version, then it beside the one it edited."""
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window, edits = studio.window, studio.edits
+    await studio.start(load_settings=False)
+    builder = studio.builder
+    builder.description = "A tea shop poster: a celadon teapot on a wooden table, morning light."
+    builder.blocks.add("headline", "春日限定")
+    builder.blocks.add("subhead", "明前龙井 · 新茶上市")
+    builder.use_ratio("3:4")
+    builder.n = 1
+    builder.quality = "low"
+    window.generate()
+
+    async def settled(versions: int) -> None:
+        await until(
+            lambda: edits.tree is not None and len(edits.tree.versions) == versions
+            and not edits.busy,
+            edits.tree_changed, edits.busy_changed, timeout=180,
+        )  # fmt: skip
+
+    async def shot(name: str) -> None:
+        await asyncio.sleep(0.5)  # let the last layout and paint settle before grabbing
+        window.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
+
+    await settled(1)
+    panel = window.edit_panel
+    panel.instruction.setPlainText("把“春日限定”改成“夏日冰饮”")
+    panel.send()
+    await settled(2)
+    await until(lambda: window.gallery_page.viewer.has_image, studio.gallery.image_ready)
+    gallery, checks = studio.gallery, studio.text_checks
+
+    def all_checked() -> bool:
+        found = [checks.of_tile(tile) for tile in gallery.tiles()]
+        return len(found) == 2 and all(f is not None and f.state != "checking" for f in found)
+
+    await until(all_checked, checks.changed, gallery.dataChanged, timeout=300)
+    await shot("edit-typed-replace")
+    versions = edits.tree.versions  # type: ignore[union-attr]
+    edits.compare(versions[0].image.id, versions[1].image.id)
+    page = window.compare_page
+    await until(lambda: page.left.has_image and page.right.has_image, page.left.zoomed)
+    await shot("edit-typed-replace-compare")
+
+
 def main() -> int:
     parser = screenshot_arguments()
     parser.add_argument("--suffix", default="-1280")
-    parser.add_argument("--scene", default="all", choices=("all", "cancelled"))
+    parser.add_argument("--scene", default="all", choices=("all", "cancelled", "typed-replace"))
     parser.add_argument("--retypeset", action="store_true", help="only the text set again")
     args = parser.parse_args()
     if args.retypeset:
         suffix = f"-{args.language}"
         return run_scenes(args, lambda studio: retypeset_scenes(studio, args.out, suffix))
-    scene = cancelled_scene if args.scene == "cancelled" else scenes
+    scene = {"cancelled": cancelled_scene, "typed-replace": typed_replace_scene}.get(
+        args.scene, scenes
+    )
     return run_scenes(args, lambda studio: scene(studio, args.out, args.suffix))
 
 

@@ -90,6 +90,29 @@ def test_edit_keeps_the_exact_texts_and_hangs_under_its_parent(tmp_path: Path) -
         assert record.parent_image_id == library.images(first["job_id"])[0].id
 
 
+def test_an_edit_that_replaces_a_text_keeps_the_new_one_and_reads_back_exact(
+    tmp_path: Path,
+) -> None:
+    """Typed as designers write it: the edited image carries (and requires) the new text, not
+    the old, and the check of the image against its own spec reads it back exactly."""
+    home = tmp_path / "home"
+    first = images_of(run_cli(home, "generate", *TEA, "--size", "1024x1024", "--json"))[0]
+    result = run_cli(home, "edit", first["path"], "--instruction", "把“有机绿茶”改成“明前龙井”",
+                     "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (edited,) = images_of(result)
+    carried = read_metadata(Path(edited["path"]).read_bytes())
+    assert carried is not None
+    assert [t["text"] for t in carried["spec"]["texts"]] == ["明前龙井", "100g 无添加"]
+    with Library.open(StudioPaths.under(home)) as library:
+        prompt = library.jobs()[0].request.prompt
+        assert prompt.startswith("把“有机绿茶”改成“明前龙井”. Replace the headline text “有机绿茶”")
+        assert [b.text for b in parse_prompt(prompt).blocks] == ["明前龙井", "100g 无添加"]
+    checked = run_cli(home, "check", edited["path"], "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["exact"] is True
+
+
 @pytest.mark.parametrize(
     ("make_input", "words"),
     [

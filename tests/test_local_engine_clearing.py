@@ -15,10 +15,13 @@ from PIL import Image, ImageChops
 
 from app.core.compiler import compile_edit_prompt
 from app.core.edit_turns import replaced_blocks, replaced_texts
+from app.core.fidelity import RequiredText
 from app.core.pasteback import api_mask
 from app.core.spec import Spec, TextBlock
 from app.core.spec_json import spec_to_dict
+from app.ocr import OcrWorker
 from tests.local_server import serve_local
+from tests.ocr_fakes import offline_reader
 from tests.ocr_images import render
 
 OLD = "春日荼会"
@@ -38,6 +41,14 @@ def client() -> Iterator[openai.OpenAI]:
         openai.OpenAI(api_key="any", base_url=base_url, max_retries=0) as sdk,
     ):
         yield sdk
+
+
+@pytest.fixture(scope="module")
+def reader() -> Iterator[OcrWorker]:
+    """The real offline text check, in its worker process."""
+    worker = OcrWorker(make_reader=offline_reader)
+    yield worker
+    worker.close()
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +165,57 @@ def test_the_fill_passes_over_another_texts_strokes_that_the_mask_cuts(poster: b
         )
     )
     assert worst <= 6, worst
+
+
+TYPED_OLD = "Engineering Camp"
+TYPED_NEW = "Engineer 训练营"  # ("AI" reads back as "Al" in this font)
+KEPT = TextBlock("subhead", "春日限定", (0.1, 0.55, 0.8, 0.12), color="#1b3a7a")
+
+
+@pytest.fixture(scope="module")
+def two_texts(qapp: object) -> bytes:
+    """The headline to be replaced (red-brown) and a subhead that stays (dark blue)."""
+    return render([TextBlock("headline", TYPED_OLD, BOX, color="#7a2e1b"), KEPT], SIZE, SIZE)
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        f'change "{TYPED_OLD}" to "{TYPED_NEW}"',
+        f"把“{TYPED_OLD}”改成“{TYPED_NEW}”",
+        f"将标题改为「{TYPED_NEW}」",
+        f"make the headline say '{TYPED_NEW}'",
+        f"headline: {TYPED_NEW}",
+        f"replace {TYPED_OLD} with {TYPED_NEW}",
+    ],
+)
+def test_a_typed_replace_clears_the_old_text_and_leaves_the_rest_as_it_was(
+    client: openai.OpenAI, reader: OcrWorker, two_texts: bytes, instruction: str
+) -> None:
+    """The designer's own words for a replacement, sent with the image's texts as they were
+    (the command line's edit, another tool): the old text's place is cleared, the new text set
+    there in the block's colour, and every other pixel (the other text too) is the base's. The
+    real text check reads the new text exactly and the old one no more."""
+    base = Image.open(io.BytesIO(two_texts)).convert("RGB")
+    blocks = (TextBlock("headline", TYPED_OLD, BOX, color="#7a2e1b"), KEPT)
+    result = edited(client, two_texts, instruction, blocks)
+    left, top, right, bottom = PIXEL_BOX
+    margin = 40  # the cleared place reaches a little past the lines
+    grown = (left - margin, top - margin, right + margin, bottom + margin)
+    assert not changed_outside(result, base, grown)
+    assert old_ink(result, PIXEL_BOX) > 500  # the block's own colour
+    buffer = io.BytesIO()
+    result.save(buffer, "PNG")
+    required = [RequiredText(TYPED_NEW, "headline"), RequiredText(KEPT.text, "subhead")]
+    check = reader.check(buffer.getvalue(), required)
+    assert check.exact, check
+    read = check.read_text.replace(" ", "")
+    assert "Engineering" not in read and "Camp" not in read, read
+
+
+def test_an_instruction_that_is_no_replacement_keeps_drawing_as_before(
+    client: openai.OpenAI, two_texts: bytes
+) -> None:
+    blocks = (TextBlock("headline", TYPED_OLD, BOX, color="#7a2e1b"), KEPT)
+    result = edited(client, two_texts, "make the background sunset", blocks)
+    assert old_ink(result, PIXEL_BOX) > 500  # the headline is still there, as it was

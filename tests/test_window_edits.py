@@ -714,3 +714,43 @@ def test_replace_text_on_a_local_draft_clears_the_old_text_before_setting_the_ne
     finally:
         reader.close()
         close_studio(qloop, studio)
+
+
+def test_a_typed_replace_on_a_local_draft_reads_back_as_the_new_text_alone(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A designer types the replacement in their own words: the new version requires the new
+    text (its spec has it), the old one's place is cleared, and the real OCR reads the new text
+    exactly, the old one gone and the other text as it was."""
+    from app.core.fidelity import RequiredText
+    from app.ocr import OcrWorker
+    from tests.ocr_fakes import offline_reader
+
+    studio = make_studio(tmp_path / "home")
+    studio.window.show()
+    studio.builder.description = "A spring tea party poster"
+    studio.builder.blocks.add("headline", "春日限定")
+    studio.builder.blocks.add("subhead", "新品上市")
+    studio.builder.n = 1
+    studio.builder.quality = "low"
+    reader = OcrWorker(make_reader=offline_reader)
+
+    async def scenario() -> None:
+        await studio.start(load_settings=False)
+        assert studio.generator.engine is not None and studio.generator.engine.local
+        await first_image(studio)
+        await turn(studio, qtbot, "把“春日限定”改成“夏日冰饮”", 2)
+
+    try:
+        run(qloop, scenario())
+        child = tree(studio).version(tree(studio).current_id)
+        assert child is not None and child.image.path is not None
+        assert [block.text for block in spec_of(child).texts] == ["夏日冰饮", "新品上市"]
+        assert rows(studio)[-1].instruction == "把“春日限定”改成“夏日冰饮”"
+        required = [RequiredText("夏日冰饮", "headline"), RequiredText("新品上市", "subhead")]
+        check = run(qloop, reader.check_async(child.image.path.read_bytes(), required))
+        assert check.exact, check
+        assert "春日" not in check.read_text and "限定" not in check.read_text, check.read_text
+    finally:
+        reader.close()
+        close_studio(qloop, studio)

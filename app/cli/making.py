@@ -26,6 +26,7 @@ from app.core.plan import Plan, PlanError, canvas_size, plan_edit, plan_generati
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec
 from app.core.spec_json import SPEC_FIELDS, spec_to_dict
+from app.core.text_replacement import typed_edit
 from app.engine.errors import ServiceError
 from app.jobs.resume import ResumeRefused, plan_resume, resume_job
 from app.jobs.run import JobCallbacks, JobOutcome, JobRunner, SavedImage, exact_text_blocks
@@ -338,10 +339,13 @@ def run_edit(args: argparse.Namespace) -> int:
     references, reference_sizes = kept_references(spec.references, what="--ref", editing=True)
     spec = dataclasses.replace(spec, references=references)
     sizes = [(source.width, source.height), *reference_sizes]
+    # An instruction that replaces a text ("把“A”改成“B”") keeps the new text exact, not the old.
+    instruction, texts = typed_edit(args.instruction, spec.texts)
+    spec = dataclasses.replace(spec, texts=texts)
     try:
         plan = plan_edit(
             spec,
-            instruction=args.instruction,
+            instruction=instruction,
             image=str(source.path),
             blocks=spec.texts,
             mask=None if args.mask is None else str(args.mask.resolve()),

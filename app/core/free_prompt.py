@@ -106,6 +106,12 @@ def _quoted(prompt: str) -> Iterator[tuple[int, int, int, int]]:
         index += 1
 
 
+def quoted_spans(prompt: str) -> list[tuple[int, int, int, int]]:
+    """(start, text start, text end, end) of each quoted text, in order, read as people quote
+    (every quote style; an apostrophe inside a word is no quote)."""
+    return list(_quoted(prompt))
+
+
 def _cued(prompt: str, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
     """Unquoted texts after a cue and a colon, between ``start`` and ``end``."""
     for match in _CUED_TEXT.finditer(prompt, start, end):

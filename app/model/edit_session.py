@@ -32,6 +32,7 @@ from app.core.service_profile import ServiceProfile
 from app.core.sizes import Size, is_valid_size
 from app.core.spec import Spec, SpecError, TextBlock
 from app.core.spec_json import spec_from_dict, spec_to_dict
+from app.core.text_replacement import typed_edit
 from app.model.conversation import ConversationModel, TurnRow, turn_rows, version_labels
 from app.model.generation import Generator, failure_of
 from app.model.properties import Observable
@@ -326,9 +327,16 @@ class EditSession(QObject):
         if not instruction.strip():
             self.refused.emit("edit.empty", {})
             return False
-        return self._send("instruction", instruction.strip(), lambda: self.plan_turn(
-            instruction.strip(), n=n
-        ))  # fmt: skip
+        typed = instruction.strip()
+        return self._send("instruction", typed, lambda: self._plan_typed(typed, n))
+
+    def _plan_typed(self, typed: str, n: int) -> tuple[Plan, Spec]:
+        """A typed turn's request; one that replaces a text of the image requires the new text
+        instead of the old (``typed_edit``)."""
+        version = self.current()
+        blocks = () if version is None else spec_of(version).texts
+        instruction, kept = typed_edit(typed, blocks)
+        return self.plan_turn(instruction, n=n, blocks=kept)
 
     def replace_text(self, index: int, new_text: str, *, n: int = 1) -> bool:
         """Put ``new_text`` in place of text block ``index``, everything else kept."""

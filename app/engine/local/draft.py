@@ -254,8 +254,15 @@ class Drafter:
     def _draw_text(self, painter: QPainter, palettes: Sequence[Palette]) -> None:
         if self.plan.text_free:
             return
-        for layout, palette in zip(self.layouts, palettes, strict=True):
-            draw_layouts(painter, [layout], palette=palette)
+        # A replaced text is drawn alone: the other texts are already in the base, as they were.
+        only = {
+            index
+            for index, old in self.plan.replaced
+            if 0 <= index < len(self.layouts) and old.strip() and self._mask is None
+        }
+        for index, (layout, palette) in enumerate(zip(self.layouts, palettes, strict=True)):
+            if not only or index in only:
+                draw_layouts(painter, [layout], palette=palette)
 
     def render(
         self, index: int, scale: float = 1.0, palettes: Sequence[Palette] | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
 import time
 from collections.abc import AsyncGenerator, Sequence
@@ -20,6 +21,7 @@ from app.core.edit_turns import replaced_texts
 from app.core.series import KEEP_THE_LOOK
 from app.core.sizes import Size, nearest_valid_sizes
 from app.core.spec import TextBlock
+from app.core.text_replacement import read_replacement, replacement_in
 from app.engine.local.draft import (
     PARTIAL_SCALES,
     Drafter,
@@ -72,6 +74,29 @@ def _texts(request: DraftRequest) -> tuple[tuple[TextBlock, ...], str]:
         return spec.texts, f"{spec.description} {spec.style}".strip()
     parsed = parse_prompt(request.prompt)
     return parsed.text_blocks(), parsed.description
+
+
+def _typed_replacement(
+    request: DraftRequest, blocks: tuple[TextBlock, ...]
+) -> tuple[tuple[TextBlock, ...], tuple[tuple[int, str], ...]]:
+    """The blocks and the replaced texts of an edit whose typed instruction replaces a text
+    ("change “A” to “B”", "将标题改为“B”"): the named block takes the new text, and the old
+    one's place is cleared. Unchanged when the instruction asks for something else, or names no
+    block of the image's texts (a hand-written prompt with no studio texts keeps its quotes)."""
+    parsed = parse_prompt(request.prompt)
+    if not parsed.structured and request.spec is None:
+        return blocks, ()
+    instruction = parsed.description if parsed.structured else request.prompt
+    replacement = read_replacement(instruction, [block.text for block in blocks])
+    target = None if replacement is None else replacement_in(blocks, replacement)
+    if target is None:
+        return blocks, ()
+    index, old, new = target
+    changed = tuple(
+        dataclasses.replace(block, text=new) if number == index else block
+        for number, block in enumerate(blocks)
+    )
+    return changed, ((index, old),)
 
 
 def _edit_size(inputs: EditInputs) -> Size:
@@ -189,6 +214,8 @@ def prepare(request: DraftRequest, images: Sequence[Upload], mask: Upload | None
         base = look_of(base)  # a reference (a series' earlier shot), not an image to edit
     elif base is not None:
         replaced = replaced_texts(request.prompt)  # the Edit panel's "Replace text"
+        if not replaced:  # or the designer's own words for it
+            blocks, replaced = _typed_replacement(request, blocks)
     plan = DraftPlan(
         width=size.width,
         height=size.height,
