@@ -54,7 +54,7 @@
         <translation>载入 CSV…</translation>
     </message>
     <message>
-        <source>A UTF-8 CSV with a header: each row fills the spec's {column} placeholders</source>
+        <source>A UTF-8 CSV with a header: each row fills the spec&apos;s {column} placeholders</source>
         <translation>带表头的 UTF-8 CSV：每一行的值填入规格中的 {列名} 占位符</translation>
     </message>
     <message>
@@ -116,7 +116,7 @@
         </translation>
     </message>
     <message>
-        <source>Load a CSV: one job per row, its values in the spec's {column}s.</source>
+        <source>Load a CSV: one job per row, its values in the spec&apos;s {column}s.</source>
         <translation>载入 CSV：每行一个任务，其值填入规格中的 {列名}。</translation>
     </message>
     <message numerus="yes">
@@ -132,7 +132,7 @@
         </translation>
     </message>
     <message>
-        <source>about {usd} in all, at the Batch API's half price</source>
+        <source>about {usd} in all, at the Batch API&apos;s half price</source>
         <translation>共约 {usd}（批处理 API 半价）</translation>
     </message>
     <message>
@@ -254,7 +254,7 @@
         <translation>导入蒙版…</translation>
     </message>
     <message>
-        <source>A PNG of the image's size: transparent (or black) where the image may change</source>
+        <source>A PNG of the image&apos;s size: transparent (or black) where the image may change</source>
         <translation>与图片同尺寸的 PNG：透明（或黑色）处为允许修改的区域</translation>
     </message>
     <message>
@@ -266,7 +266,7 @@
         <translation>蒙版外保留原图</translation>
     </message>
     <message>
-        <source>Models change pixels they were told to keep: this puts the original's back. Switch it off to keep the model's whole image.</source>
+        <source>Models change pixels they were told to keep: this puts the original&apos;s back. Switch it off to keep the model&apos;s whole image.</source>
         <translation>模型常会改动本应保留的像素：此项会把原图的像素放回去。关闭后保留模型生成的整张图片。</translation>
     </message>
     <message>
@@ -386,7 +386,7 @@
         <translation>移动了{role}</translation>
     </message>
     <message>
-        <source>Resized the {role}'s box</source>
+        <source>Resized the {role}&apos;s box</source>
         <translation>调整了{role}的文本框大小</translation>
     </message>
     <message>
@@ -785,7 +785,7 @@
         <translation>价格：内置价格表（{date}）。</translation>
     </message>
     <message>
-        <source>The local engine makes drafts at no cost; this is the service's price.</source>
+        <source>The local engine makes drafts at no cost; this is the service&apos;s price.</source>
         <translation>本地引擎生成草稿不收费；这里显示的是在线服务的价格。</translation>
     </message>
     <message>
@@ -911,7 +911,7 @@
         <translation>打开任务</translation>
     </message>
     <message>
-        <source>Bring the job's spec into the builder and its images into the gallery</source>
+        <source>Bring the job&apos;s spec into the builder and its images into the gallery</source>
         <translation>把任务的规格载入构建器，图片显示在图库中</translation>
     </message>
     <message>
@@ -1282,7 +1282,7 @@
         <translation>“{name}”没有留下任何可供模型修改的区域：它处处不透明（或为白色）。蒙版在允许修改画面的地方应为透明或黑色。</translation>
     </message>
     <message>
-        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image's {image_width}x{image_height}.</source>
+        <source>Imported “{name}”: it was {width}x{height} pixels and was scaled to the image&apos;s {image_width}x{image_height}.</source>
         <translation>已导入“{name}”：原为 {width}x{height} 像素，已缩放到图像的 {image_width}x{image_height}。</translation>
     </message>
     <message>
@@ -1330,7 +1330,7 @@
         <translation>服务拒绝了 API 密钥。请在“设置”中检查密钥。</translation>
     </message>
     <message>
-        <source>The service's safety system blocked this request. Change the description or the texts and try again.</source>
+        <source>The service&apos;s safety system blocked this request. Change the description or the texts and try again.</source>
         <translation>服务的安全系统拦截了此请求。请修改画面描述或文字后重试。</translation>
     </message>
     <message>
@@ -1614,7 +1614,7 @@
         <translation>无法修正文字。</translation>
     </message>
     <message>
-        <source>This row's images were not made.</source>
+        <source>This row&apos;s images were not made.</source>
         <translation>这一行的图片没有生成。</translation>
     </message>
 </context>
