@@ -276,3 +276,21 @@ def test_a_failed_row_of_a_batch_is_reported_and_retried_alone(
             server.communicate(timeout=30)
     library = [json.loads(x) for x in run_cli(home, "library", "--json").stdout.splitlines()]
     assert len(library) == 6
+
+
+def test_the_progress_line_says_when_a_batch_completes_with_the_same_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The last poll often changes only the status: that line is the one saying it is over."""
+    from app.cli.batch_making import BatchProgress
+    from app.engine.batch_client import BatchState
+
+    progress = BatchProgress("batch_1")
+    for status, completed in [("in_progress", 2), ("in_progress", 3), ("in_progress", 3),
+                              ("completed", 3)]:  # fmt: skip
+        progress(BatchState("batch_1", status, "file_1", total=3, completed=completed))
+    assert capsys.readouterr().err.splitlines() == [
+        "zi-studio: batch batch_1: in_progress, 2/3 done, 0 failed",
+        "zi-studio: batch batch_1: in_progress, 3/3 done, 0 failed",
+        "zi-studio: batch batch_1: completed, 3/3 done, 0 failed",
+    ]

@@ -462,6 +462,24 @@ def _no_extra(task: RowTask) -> None:
     return None
 
 
+class BatchProgress:
+    """Prints a batch's progress line to stderr each time its status or counts change."""
+
+    def __init__(self, batch_id: str) -> None:
+        self.batch_id = batch_id
+        self._last: tuple[str, int, int] | None = None
+
+    def __call__(self, state: Any) -> None:
+        # A new status counts too: the last poll often only turns "in_progress, 3/3 done" into
+        # "completed, 3/3 done", and that line is the one that says the batch is over.
+        seen = (state.status, state.completed, state.failed)
+        if seen != self._last:
+            done = f"{state.completed}/{state.total} done, {state.failed} failed"
+            print(f"zi-studio: batch {self.batch_id}: {state.status}, {done}", file=sys.stderr,
+                  flush=True)  # fmt: skip
+            self._last = seen
+
+
 async def _wait_and_collect(
     args: argparse.Namespace,
     library: Library,
@@ -490,17 +508,7 @@ async def _wait_and_collect(
     for record in records:
         if cancel:
             await client.cancel(record.id)
-        last: list[tuple[int, int]] = []
-
-        def show(state: Any, record: BatchRecord = record, last: list[Any] = last) -> None:
-            counts = (state.completed, state.failed)
-            if not last or last[-1] != counts:
-                done = f"{state.completed}/{state.total} done, {state.failed} failed"
-                print(f"zi-studio: batch {record.id}: {state.status}, {done}", file=sys.stderr,
-                      flush=True)  # fmt: skip
-                last.append(counts)
-
-        state = await follow(client, record.id, backoff=POLL, on_state=show)
+        state = await follow(client, record.id, backoff=POLL, on_state=BatchProgress(record.id))
         model = _model_of(library, record)
 
         def on_image(row: int | None, image: SavedImage, model: str = model) -> None:
