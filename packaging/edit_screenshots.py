@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -136,13 +137,12 @@ async def retypeset_scenes(studio: object, out: Path, suffix: str) -> None:
     print(out / f"edit-retypeset{suffix}.png")
 
 
-async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
-    """A done turn, then a turn of two versions cancelled (Esc) once the first has arrived."""
-    from app.main import Studio
+async def tea_poster_drafted(studio: Any) -> Callable[[int], Awaitable[None]]:
+    """The studio started on a two-text tea poster, its first draft asked for; what waits until
+    the Edit dock's tree has a number of versions and nothing is being sent."""
     from tests.gui_support import until
 
-    assert isinstance(studio, Studio)
-    window, edits = studio.window, studio.edits
+    edits = studio.edits
     await studio.start(load_settings=False)
     builder = studio.builder
     builder.description = "A tea shop poster: a celadon teapot on a wooden table, morning light."
@@ -151,7 +151,7 @@ async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
     builder.use_ratio("3:4")
     builder.n = 1
     builder.quality = "low"
-    window.generate()
+    studio.window.generate()
 
     async def settled(versions: int) -> None:
         await until(
@@ -159,6 +159,18 @@ async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
             and not edits.busy,
             edits.tree_changed, edits.busy_changed, timeout=180,
         )  # fmt: skip
+
+    return settled
+
+
+async def cancelled_scene(studio: object, out: Path, suffix: str) -> None:
+    """A done turn, then a turn of two versions cancelled (Esc) once the first has arrived."""
+    from app.main import Studio
+    from tests.gui_support import until
+
+    assert isinstance(studio, Studio)
+    window = studio.window
+    settled = await tea_poster_drafted(studio)
 
     await settled(1)
     panel = window.edit_panel
@@ -188,22 +200,7 @@ async def typed_replace_scene(studio: object, out: Path, suffix: str) -> None:
 
     assert isinstance(studio, Studio)
     window, edits = studio.window, studio.edits
-    await studio.start(load_settings=False)
-    builder = studio.builder
-    builder.description = "A tea shop poster: a celadon teapot on a wooden table, morning light."
-    builder.blocks.add("headline", "春日限定")
-    builder.blocks.add("subhead", "明前龙井 · 新茶上市")
-    builder.use_ratio("3:4")
-    builder.n = 1
-    builder.quality = "low"
-    window.generate()
-
-    async def settled(versions: int) -> None:
-        await until(
-            lambda: edits.tree is not None and len(edits.tree.versions) == versions
-            and not edits.busy,
-            edits.tree_changed, edits.busy_changed, timeout=180,
-        )  # fmt: skip
+    settled = await tea_poster_drafted(studio)
 
     async def shot(name: str) -> None:
         await asyncio.sleep(0.5)  # let the last layout and paint settle before grabbing
