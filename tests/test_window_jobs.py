@@ -345,3 +345,15 @@ def test_compare_shows_two_selected_images_side_by_side(
     )
     studio.window.tabs.setCurrentWidget(page)
     assert not compare.left.has_image  # only the images on screen are held
+
+
+def test_the_jobs_list_counts_one_image_as_one(qapp: object) -> None:
+    from app.model.job_queue import JobEntry
+    from app.ui.jobs_panel import entry_text
+
+    one = JobEntry(1, 1, "768x1024", "low", "gpt-image-2", True, None, state="finished")
+    four = JobEntry(2, 4, "768x1024", "low", "gpt-image-2", True, None, state="finished")
+    assert entry_text(one).startswith("Job 1: 1 image, 768x1024")
+    assert entry_text(one).endswith("local draft")
+    assert entry_text(four).startswith("Job 2: 4 images, 768x1024")
+    assert entry_text(four).endswith("local drafts")

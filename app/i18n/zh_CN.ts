@@ -311,7 +311,7 @@
     </message>
     <message>
         <source>local draft</source>
-        <translation>本地草图</translation>
+        <translation>本地草稿</translation>
     </message>
     <message>
         <source>Mask: none</source>
@@ -644,7 +644,7 @@
     </message>
     <message>
         <source>{estimate} on {model}; local drafts cost nothing</source>
-        <translation>在 {model} 上 {estimate}；本地草图免费</translation>
+        <translation>在 {model} 上 {estimate}；本地草稿免费</translation>
     </message>
 </context>
 <context>
@@ -800,8 +800,16 @@
 <context>
     <name>JobsPanel</name>
     <message>
+        <source>Job {id}: 1 image, {size}</source>
+        <translation>任务 {id}：1 张图片，{size}</translation>
+    </message>
+    <message>
         <source>Job {id}: {n} images, {size}</source>
         <translation>任务 {id}：{n} 张图片，{size}</translation>
+    </message>
+    <message>
+        <source>local draft</source>
+        <translation>本地草稿</translation>
     </message>
     <message>
         <source>local drafts</source>
@@ -2318,7 +2326,7 @@
     </message>
     <message>
         <source>local draft, no cost</source>
-        <translation>本地草图，免费</translation>
+        <translation>本地草稿，免费</translation>
     </message>
     <message>
         <source>≈ {estimate} est., {actual} actual</source>

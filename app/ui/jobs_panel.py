@@ -18,17 +18,22 @@ from app.ui.wording import choice_text, problem_text, separator, state_text, usd
 
 
 def entry_text(entry: JobEntry) -> str:
+    if entry.n == 1:
+        what = QCoreApplication.translate("JobsPanel", "Job {id}: 1 image, {size}")
+    else:
+        what = QCoreApplication.translate("JobsPanel", "Job {id}: {n} images, {size}")
     parts = [
-        QCoreApplication.translate("JobsPanel", "Job {id}: {n} images, {size}").format(
-            id=entry.id, n=entry.n, size=entry.size
-        ),
+        what.format(id=entry.id, n=entry.n, size=entry.size),
         choice_text(entry.quality),
         state_text(entry.state),
     ]
     if entry.state == "running":
         parts[-1] += f" {entry.received}/{entry.n}"
     if entry.local:
-        parts.append(QCoreApplication.translate("JobsPanel", "local drafts"))
+        if entry.n == 1:
+            parts.append(QCoreApplication.translate("JobsPanel", "local draft"))
+        else:
+            parts.append(QCoreApplication.translate("JobsPanel", "local drafts"))
     elif entry.actual_usd is not None:
         parts.append(usd(entry.actual_usd))
     elif entry.estimated_usd is not None:
