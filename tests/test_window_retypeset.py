@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QAccessible, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from app.core.metadata import read_metadata
@@ -272,6 +272,15 @@ def test_a_text_set_again_says_what_changed_in_the_conversation_and_tree_and_aft
         said = heading(row)
         assert "春日限定 → 夏日冰饮" in said and said.startswith("Text set again")
         assert footer(row) == ("on v1 · no cost", False)
+        # A screen reader hears the turn as the dock shows it, not the stored English words.
+        conversation = studio.window.edit_panel.conversation
+        index = conversation.model().index(len(edits.conversation.rows()) - 1, 0)
+        spoken = QAccessible.queryAccessibleInterface(conversation).child(index.row())
+        assert spoken is not None
+        assert (
+            spoken.text(QAccessible.Text.Name)
+            == "Text set again — Headline: 春日限定 → 夏日冰饮. on v1 · no cost"
+        )
         item = edits.versions.item_of(record.id)
         assert item is not None
         assert item.text() == "● v2  Headline: 春日限定 → 夏日冰饮"

@@ -8,7 +8,7 @@ it in the designer's language; its stored instruction is the same in English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -117,6 +117,9 @@ class ConversationModel(QAbstractListModel):
         self._paths: dict[int, Path] = {}
         self._images = images
         images.thumbnail_ready.connect(self._thumbnail)
+        # The view's words for a turn (its heading and footer, in the window's language), so a
+        # screen reader hears what the dock shows; the stored instruction until a view sets it.
+        self.describe_turn: Callable[[TurnRow], str] | None = None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -127,6 +130,8 @@ class ConversationModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == TURN_ROLE:
             return row
+        if role == Qt.ItemDataRole.AccessibleTextRole and self.describe_turn is not None:
+            return self.describe_turn(row)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.instruction
         return None

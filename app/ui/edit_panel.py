@@ -35,7 +35,7 @@ from app.model.conversation import TURN_ROLE, TurnRow
 from app.model.edit_session import MAX_VARIATIONS, EditAbilities, EditSession, spec_of
 from app.ui.edit_wording import edit_problem_text, no_edits_text, no_masks_text
 from app.ui.finalize_dialog import FinalizeDialog
-from app.ui.turn_delegate import TurnDelegate, heading, tree_label
+from app.ui.turn_delegate import TurnDelegate, heading, spoken_turn, tree_label
 from app.ui.version_tree import VersionTreeView
 from app.ui.wording import usd
 
@@ -75,6 +75,7 @@ class EditPanel(QWidget):
         self.conversation = QListView()
         self.conversation.setAccessibleName("Edit conversation")
         self.conversation.setModel(session.conversation)
+        session.conversation.describe_turn = spoken_turn
         self.conversation.setItemDelegate(TurnDelegate(self.conversation))
         self.conversation.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.conversation.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

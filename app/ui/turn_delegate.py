@@ -29,6 +29,11 @@ def heading(row: TurnRow) -> str:
     return row.instruction
 
 
+def spoken_turn(row: TurnRow) -> str:
+    """The turn as a screen reader says it: its heading, then its footer."""
+    return f"{heading(row)}. {footer(row)[0]}"
+
+
 def tree_label(row: TurnRow) -> str:
     """How the version a turn made is labelled in the tree (its heading is the tooltip): a text
     set again by what changed, which is what tells it apart in a narrow dock."""
