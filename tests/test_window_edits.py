@@ -754,3 +754,37 @@ def test_a_typed_replace_on_a_local_draft_reads_back_as_the_new_text_alone(
     finally:
         reader.close()
         close_studio(qloop, studio)
+
+
+def test_a_turn_is_kept_while_it_runs_so_a_killed_studio_still_has_its_instruction(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The library has the turn once it has the turn's job, before any version arrives."""
+    service = HoldingService()
+    studio = open_studio(qloop, tmp_path, service)
+    panel = studio.window.edit_panel
+
+    def kept(source: int) -> list[tuple[str, str]]:
+        found = studio.library.versions.tree_of(source)
+        return [] if found is None else [(t.instruction, t.status) for t in found.turns]
+
+    async def scenario() -> list[tuple[str, str]]:
+        source = await first_image(studio)
+        panel.variations.setValue(2)
+        panel.instruction.setPlainText("add a red kite in the sky")
+        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+        await until(
+            lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
+            studio.queue.dataChanged,
+        )
+        # Still running (the service holds the second version): what a kill now would leave.
+        found = await studio.funnel.in_thread(kept, source)
+        assert studio.edits.busy and [r.state for r in rows(studio)] == ["pending"]
+        studio.window.cancel_action.trigger()
+        await until(lambda: not studio.edits.busy, studio.edits.busy_changed)
+        return found
+
+    try:
+        assert run(qloop, scenario()) == [("add a red kite in the sky", "running")]
+    finally:
+        close_studio(qloop, studio)

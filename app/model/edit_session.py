@@ -127,6 +127,7 @@ class EditSession(QObject):
         self.turn_label: Callable[[TurnRow], str] = lambda row: row.instruction
         self.turn_heading: Callable[[TurnRow], str] = lambda row: row.instruction
         generator.job_ended.connect(self._job_ended)
+        generator.job_recorded.connect(self._job_recorded)
         generator.retried.connect(self._retried)
         generator.engine_changed.connect(lambda _: self.refresh_abilities())
         self.tree_changed.connect(self._show)
@@ -437,6 +438,23 @@ class EditSession(QObject):
         self._pending[new_entry_id] = ended
         self.busy = True
         self._show(self.tree)
+
+    def _job_recorded(self, entry_id: int, job_id: str) -> None:
+        """The library has a turn's job: keep the turn now, so a studio killed mid-turn still
+        has the instruction of the versions that arrived (the turn's end records it again)."""
+        pending = self._pending.get(entry_id)
+        library = self.library
+        if pending is None or library is None:
+            return
+        self._pending[entry_id] = dataclasses.replace(pending, job_id=job_id)
+
+        def record() -> None:
+            library.versions.record_turn(
+                job_id, kind=pending.kind, instruction=pending.instruction,
+                source_image_id=pending.source_id,
+            )  # fmt: skip
+
+        self._funnel.run_task(self._funnel.in_thread(record), failure_code="store.failed")
 
     def _job_ended(self, entry_id: int, outcome: JobOutcome | None) -> None:
         pending = self._pending.pop(entry_id, None)

@@ -59,6 +59,7 @@ class _Relay(QObject):
     partial = Signal(int, object)
     image = Signal(int, object)
     note = Signal(int, str)
+    recorded = Signal(int, str)  # entry id, the library's job id
 
 
 def failure_of(error: ServiceError) -> tuple[str, str | None]:
@@ -81,6 +82,7 @@ def failure_of(error: ServiceError) -> tuple[str, str | None]:
 class Generator(QObject):
     engine_changed = Signal(object)
     job_ended = Signal(int, object)  # queue entry id, its JobOutcome (None: cancelled, not saved)
+    job_recorded = Signal(int, str)  # queue entry id, the library's job id (before it is sent)
     retried = Signal(int, int)  # the entry retried, the new entry
     engine: Observable[EngineInfo | None] = Observable(None)
 
@@ -118,6 +120,7 @@ class Generator(QObject):
         self._relay.partial.connect(self._partial)
         self._relay.image.connect(self._image)
         self._relay.note.connect(lambda _, note: messages.info("job.note", note=note))
+        self._relay.recorded.connect(self.job_recorded)
 
     def set_engine(self, runner: JobRunner, info: EngineInfo) -> None:
         self._runner = runner
@@ -260,6 +263,7 @@ class Generator(QObject):
         def on_job(job_id: str) -> None:  # on the engine's thread
             self._job_ids[entry_id] = job_id
             loop.call_soon_threadsafe(recorded.set)
+            relay.recorded.emit(entry_id, job_id)
 
         callbacks = JobCallbacks(
             on_image=lambda image: relay.image.emit(entry_id, image),
