@@ -39,9 +39,10 @@ def background_priority() -> None:
 class EngineStop:
     """Stops a coroutine run on the engine's loop so that it finishes its clean-up first.
 
-    Cancelling the task that awaits ``on_engine`` returns at once, while the engine may still be
-    keeping an image and marking the job cancelled; ``stop`` cancels the coroutine where it runs
-    instead, so the awaiting side sees ``CancelledError`` only once the coroutine has ended."""
+    Cancelling a task that awaits the engine's future returns at once, while the engine may still
+    be keeping an image and marking the job cancelled; ``stop`` cancels the coroutine where it
+    runs instead, so the awaiting side sees ``CancelledError`` only once the coroutine has ended
+    (``on_engine`` does this on every cancel)."""
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None  # set when submitted
@@ -119,46 +120,14 @@ class TaskFunnel:
         A cancel returns once the engine's side has ended (at most ``ENGINE_CANCEL_WAIT``): what
         it does on a cancel (a job records itself as cancelled, keeps what arrived) is done by
         the time the caller says "cancelled"."""
-        engine = self.engine
-        if engine is None:
-            coroutine.close()
-            raise RuntimeError("the engine is not running yet")
-        here = asyncio.get_running_loop()
-        ended: asyncio.Future[T] = here.create_future()
-        started: list[asyncio.Task[T]] = []
-
-        def settle(task: asyncio.Task[T]) -> None:
-            if ended.done():
-                return
-            if task.cancelled():
-                ended.cancel()
-            elif (error := task.exception()) is not None:
-                ended.set_exception(error)
-            else:
-                ended.set_result(task.result())
-
-        def start() -> None:
-            # A done callback runs even for a task cancelled before its first step, when a
-            # wrapper's ``finally`` would not.
-            task = engine.loop.create_task(coroutine)
-            task.add_done_callback(lambda done: here.call_soon_threadsafe(settle, done))
-            started.append(task)
-
-        # Read the outcome even when nobody waits for it any more (no "never retrieved" log).
-        ended.add_done_callback(lambda done: done.cancelled() or done.exception())
+        stop = EngineStop()
+        running = self.engine_future(coroutine, stop)
         try:
-            engine.loop.call_soon_threadsafe(start)
-        except RuntimeError:  # the engine has stopped
-            coroutine.close()
-            raise
-        try:
-            return await asyncio.shield(ended)
+            return await asyncio.shield(running)
         except asyncio.CancelledError:
-            if not ended.done():
-                with contextlib.suppress(RuntimeError):  # the engine's loop already closed
-                    engine.loop.call_soon_threadsafe(lambda: started[0].cancel())
+            if not running.done() and stop.stop():
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
-                    await asyncio.wait_for(asyncio.shield(ended), ENGINE_CANCEL_WAIT)
+                    await asyncio.wait_for(asyncio.shield(running), ENGINE_CANCEL_WAIT)
             raise
 
     def engine_future(
