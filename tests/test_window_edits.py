@@ -555,6 +555,19 @@ def reopened(loop: asyncio.AbstractEventLoop, home: Path, service: EditService) 
     return again
 
 
+async def send_two_and_get_one(studio: Studio, instruction: str) -> None:
+    """Send a turn of two versions (Enter) and wait until the first has arrived; with a
+    ``HoldingService`` the turn then runs until it is cancelled."""
+    panel = studio.window.edit_panel
+    panel.variations.setValue(2)
+    panel.instruction.setPlainText(instruction)
+    QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
+    await until(
+        lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
+        studio.queue.dataChanged,
+    )
+
+
 def test_a_turn_cancelled_midway_keeps_its_instruction_and_versions_after_a_restart(
     qloop: asyncio.AbstractEventLoop, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -562,17 +575,10 @@ def test_a_turn_cancelled_midway_keeps_its_instruction_and_versions_after_a_rest
 
     service = HoldingService()
     studio = open_studio(qloop, tmp_path, service)
-    panel = studio.window.edit_panel
 
     async def scenario() -> None:
         await first_image(studio)
-        panel.variations.setValue(2)
-        panel.instruction.setPlainText("add a red kite in the sky")
-        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
-        await until(
-            lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
-            studio.queue.dataChanged,
-        )
+        await send_two_and_get_one(studio, "add a red kite in the sky")
         studio.window.cancel_action.trigger()  # Esc, with one of the two versions in
         await until(
             lambda: not studio.edits.busy and not studio.queue.entries()[0].active,
@@ -762,7 +768,6 @@ def test_a_turn_is_kept_while_it_runs_so_a_killed_studio_still_has_its_instructi
     """The library has the turn once it has the turn's job, before any version arrives."""
     service = HoldingService()
     studio = open_studio(qloop, tmp_path, service)
-    panel = studio.window.edit_panel
 
     def kept(source: int) -> list[tuple[str, str]]:
         found = studio.library.versions.tree_of(source)
@@ -770,13 +775,7 @@ def test_a_turn_is_kept_while_it_runs_so_a_killed_studio_still_has_its_instructi
 
     async def scenario() -> list[tuple[str, str]]:
         source = await first_image(studio)
-        panel.variations.setValue(2)
-        panel.instruction.setPlainText("add a red kite in the sky")
-        QTest.keyClick(panel.instruction, Qt.Key.Key_Return)
-        await until(
-            lambda: any(e.received == 1 and e.active for e in studio.queue.entries()),
-            studio.queue.dataChanged,
-        )
+        await send_two_and_get_one(studio, "add a red kite in the sky")
         # Still running (the service holds the second version): what a kill now would leave.
         found = await studio.funnel.in_thread(kept, source)
         assert studio.edits.busy and [r.state for r in rows(studio)] == ["pending"]

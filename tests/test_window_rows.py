@@ -146,6 +146,13 @@ def all_checked(studio: Studio) -> bool:
     return all(f is not None and f.state == "done" and f.exact for f in found)
 
 
+async def run_ended(studio: Studio, images: int) -> None:
+    """Until the rows run has ended: every image done, each one's text checked."""
+    await until(lambda: all_done(studio, images), studio.gallery.dataChanged, timeout=120)
+    await until(lambda: all_checked(studio), studio.text_checks.changed, timeout=60)
+    await until(lambda: not studio.rows.running, studio.rows.running_changed, timeout=60)
+
+
 def test_a_direct_rows_run_fills_the_gallery_a_tile_per_image_named_by_its_row(
     qloop: asyncio.AbstractEventLoop, studio: Studio, tmp_path: Path
 ) -> None:
@@ -170,9 +177,7 @@ def test_a_direct_rows_run_fills_the_gallery_a_tile_per_image_named_by_its_row(
             ("waiting", row) for row in (0, 0, 1, 1, 2, 2)
         ]
         assert studio.window.tabs.currentWidget() is studio.window.gallery_page
-        await until(lambda: all_done(studio, 6), studio.gallery.dataChanged, timeout=120)
-        await until(lambda: all_checked(studio), studio.text_checks.changed, timeout=60)
-        await until(lambda: not studio.rows.running, studio.rows.running_changed, timeout=60)
+        await run_ended(studio, 6)
 
     run(qloop, scenario())
     tiles = tiles_of(studio)
@@ -208,9 +213,7 @@ def test_a_batch_rows_run_fills_the_gallery_once_the_results_are_collected(
         studio.rows.set_via("batch")
         assert studio.rows.run()
         assert tiles_of(studio) == []  # nothing to show before the batch's results come back
-        await until(lambda: all_done(studio, 6), studio.gallery.dataChanged, timeout=120)
-        await until(lambda: all_checked(studio), studio.text_checks.changed, timeout=60)
-        await until(lambda: not studio.rows.running, studio.rows.running_changed, timeout=60)
+        await run_ended(studio, 6)
 
     run(qloop, scenario())
     tiles = tiles_of(studio)
