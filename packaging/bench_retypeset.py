@@ -22,35 +22,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from heartbeat import Heartbeat  # beside this script
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 RUNS = 5
-TICK_MS = 5
 HEADLINES = ("夏日清凉饮品", "新品上市包邮", "周末烘焙训练营", "城市马拉松招募", "人工智能摄影展",
              "春日限定茶饮")  # fmt: skip
 
 
-def _schedstat() -> tuple[float, float] | None:
-    """This thread's CPU time and time waiting for a core, in ms (Linux), else None."""
-    try:
-        running, waiting, _ = Path("/proc/thread-self/schedstat").read_text().split()
-    except (OSError, ValueError):
-        return None
-    return int(running) / 1e6, int(waiting) / 1e6
-
-
-def stats(values: list[float]) -> str:
-    ordered = sorted(values)
-    p50 = ordered[len(ordered) // 2]
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms"
-
-
 def main() -> int:
     import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -70,29 +55,8 @@ def main() -> int:
         StudioPaths.from_environment(), settings=Settings(check_text_after_generation=False)
     )
     studio.window.show()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-    measuring = [False]
-    # Where each long gap went (Linux): the GUI thread's own CPU time, its wait for a core, and
-    # the rest, blocked (the interpreter lock).
-    spent: list[tuple[float, float, float]] = []
-    last_sched = [_schedstat()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        sched = _schedstat()
-        if measuring[0]:
-            gap = (now - last[0]) * 1000
-            gaps.append(gap)
-            if sched is not None and last_sched[0] is not None:
-                cpu, queued = (sched[i] - last_sched[0][i] for i in (0, 1))
-                spent.append((gap, cpu, queued))
-        last[0] = now
-        last_sched[0] = sched
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    heartbeat = Heartbeat()
+    heartbeat.measuring = False
 
     async def scenario() -> None:
         await studio.start(load_settings=False)
@@ -131,11 +95,13 @@ def main() -> int:
         began = [0.0]
 
         def pause_over() -> None:  # runs just after the retypesetter's slot started its work
-            began[0] = last[0] = time.perf_counter()
-            measuring[0] = True
+            heartbeat.mark()
+            began[0] = time.perf_counter()
+            heartbeat.measuring = True
 
         retypesetter._timer.timeout.connect(pause_over)
-        timer.start()
+        heartbeat.start()
+        heartbeat.measuring = False
         took = []
         for run in range(RUNS):
             before = gallery.tile(0).image_id
@@ -144,21 +110,16 @@ def main() -> int:
                 lambda: gallery.tile(0).image_id != before and not retypesetter.busy,  # noqa: B023
                 gallery.dataChanged, retypesetter.busy_changed,
             )  # fmt: skip
-            measuring[0] = False
+            heartbeat.measuring = False
             took.append((time.perf_counter() - began[0]) * 1000)
             await asyncio.sleep(0.3)
-        timer.stop()
+        heartbeat.stop()
         print(f"(2) in the window, pause over to new version shown: median "
               f"{statistics.median(took):.0f} ms (of {RUNS}); 5 ms timer gaps meanwhile over "
-              f"{len(gaps)} ticks: {stats(gaps)}")  # fmt: skip
-        long = [entry for entry in spent if entry[0] > 16]
+              f"{heartbeat.summary()}")  # fmt: skip
+        long = heartbeat.long_gaps("(2)")
         if long:
-            late = sum(gap - TICK_MS for gap, _, _ in long)
-            cpu = sum(c for _, c, _ in long)
-            queued = sum(q for _, _, q in long)
-            print(f"(2) {len(long)} gaps over 16 ms, {late:.0f} ms late in all: GUI thread "
-                  f"running {cpu:.0f} ms, waiting for a core {queued:.0f} ms, blocked (the "
-                  f"interpreter lock) {max(0.0, late - cpu - queued):.0f} ms")  # fmt: skip
+            print(long)
 
     try:
         loop.run_until_complete(scenario())

@@ -28,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from heartbeat import Heartbeat  # beside this script
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 RUNS = 5
-TICK_MS = 5
 IDLE_SECONDS = 10.0
 
 _FIRST_WINDOW = """
@@ -64,15 +66,6 @@ window.installEventFilter(watcher)
 window.show()
 app.exec()
 """
-
-
-def _schedstat() -> tuple[float, float] | None:
-    """This thread's CPU time and time waiting for a core, in ms (Linux), else None."""
-    try:
-        running, waiting, _ = Path("/proc/thread-self/schedstat").read_text().split()
-    except (OSError, ValueError):
-        return None
-    return int(running) / 1e6, int(waiting) / 1e6
 
 
 def _threads_cpu() -> dict[str, float]:
@@ -167,47 +160,17 @@ def _studio() -> tuple[asyncio.AbstractEventLoop, Any]:
 
 
 def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-    # Where each long gap went (Linux): the GUI thread's own CPU time, its wait for a core, and
-    # the rest, blocked (the interpreter lock; the event loop's own 5 ms sleep is counted out).
-    spent: list[tuple[float, float, float]] = []
-    last_sched = [_schedstat()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gap = (now - last[0]) * 1000
-        gaps.append(gap)
-        last[0] = now
-        sched = _schedstat()
-        if sched is not None and last_sched[0] is not None:
-            cpu, queued = (sched[i] - last_sched[0][i] for i in (0, 1))
-            spent.append((gap, cpu, queued))
-        last_sched[0] = sched
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
-
-    def stats(values: list[float]) -> str:
-        ordered = sorted(values)
-        p50 = ordered[len(ordered) // 2]
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms"
+    heartbeat = Heartbeat()
 
     async def scenario() -> float:
         await studio.start(load_settings=False)
         # The floor: the same timer in the idle window, on this (shared, loaded) machine.
         await asyncio.sleep(1.0)
-        last[0] = time.perf_counter()
-        timer.start()
+        heartbeat.start()
         await asyncio.sleep(IDLE_SECONDS)
-        timer.stop()
-        print(f"(a) idle window, {len(gaps)} ticks: {stats(gaps)}; load average "
+        heartbeat.stop()
+        print(f"(a) idle window, {heartbeat.summary()}; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
-        gaps.clear()
         builder = studio.builder
         builder.description = "A product poster of a green tea box on a white table"
         builder.blocks.add("headline", "有机绿茶")
@@ -221,8 +184,7 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.5)  # the engine's first import settles
         child = studio.local_server.process.pid if studio.local_server is not None else 0
         cpu_before = (_threads_cpu(), _process_cpu(child))
-        last[0] = time.perf_counter()
-        timer.start()
+        heartbeat.start()
         started = time.perf_counter()
         studio.window.generate()
         gallery = studio.gallery
@@ -231,7 +193,7 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
         await _wait(lambda: all(gallery.picture(t) is not None for t in gallery.tiles()),
                     gallery.dataChanged, 120)  # fmt: skip
         elapsed = time.perf_counter() - started
-        timer.stop()
+        heartbeat.stop()
         threads = _threads_cpu()
         used = {name: ms - cpu_before[0].get(name, 0.0) for name, ms in threads.items()}
         top = sorted(used.items(), key=lambda item: -item[1])[:6]
@@ -242,15 +204,10 @@ def responsiveness(loop, studio) -> None:  # type: ignore[no-untyped-def]
 
     elapsed = loop.run_until_complete(scenario())
     print(f"(a) 10 x 3840x2160 local drafts in {elapsed:.1f} s; 5 ms timer gaps over "
-          f"{len(gaps)} ticks: {stats(gaps)}")  # fmt: skip
-    long = [entry for entry in spent if entry[0] > 16]
+          f"{heartbeat.summary()}")  # fmt: skip
+    long = heartbeat.long_gaps("(a)")
     if long:
-        late = sum(gap - TICK_MS for gap, _, _ in long)
-        cpu = sum(c for _, c, _ in long)
-        queued = sum(q for _, _, q in long)
-        print(f"(a) {len(long)} gaps over 16 ms, {late:.0f} ms late in all: GUI thread running "
-              f"{cpu:.0f} ms, waiting for a core {queued:.0f} ms, blocked (the interpreter "
-              f"lock) {max(0.0, late - cpu - queued):.0f} ms")  # fmt: skip
+        print(long)
 
 
 def memory(loop, studio, jobs: int) -> None:  # type: ignore[no-untyped-def]
